@@ -1,0 +1,292 @@
+//! The [`Cleaner`]: rules and detectors compiled once, then applied to documents.
+//!
+//! Cleaning a document is a flat sequence of steps: split it into lines, scan it once
+//! with the automaton, apply the winning rules' actions, run the detectors, repair the
+//! blank-line scars, and collect the removals. Nothing is written here; the result is a
+//! [`Cleaned`] decision.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::compile::Matcher;
+use crate::decision::{Cleaned, Reason, Removal};
+use crate::detect::{self, DetectorConfig};
+use crate::error::Result;
+use crate::lines::{self, Line};
+use crate::rules::{Action, Rule, RuleSet};
+use crate::scan;
+
+/// The fate of a line that is kept; any other value is the index of a reason.
+pub(crate) const KEPT: u32 = u32::MAX;
+
+/// The lines of one document with their trimmed spans, computed once.
+pub(crate) struct LineTable<'a> {
+    doc: &'a [u8],
+    lines: Vec<Line>,
+    trims: Vec<Range<usize>>,
+}
+
+impl<'a> LineTable<'a> {
+    pub(crate) fn new(doc: &'a [u8]) -> Self {
+        let lines: Vec<Line> = lines::split(doc).collect();
+        let trims = lines
+            .iter()
+            .map(|line| {
+                let span = lines::trim_range(line.content(doc));
+                line.start + span.start..line.start + span.end
+            })
+            .collect();
+        LineTable { doc, lines, trims }
+    }
+
+    pub(crate) fn doc(&self) -> &'a [u8] {
+        self.doc
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub(crate) fn line(&self, index: usize) -> Line {
+        self.lines[index]
+    }
+
+    /// Absolute byte offsets of the trimmed content of a line.
+    pub(crate) fn trim_span(&self, index: usize) -> (usize, usize) {
+        let span = &self.trims[index];
+        (span.start, span.end)
+    }
+
+    pub(crate) fn trimmed(&self, index: usize) -> &'a [u8] {
+        &self.doc[self.trims[index].clone()]
+    }
+
+    pub(crate) fn is_blank(&self, index: usize) -> bool {
+        self.trims[index].is_empty()
+    }
+}
+
+/// Options for building a [`Cleaner`].
+///
+/// ```
+/// use boilerstrip::{Cleaner, RuleSet};
+/// let cleaner = Cleaner::builder().dfa(false).build(&RuleSet::builtin())?;
+/// # Ok::<(), boilerstrip::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CleanerBuilder {
+    /// Build the marker automaton as a DFA when the markers are small enough (default
+    /// true); false always builds the smaller, slower NFA.
+    dfa: bool,
+}
+
+impl Default for CleanerBuilder {
+    fn default() -> Self {
+        CleanerBuilder { dfa: true }
+    }
+}
+
+impl CleanerBuilder {
+    /// Allows or forbids the DFA (see [`crate::compile::DFA_MAX_MARKER_BYTES`]).
+    pub fn dfa(&mut self, yes: bool) -> &mut Self {
+        self.dfa = yes;
+        self
+    }
+
+    /// Compiles `rules` into a cleaner.
+    pub fn build(&self, rules: &RuleSet) -> Result<Cleaner> {
+        let matcher = Matcher::new(rules.rules(), self.dfa)?;
+        let mut reasons: Vec<Reason> = rules
+            .rules()
+            .iter()
+            .map(|r| Reason::new(r.name()))
+            .collect();
+        reasons.extend(detect::DETECTOR_NAMES.iter().map(|name| Reason::new(name)));
+        Ok(Cleaner {
+            inner: Arc::new(Inner {
+                matcher,
+                rules: rules.rules().to_vec(),
+                detectors: rules.detectors().clone(),
+                reasons,
+            }),
+        })
+    }
+}
+
+/// Compiled rules and detectors: immutable, `Send + Sync`, and cheap to clone (an `Arc`
+/// inside), so one cleaner serves every thread.
+///
+/// ```
+/// use boilerstrip::{Cleaner, RuleSet};
+///
+/// let rules = RuleSet::from_toml(r#"
+///     [[rule]]
+///     name = "source-line"
+///     markers = ["SOURCE:"]
+///     where = "starts"
+/// "#, "example.toml")?;
+/// let cleaner = Cleaner::new(&rules)?;
+/// let cleaned = cleaner.clean(b"Text.\nSOURCE: News agencies\n");
+/// assert_eq!(&*cleaned.kept(), b"Text.\n");
+/// assert_eq!(cleaned.removals()[0].reason.as_str(), "source-line");
+/// # Ok::<(), boilerstrip::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cleaner {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    matcher: Matcher,
+    rules: Vec<Rule>,
+    detectors: DetectorConfig,
+    /// Rule names, then detector names in `DETECTOR_NAMES` order.
+    reasons: Vec<Reason>,
+}
+
+impl Cleaner {
+    /// A builder with default options.
+    pub fn builder() -> CleanerBuilder {
+        CleanerBuilder::default()
+    }
+
+    /// Compiles `rules` with default options.
+    pub fn new(rules: &RuleSet) -> Result<Cleaner> {
+        CleanerBuilder::default().build(rules)
+    }
+
+    /// The rules this cleaner applies, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    /// `"DFA"` or `"NFA"` (or `"none"` without markers): how the markers were compiled.
+    pub fn automaton_kind(&self) -> &'static str {
+        match self.inner.matcher.kind() {
+            Some(aho_corasick::AhoCorasickKind::DFA) => "DFA",
+            Some(_) => "NFA",
+            None => "none",
+        }
+    }
+
+    /// Heap bytes used by the marker automaton.
+    pub fn automaton_memory(&self) -> usize {
+        self.inner.matcher.memory_usage()
+    }
+
+    /// Decides what to remove from one document. Never fails: any bytes are a document.
+    pub fn clean<'a>(&self, doc: &'a [u8]) -> Cleaned<'a> {
+        let inner = &*self.inner;
+        let table = LineTable::new(doc);
+        let mut fates = vec![KEPT; table.len()];
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table);
+        apply_actions(&inner.rules, &firings, &table, &mut fates);
+        let detector_reason = |name: &str| {
+            let offset = detect::DETECTOR_NAMES.iter().position(|d| *d == name);
+            (inner.rules.len() + offset.expect("a known detector")) as u32
+        };
+        if let Some(settings) = inner.detectors.repeated {
+            detect::repeated::run(&table, settings, detector_reason("repeated"), &mut fates);
+        }
+        if let Some(settings) = inner.detectors.orphan {
+            detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);
+        }
+        repair_scars(&table, &mut fates);
+        Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons))
+    }
+}
+
+/// Applies each firing's action. A `document` firing removes everything; otherwise lines
+/// are walked in order: a `rest` firing removes its line and all after it, a `block`
+/// firing its line and the non-blank lines that follow, a `line` firing its line. A line
+/// removed by an open block or rest keeps its own firing's reason when it has one.
+fn apply_actions(
+    rules: &[Rule],
+    firings: &[scan::Firing],
+    table: &LineTable<'_>,
+    fates: &mut [u32],
+) {
+    if let Some(doc_firing) = firings
+        .iter()
+        .find(|f| rules[f.rule as usize].action() == Action::Document)
+    {
+        fates.fill(doc_firing.rule);
+        return;
+    }
+    let mut next = firings.iter().peekable();
+    let mut open: Option<(Action, u32)> = None;
+    for (index, fate) in fates.iter_mut().enumerate() {
+        let own = next.next_if(|f| f.line == index).map(|f| f.rule);
+        if let Some(rule) = own {
+            let action = rules[rule as usize].action();
+            if action != Action::Line
+                && open.is_none_or(|(open_action, _)| open_action != Action::Rest)
+            {
+                open = Some((action, rule));
+            }
+            *fate = rule;
+            continue;
+        }
+        match open {
+            Some((Action::Block, _)) if table.is_blank(index) => open = None,
+            Some((_, rule)) => *fate = rule,
+            None => {}
+        }
+    }
+}
+
+/// Repairs what removals leave behind: between two kept non-blank lines, a run that lost
+/// a line keeps at most one blank line (its first kept one); at the start or end of the
+/// document such a run keeps none. Runs without a removal are left exactly as written.
+/// A blank line removed here takes the reason of the removal next to it.
+fn repair_scars(table: &LineTable<'_>, fates: &mut [u32]) {
+    let mut run_start = 0;
+    let mut seen_kept_text = false;
+    for index in 0..=table.len() {
+        let at_end = index == table.len();
+        if !at_end && (fates[index] != KEPT || table.is_blank(index)) {
+            continue;
+        }
+        let run = run_start..index;
+        if let Some(first_reason) = run.clone().map(|i| fates[i]).find(|&f| f != KEPT) {
+            let keep_one = seen_kept_text && !at_end;
+            let mut kept_one = false;
+            let mut reason = first_reason;
+            for i in run {
+                if fates[i] != KEPT {
+                    reason = fates[i];
+                } else if keep_one && !kept_one {
+                    kept_one = true;
+                } else {
+                    fates[i] = reason;
+                }
+            }
+        }
+        seen_kept_text = true;
+        run_start = index + 1;
+    }
+}
+
+/// Merges consecutive removed lines with the same reason into removals.
+fn removals(table: &LineTable<'_>, fates: &[u32], reasons: &[Reason]) -> Vec<Removal> {
+    let mut out: Vec<Removal> = Vec::new();
+    for (index, &fate) in fates.iter().enumerate() {
+        if fate == KEPT {
+            continue;
+        }
+        let line = table.line(index);
+        match out.last_mut() {
+            Some(last) if last.lines.end == index && last.reason == reasons[fate as usize] => {
+                last.lines.end = index + 1;
+                last.bytes.end = line.end;
+            }
+            _ => out.push(Removal {
+                bytes: line.range(),
+                lines: index..index + 1,
+                reason: reasons[fate as usize].clone(),
+            }),
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! Command-line arguments as plain data (clap derive). Validation only: no file reads,
+//! no terminal checks; `config` resolves these once.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+/// Strip boilerplate lines (captions, promo blocks, credits, share/cookie/navigation
+/// lines, repeated lines) from text; everything else passes through byte for byte.
+///
+/// With no subcommand, `boilerstrip` cleans: `boilerstrip [FILE]...` is
+/// `boilerstrip clean [FILE]...`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "boilerstrip",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 success; 1 ran to the end but some input could not be \
+                  processed (reported on stderr), or `rules test` failed; 2 error (bad \
+                  flags, unreadable rules or input, write failure); 130 interrupted. A \
+                  broken pipe downstream (`| head`) is a quiet success."
+)]
+pub struct Args {
+    /// What to do; cleaning when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub clean: CleanArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean documents (the default).
+    Clean(CleanArgs),
+    /// Check, test or list rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `boilerstrip rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate rule packs: syntax, keys, names, regexes; also together, for duplicate names.
+    Check {
+        /// Rule files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run every rule's examples and counterexamples (the default packs without FILE).
+    Test {
+        /// Rule files to test instead of the embedded default packs.
+        files: Vec<PathBuf>,
+    },
+    /// List the rules that would run, with action, placement and marker count.
+    List {
+        /// Print only the literal markers, one per line (for `grep -F -f`).
+        #[arg(long)]
+        markers: bool,
+
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+/// Which rules to load.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct RuleArgs {
+    /// Add a rule pack (TOML); repeatable. Packs load after the default packs.
+    #[arg(short = 'r', long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
+    /// Start without the embedded default packs.
+    #[arg(long)]
+    pub no_default_rules: bool,
+
+    /// Switch off a rule, a pack (e.g. `promo`) or a detector (e.g. `repeated`); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub disable: Vec<String>,
+}
+
+/// When to colour `--explain`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `boilerstrip [clean] ...`
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct CleanArgs {
+    /// Input files; each is one document (or several with --doc-separator). Standard
+    /// input when none is given or for `-`.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// A line equal to LINE ends a document (kept in the output as the separator).
+    #[arg(long, value_name = "LINE")]
+    pub doc_separator: Option<String>,
+
+    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
+    /// error, never truncated.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+
+    /// Print every line with its fate (`keep` or the reason) instead of the cleaned text.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Colour for --explain.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Write run statistics as JSON to FILE (`-`: standard error).
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Zero the timings in --stats, for reproducible output (tests).
+    #[arg(long, hide = true)]
+    pub deterministic: bool,
+}
+
+/// Parses `123`, `64K`, `64M`, `1G` (powers of 1024) into bytes.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("unknown size unit `{unit}` (use K, M or G)")),
+    };
+    let value: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size like 64M"))?;
+    value
+        .checked_mul(1 << shift)
+        .filter(|&bytes| bytes > 0)
+        .ok_or_else(|| format!("`{text}` is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("64m"), Ok(64 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("M").is_err());
+    }
+
+    #[test]
+    fn bare_files_mean_clean() {
+        let args =
+            Args::try_parse_from(["boilerstrip", "a.txt", "-r", "x.toml", "--explain"]).unwrap();
+        assert!(args.command.is_none());
+        assert_eq!(args.clean.files, [PathBuf::from("a.txt")]);
+        assert_eq!(args.clean.rules.rules, [PathBuf::from("x.toml")]);
+        assert!(args.clean.explain);
+    }
+
+    #[test]
+    fn rules_subcommands_parse() {
+        let args = Args::try_parse_from([
+            "boilerstrip",
+            "rules",
+            "list",
+            "--markers",
+            "--no-default-rules",
+        ])
+        .unwrap();
+        match args.command {
+            Some(Command::Rules(RulesCommand::List { markers, rules })) => {
+                assert!(markers && rules.no_default_rules);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "rules", "check"]).is_err());
+    }
+
+    #[test]
+    fn threads_must_be_positive() {
+        assert!(Args::try_parse_from(["boilerstrip", "-j", "0"]).is_err());
+        let args = Args::try_parse_from(["boilerstrip", "-j", "3"]).unwrap();
+        assert_eq!(args.clean.threads, Some(3));
+    }
+
+    #[test]
+    fn max_doc_bytes_defaults_to_64_mib() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.max_doc_bytes, 64 << 20);
+    }
+}

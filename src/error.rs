@@ -1,0 +1,134 @@
+//! Library error type: what went wrong, and where (file, line:column, or record).
+
+use std::path::PathBuf;
+
+/// Every error the library returns.
+///
+/// The `Display` form is one line that names where the problem is (a rule file with
+/// `line:column` and key, an input file with its record number, or a path) and why.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What kind of failure an [`Error`] is; useful for choosing an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// A rule file is malformed or a rule is invalid.
+    Rules,
+    /// Reading or writing failed.
+    Io,
+    /// A configured limit was exceeded.
+    Limit,
+    /// A setting names something that does not exist or does not fit.
+    Config,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ErrorKind {
+    #[error("{origin}:{line}:{column}: {}{message}", key_prefix(key))]
+    Rule {
+        origin: String,
+        line: usize,
+        column: usize,
+        key: Option<String>,
+        message: String,
+    },
+    #[error("{}: {error}", path.display())]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{message}")]
+    Limit { message: String },
+    #[error("{message}")]
+    Config { message: String },
+    #[error("cannot compile the rules: {message}")]
+    Compile { message: String },
+}
+
+fn key_prefix(key: &Option<String>) -> String {
+    key.as_ref()
+        .map(|key| format!("key `{key}`: "))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// An error in a rule file at `line:column` (1-based), about `key` when known.
+    pub(crate) fn rule(
+        origin: &str,
+        (line, column): (usize, usize),
+        key: Option<&str>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error {
+            kind: ErrorKind::Rule {
+                origin: origin.to_string(),
+                line,
+                column,
+                key: key.map(str::to_string),
+                message: message.into(),
+            },
+        }
+    }
+
+    /// An I/O failure on `path`.
+    pub(crate) fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Io {
+                path: path.into(),
+                error,
+            },
+        }
+    }
+
+    /// A configured limit was exceeded; the message names the limit and how to raise it.
+    pub(crate) fn limit(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Limit {
+                message: message.into(),
+            },
+        }
+    }
+
+    /// A setting that names something unknown or does not fit.
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Config {
+                message: message.into(),
+            },
+        }
+    }
+
+    /// The marker automaton could not be built.
+    pub(crate) fn compile(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Compile {
+                message: message.into(),
+            },
+        }
+    }
+
+    /// The broad category of this error.
+    pub fn category(&self) -> ErrorCategory {
+        match self.kind {
+            ErrorKind::Rule { .. } | ErrorKind::Compile { .. } => ErrorCategory::Rules,
+            ErrorKind::Io { .. } => ErrorCategory::Io,
+            ErrorKind::Limit { .. } => ErrorCategory::Limit,
+            ErrorKind::Config { .. } => ErrorCategory::Config,
+        }
+    }
+
+    /// The underlying I/O error, if this is an I/O failure.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match &self.kind {
+            ErrorKind::Io { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,3 @@
+//! Input formats: how a stream is cut into documents and how each is written back.
+
+pub mod text;

@@ -1,0 +1,245 @@
+//! Line stepping with memchr and the views of one line: content, trimmed, blank, words.
+//!
+//! Everything here is pure and works on raw bytes, so invalid UTF-8 and NUL bytes pass
+//! through untouched. A line's range includes its terminator (`\n`); its *content* drops
+//! that `\n` and a `\r` before it; its *trimmed* view also drops surrounding white space
+//! (ASCII, NBSP and the other Unicode spaces, plus zero-width space and BOM).
+
+use std::ops::Range;
+
+/// One line of a document, as byte offsets into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Offset of the first byte of the line.
+    pub start: usize,
+    /// Offset just past the content (before `\r\n` or `\n`).
+    pub content_end: usize,
+    /// Offset just past the terminator (the next line's start).
+    pub end: usize,
+}
+
+impl Line {
+    /// The whole line, terminator included.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The line without its terminator.
+    pub fn content<'a>(&self, doc: &'a [u8]) -> &'a [u8] {
+        &doc[self.start..self.content_end]
+    }
+}
+
+/// Iterates over the lines of `doc`; a final line without `\n` is still a line, and an
+/// empty document has no lines.
+pub fn split(doc: &[u8]) -> Lines<'_> {
+    Lines { doc, pos: 0 }
+}
+
+/// Iterator returned by [`split`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    doc: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        let start = self.pos;
+        if start >= self.doc.len() {
+            return None;
+        }
+        let (content_end, end) = match memchr::memchr(b'\n', &self.doc[start..]) {
+            Some(i) => {
+                let newline = start + i;
+                let content_end = if newline > start && self.doc[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                };
+                (content_end, newline + 1)
+            }
+            None => (self.doc.len(), self.doc.len()),
+        };
+        self.pos = end;
+        Some(Line {
+            start,
+            content_end,
+            end,
+        })
+    }
+}
+
+/// True for the characters trimmed from line ends: Unicode white space (which includes
+/// NBSP and the other space separators) plus zero-width space and the byte-order mark.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
+}
+
+/// The length of the UTF-8 sequence announced by a lead byte, or 1 for anything else.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+/// The byte length of a space character at the start of `bytes`, or 0.
+fn leading_space_len(bytes: &[u8]) -> usize {
+    let Some(&lead) = bytes.first() else { return 0 };
+    if lead.is_ascii() {
+        return usize::from((lead as char).is_whitespace());
+    }
+    let len = utf8_len(lead);
+    match bytes.get(..len).map(std::str::from_utf8) {
+        Some(Ok(s)) if s.chars().next().is_some_and(is_space) => len,
+        _ => 0,
+    }
+}
+
+/// The byte length of a space character at the end of `bytes`, or 0.
+fn trailing_space_len(bytes: &[u8]) -> usize {
+    let Some(&last) = bytes.last() else { return 0 };
+    if last.is_ascii() {
+        return usize::from((last as char).is_whitespace());
+    }
+    // Step back over at most three continuation bytes to the lead byte.
+    let lead_at = (bytes.len().saturating_sub(4)..bytes.len())
+        .rev()
+        .find(|&i| bytes[i] & 0xC0 != 0x80);
+    match lead_at {
+        Some(i) if leading_space_len(&bytes[i..]) == bytes.len() - i => bytes.len() - i,
+        _ => 0,
+    }
+}
+
+/// The range of `content` left after trimming white space on both sides.
+pub fn trim_range(content: &[u8]) -> Range<usize> {
+    let mut start = 0;
+    loop {
+        let n = leading_space_len(&content[start..]);
+        if n == 0 {
+            break;
+        }
+        start += n;
+    }
+    let mut end = content.len();
+    while end > start {
+        let n = trailing_space_len(&content[start..end]);
+        if n == 0 {
+            break;
+        }
+        end -= n;
+    }
+    start..end
+}
+
+/// `content` without surrounding white space.
+pub fn trimmed(content: &[u8]) -> &[u8] {
+    &content[trim_range(content)]
+}
+
+/// True if the line holds nothing but white space.
+pub fn is_blank(content: &[u8]) -> bool {
+    trim_range(content).is_empty()
+}
+
+/// True for characters that form a word on their own: CJK ideographs and kana, which
+/// are written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Counts the words of `text`, stopping early once the count exceeds `limit`.
+///
+/// A word is a run of non-space characters; each CJK ideograph or kana counts as a word
+/// of its own, so `max_words` guards work for Chinese and Japanese too. Invalid UTF-8
+/// bytes count as word characters.
+pub fn word_count(text: &[u8], limit: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for chunk in text.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if is_space(c) {
+                in_word = false;
+            } else if is_cjk(c) {
+                count += 1;
+                in_word = false;
+            } else if !in_word {
+                count += 1;
+                in_word = true;
+            }
+            if count > limit {
+                return count;
+            }
+        }
+        if !chunk.invalid().is_empty() && !in_word {
+            count += 1;
+            in_word = true;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(doc: &[u8]) -> Vec<&[u8]> {
+        split(doc).map(|line| line.content(doc)).collect()
+    }
+
+    #[test]
+    fn splits_lf_crlf_and_unterminated_lines() {
+        let doc = b"a\r\nb\n\nc";
+        assert_eq!(contents(doc), [&b"a"[..], b"b", b"", b"c"]);
+        let ends: Vec<_> = split(doc).map(|l| l.end).collect();
+        assert_eq!(ends, [3, 5, 6, 7]);
+    }
+
+    #[test]
+    fn empty_document_has_no_lines_and_final_newline_adds_none() {
+        assert_eq!(split(b"").count(), 0);
+        assert_eq!(contents(b"a\n"), [&b"a"[..]]);
+        assert_eq!(contents(b"\n"), [&b""[..]]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_content() {
+        assert_eq!(contents(b"\r\n\r"), [&b""[..], b"\r"]);
+    }
+
+    #[test]
+    fn trims_ascii_and_unicode_spaces() {
+        assert_eq!(trimmed(b"  \t hi there \r"), b"hi there");
+        assert_eq!(trimmed("\u{a0}\u{3000}x\u{202f}\u{feff}".as_bytes()), b"x");
+        assert_eq!(trimmed("\u{2003}".as_bytes()), b"");
+        assert!(is_blank(" \u{a0}\t".as_bytes()));
+        assert!(!is_blank(b"."));
+    }
+
+    #[test]
+    fn trimming_leaves_invalid_utf8_alone() {
+        assert_eq!(trimmed(b" \xff\xfe "), b"\xff\xfe");
+        assert_eq!(trimmed(b"\xa0x\xc2"), b"\xa0x\xc2");
+    }
+
+    #[test]
+    fn counts_words_with_cjk_and_limit() {
+        assert_eq!(word_count(b"one two  three", 10), 3);
+        assert_eq!(word_count("東京 tower".as_bytes(), 10), 3);
+        assert_eq!(word_count(b"a b c d e f", 2), 3);
+        assert_eq!(word_count(b"", 5), 0);
+        assert_eq!(word_count(b"x\xffy z", 5), 2);
+        assert_eq!(word_count("a\u{a0}b".as_bytes(), 5), 2);
+    }
+}

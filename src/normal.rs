@@ -1,0 +1,113 @@
+//! The normal form of a line, and its 64-bit hash, as used by the `repeated` and
+//! `frequent` detectors and by count tables.
+//!
+//! As CCNet does before hashing: trimmed, Unicode-lowercased, digits mapped to `0`,
+//! punctuation and symbols removed, inner white space collapsed to one space. The hash is
+//! xxh3-64 of the UTF-8 normal form. Bytes that are not valid UTF-8 are kept as they are.
+
+use crate::lines;
+
+/// Version of the normal form; count tables record it so that tables built with a
+/// different normalisation are rejected instead of silently mis-read.
+pub const NORMAL_FORM_VERSION: u32 = 1;
+
+/// Writes the normal form of `text` into `out` (cleared first).
+pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut pending_space = false;
+    for chunk in text.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_ascii() {
+                let b = c as u8;
+                if b.is_ascii_alphabetic() {
+                    push(out, &[b.to_ascii_lowercase()], &mut pending_space);
+                } else if b.is_ascii_digit() {
+                    push(out, b"0", &mut pending_space);
+                } else if b.is_ascii_whitespace() || b == 0x0B {
+                    pending_space = true;
+                }
+            } else if c.is_numeric() {
+                push(out, b"0", &mut pending_space);
+            } else if c.is_alphanumeric() {
+                let mut buf = [0u8; 4];
+                for lower in c.to_lowercase() {
+                    push(
+                        out,
+                        lower.encode_utf8(&mut buf).as_bytes(),
+                        &mut pending_space,
+                    );
+                }
+            } else if c.is_whitespace() {
+                pending_space = true;
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            push(out, chunk.invalid(), &mut pending_space);
+        }
+    }
+}
+
+/// Appends `bytes`, preceded by one space if white space came before and `out` has text.
+fn push(out: &mut Vec<u8>, bytes: &[u8], pending_space: &mut bool) {
+    if *pending_space && !out.is_empty() {
+        out.push(b' ');
+    }
+    *pending_space = false;
+    out.extend_from_slice(bytes);
+}
+
+/// The normal form of `text` as a new vector (convenience over [`normalize_into`]).
+///
+/// ```
+/// assert_eq!(boilerstrip::normal::normalize(b"  Photo: AP, 2019!  "), b"photo ap 0000");
+/// ```
+pub fn normalize(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// Hashes a line's normal form with xxh3-64, using `scratch` as the buffer.
+///
+/// Returns `None` when the normal form is empty (a line of only punctuation or white
+/// space), since such lines carry nothing to compare.
+pub fn line_hash(content: &[u8], scratch: &mut Vec<u8>) -> Option<u64> {
+    normalize_into(lines::trimmed(content), scratch);
+    (!scratch.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(scratch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercases_maps_digits_drops_punctuation_collapses_spaces() {
+        assert_eq!(normalize(b"  Hello,   World 42! "), b"hello world 00");
+        assert_eq!(
+            normalize("ÉTÉ\u{a0}2024 — Straße".as_bytes()),
+            "été 0000 straße".as_bytes()
+        );
+        assert_eq!(normalize("«Ça va?»".as_bytes()), "ça va".as_bytes());
+    }
+
+    #[test]
+    fn punctuation_only_lines_normalise_to_nothing() {
+        assert_eq!(normalize(b"* * * --- |"), b"");
+        assert_eq!(line_hash(b"  ***  ", &mut Vec::new()), None);
+    }
+
+    #[test]
+    fn invalid_utf8_is_kept_raw() {
+        assert_eq!(normalize(b"A\xffB"), b"a\xffb");
+    }
+
+    #[test]
+    fn equal_normal_forms_hash_equal() {
+        let mut scratch = Vec::new();
+        let a = line_hash(b"  Read MORE:  ", &mut scratch);
+        let b = line_hash(b"read more", &mut scratch);
+        assert!(a.is_some());
+        assert_eq!(a, b);
+        assert_ne!(a, line_hash(b"read less", &mut scratch));
+    }
+}

@@ -1,0 +1,117 @@
+//! TOML → raw rule structs, keeping spans so that validation can point at `line:column`.
+//!
+//! Parsing only records what the file says: unknown keys are refused here (by serde),
+//! every other check is made in `validate`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// A rule pack as written: `[[rule]]` tables and an optional `[detectors]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPack {
+    #[serde(default)]
+    pub rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    pub detectors: RawDetectors,
+}
+
+/// One `[[rule]]` table as written; enums stay strings until validation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    pub name: Spanned<String>,
+    pub markers: Spanned<Vec<Spanned<String>>>,
+    #[serde(rename = "where")]
+    pub where_: Option<Spanned<String>>,
+    pub case: Option<Spanned<String>>,
+    pub action: Option<Spanned<String>>,
+    pub max_words: Option<Spanned<u32>>,
+    pub after: Option<Spanned<f64>>,
+    pub before: Option<Spanned<f64>>,
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+}
+
+/// The `[detectors]` table: one optional sub-table per detector.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDetectors {
+    pub repeated: Option<Spanned<RawShortLineDetector>>,
+    pub orphan: Option<Spanned<RawShortLineDetector>>,
+}
+
+/// Settings of a detector that looks at short lines.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawShortLineDetector {
+    pub enabled: Option<bool>,
+    pub max_words: Option<Spanned<u32>>,
+}
+
+/// Parses `source`; errors name `origin`, the position and, where it can be told, the key.
+pub(crate) fn parse(source: &str, origin: &str) -> Result<RawPack> {
+    toml::from_str(source).map_err(|err| {
+        let at = err.span().map_or(0, |span| span.start);
+        let message = err.message().trim_end().to_string();
+        Error::rule(
+            origin,
+            line_column(source, at),
+            key_before(source, at),
+            message,
+        )
+    })
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+pub(crate) fn line_column(source: &str, at: usize) -> (usize, usize) {
+    let at = at.min(source.len());
+    let before = &source[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The key whose value starts at `at`, when the line reads `key = <value>`.
+fn key_before(source: &str, at: usize) -> Option<&str> {
+    let at = at.min(source.len());
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let head = source[line_start..at].trim_end().strip_suffix('=')?.trim();
+    let valid = !head.is_empty()
+        && head
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    valid.then_some(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("é\nx", 2), (1, 2));
+    }
+
+    #[test]
+    fn finds_the_key_of_a_value() {
+        let src = "[[rule]]\nmax_words = \"x\"\n";
+        assert_eq!(key_before(src, src.find('"').unwrap()), Some("max_words"));
+        assert_eq!(key_before(src, 0), None);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let src = "[[rule]]\nname = \"a\"\nmarkers = [\"x\"]\ncolour = 1\n";
+        let err = parse(src, "p.toml").unwrap_err().to_string();
+        assert!(err.starts_with("p.toml:4:1:"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+}

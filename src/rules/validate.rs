@@ -1,0 +1,274 @@
+//! Raw rule structs → validated [`Rule`]s, with `file:line:column` errors.
+
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::parse::{RawPack, RawRule, RawShortLineDetector, line_column};
+use super::{Action, Case, Position, Rule, Where};
+use crate::detect::{DETECTOR_NAMES, DetectorOverrides, ShortLines};
+use crate::error::{Error, Result};
+
+/// The checked content of one pack.
+pub(crate) struct ValidPack {
+    pub rules: Vec<Rule>,
+    pub detectors: DetectorOverrides,
+}
+
+/// Where an error points: the pack's name and source, to turn spans into positions.
+struct Site<'a> {
+    origin: &'a str,
+    source: &'a str,
+}
+
+impl Site<'_> {
+    fn error<T>(&self, at: &Spanned<T>, key: &str, message: impl Into<String>) -> Error {
+        let position = line_column(self.source, at.span().start);
+        Error::rule(self.origin, position, Some(key), message)
+    }
+
+    fn position<T>(&self, at: &Spanned<T>) -> String {
+        let (line, column) = line_column(self.source, at.span().start);
+        format!("{}:{line}:{column}", self.origin)
+    }
+}
+
+/// Validates every rule and detector table of `raw`.
+pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack> {
+    let site = Site { origin, source };
+    let pack_name: Arc<str> = pack_name(origin).into();
+    let mut rules: Vec<Rule> = Vec::with_capacity(raw.rule.len());
+    for raw_rule in raw.rule {
+        let rule = rule(raw_rule.into_inner(), &site, &pack_name)?;
+        if let Some(first) = rules.iter().find(|r| r.name == rule.name) {
+            return Err(duplicate_name(&rule, &first.defined_at));
+        }
+        rules.push(rule);
+    }
+    let detectors = DetectorOverrides {
+        repeated: raw
+            .detectors
+            .repeated
+            .map(|d| short_lines(d, &site, ShortLines::REPEATED_DEFAULT))
+            .transpose()?,
+        orphan: raw
+            .detectors
+            .orphan
+            .map(|d| short_lines(d, &site, ShortLines::ORPHAN_DEFAULT))
+            .transpose()?,
+    };
+    Ok(ValidPack { rules, detectors })
+}
+
+/// The error for a rule whose name was already taken at `first`.
+pub(crate) fn duplicate_name(rule: &Rule, first: &str) -> Error {
+    let (origin, position) = split_defined_at(&rule.defined_at);
+    Error::rule(
+        origin,
+        position,
+        Some("name"),
+        format!(
+            "duplicate rule name \"{}\" (first defined at {first})",
+            rule.name
+        ),
+    )
+}
+
+/// The pack name of an origin: its file stem (`rules/promo.toml` → `promo`).
+fn pack_name(origin: &str) -> &str {
+    let file = origin.rsplit(['/', '\\']).next().unwrap_or(origin);
+    file.strip_suffix(".toml").unwrap_or(file)
+}
+
+fn split_defined_at(defined_at: &str) -> (&str, (usize, usize)) {
+    let mut parts = defined_at.rsplitn(3, ':');
+    let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+    let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+    (parts.next().unwrap_or(defined_at), (line, column))
+}
+
+fn rule(raw: RawRule, site: &Site<'_>, pack: &Arc<str>) -> Result<Rule> {
+    let name = check_name(&raw.name, site)?;
+    let markers = markers(&raw.markers, site)?;
+    let where_ = enum_value(
+        raw.where_.as_ref(),
+        "where",
+        site,
+        &[
+            ("contains", Where::Contains),
+            ("starts", Where::Starts),
+            ("ends", Where::Ends),
+            ("equals", Where::Equals),
+        ],
+    )?
+    .unwrap_or(Where::Contains);
+    let case = enum_value(
+        raw.case.as_ref(),
+        "case",
+        site,
+        &[
+            ("insensitive", Case::Insensitive),
+            ("sensitive", Case::Sensitive),
+        ],
+    )?
+    .unwrap_or(Case::Insensitive);
+    let action = enum_value(
+        raw.action.as_ref(),
+        "action",
+        site,
+        &[
+            ("line", Action::Line),
+            ("block", Action::Block),
+            ("rest", Action::Rest),
+            ("document", Action::Document),
+        ],
+    )?
+    .unwrap_or(Action::Line);
+    let max_words = match &raw.max_words {
+        Some(max) if *max.get_ref() == 0 => {
+            return Err(site.error(max, "max_words", "must be at least 1"));
+        }
+        Some(max) => Some(*max.get_ref()),
+        None => None,
+    };
+    let position = position(raw.after.as_ref(), raw.before.as_ref(), site)?;
+    let pattern = raw
+        .pattern
+        .as_ref()
+        .map(|pattern| {
+            regex::bytes::Regex::new(pattern.get_ref())
+                .map_err(|err| site.error(pattern, "pattern", format!("invalid regex: {err}")))
+        })
+        .transpose()?;
+    Ok(Rule {
+        name: name.into(),
+        pack: pack.clone(),
+        defined_at: site.position(&raw.name),
+        markers,
+        where_,
+        case,
+        action,
+        max_words,
+        position,
+        pattern,
+        examples: raw.examples,
+        counterexamples: raw.counterexamples,
+    })
+}
+
+/// Names are kebab-case (`[a-z0-9]+(-[a-z0-9]+)*`) and may not shadow a detector.
+fn check_name<'a>(name: &'a Spanned<String>, site: &Site<'_>) -> Result<&'a str> {
+    let text = name.get_ref().as_str();
+    let kebab = !text.is_empty()
+        && text.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !kebab {
+        return Err(site.error(
+            name,
+            "name",
+            format!("\"{text}\" is not kebab-case (lowercase letters, digits and single dashes)"),
+        ));
+    }
+    if DETECTOR_NAMES.contains(&text) {
+        return Err(site.error(
+            name,
+            "name",
+            format!("\"{text}\" is the name of a detector; pick another"),
+        ));
+    }
+    Ok(text)
+}
+
+fn markers(raw: &Spanned<Vec<Spanned<String>>>, site: &Site<'_>) -> Result<Vec<String>> {
+    if raw.get_ref().is_empty() {
+        return Err(site.error(raw, "markers", "the marker list is empty"));
+    }
+    raw.get_ref()
+        .iter()
+        .map(|marker| {
+            let text = marker.get_ref();
+            if text.is_empty() {
+                Err(site.error(marker, "markers", "empty marker"))
+            } else if text.contains(['\n', '\r']) {
+                Err(site.error(marker, "markers", "a marker may not contain a line break"))
+            } else {
+                Ok(text.clone())
+            }
+        })
+        .collect()
+}
+
+fn enum_value<T: Copy>(
+    raw: Option<&Spanned<String>>,
+    key: &str,
+    site: &Site<'_>,
+    choices: &[(&str, T)],
+) -> Result<Option<T>> {
+    let Some(raw) = raw else { return Ok(None) };
+    match choices.iter().find(|(text, _)| text == raw.get_ref()) {
+        Some(&(_, value)) => Ok(Some(value)),
+        None => {
+            let names: Vec<&str> = choices.iter().map(|(text, _)| *text).collect();
+            Err(site.error(
+                raw,
+                key,
+                format!(
+                    "unknown value \"{}\", expected one of: {}",
+                    raw.get_ref(),
+                    names.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+fn position(
+    after: Option<&Spanned<f64>>,
+    before: Option<&Spanned<f64>>,
+    site: &Site<'_>,
+) -> Result<Position> {
+    let mut position = Position::default();
+    for (raw, key, slot) in [
+        (after, "after", &mut position.after),
+        (before, "before", &mut position.before),
+    ] {
+        if let Some(raw) = raw {
+            let value = *raw.get_ref();
+            if !(0.0..=1.0).contains(&value) {
+                return Err(site.error(raw, key, "must be a fraction between 0.0 and 1.0"));
+            }
+            *slot = value;
+        }
+    }
+    if position.after > position.before {
+        let at = after
+            .or(before)
+            .expect("one bound is set when they conflict");
+        return Err(site.error(at, "after", "`after` is greater than `before`"));
+    }
+    Ok(position)
+}
+
+fn short_lines(
+    raw: Spanned<RawShortLineDetector>,
+    site: &Site<'_>,
+    default: ShortLines,
+) -> Result<Option<ShortLines>> {
+    let raw = raw.into_inner();
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    match raw.max_words {
+        Some(max) if *max.get_ref() == 0 => {
+            Err(site.error(&max, "max_words", "must be at least 1"))
+        }
+        Some(max) => Ok(Some(ShortLines {
+            max_words: *max.get_ref(),
+        })),
+        None => Ok(Some(default)),
+    }
+}

@@ -1,0 +1,120 @@
+//! Run statistics as a value type: filled per document or batch, merged with `+=`, and
+//! rendered as JSON for `--stats`.
+
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::decision::Cleaned;
+
+/// What one reason removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonStats {
+    /// Lines removed.
+    pub lines: u64,
+    /// Bytes removed.
+    pub bytes: u64,
+    /// Documents in which it removed at least one line.
+    pub documents: u64,
+}
+
+impl AddAssign for ReasonStats {
+    fn add_assign(&mut self, other: ReasonStats) {
+        self.lines += other.lines;
+        self.bytes += other.bytes;
+        self.documents += other.documents;
+    }
+}
+
+/// Counters for a run; merge partial results with `+=`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Documents read (including invalid ones).
+    pub documents: u64,
+    /// Documents that ended up with no content left.
+    pub documents_emptied: u64,
+    /// Documents dropped from the output because they ended up empty (`--drop-empty`).
+    pub documents_dropped: u64,
+    /// Records that could not be processed (reported and passed through or skipped).
+    pub invalid: u64,
+    /// Lines read.
+    pub lines_in: u64,
+    /// Lines written.
+    pub lines_out: u64,
+    /// Bytes of document text read.
+    pub bytes_in: u64,
+    /// Bytes of document text written.
+    pub bytes_out: u64,
+    /// Per reason (rule or detector name): what it removed.
+    pub reasons: BTreeMap<String, ReasonStats>,
+}
+
+impl Stats {
+    /// Counts one cleaned document.
+    pub fn record(&mut self, cleaned: &Cleaned<'_>) {
+        let removed_bytes = cleaned.removed_bytes() as u64;
+        let removed_lines = cleaned.removed_lines() as u64;
+        self.documents += 1;
+        self.lines_in += cleaned.line_count() as u64;
+        self.lines_out += cleaned.line_count() as u64 - removed_lines;
+        self.bytes_in += cleaned.input().len() as u64;
+        self.bytes_out += cleaned.input().len() as u64 - removed_bytes;
+        if !cleaned.input().is_empty() && removed_bytes == cleaned.input().len() as u64 {
+            self.documents_emptied += 1;
+        }
+        let mut first_in_doc: Vec<&str> = Vec::new();
+        for removal in cleaned.removals() {
+            let name = removal.reason.as_str();
+            let entry = self.reasons.entry(name.to_string()).or_default();
+            entry.lines += removal.lines.len() as u64;
+            entry.bytes += removal.bytes.len() as u64;
+            if !first_in_doc.contains(&name) {
+                first_in_doc.push(name);
+                entry.documents += 1;
+            }
+        }
+    }
+
+    /// The `--stats` JSON document. `elapsed` of `None` writes zero timings, for
+    /// reproducible output in tests.
+    pub fn to_json(&self, elapsed: Option<Duration>) -> String {
+        let seconds = elapsed.map_or(0.0, |d| d.as_secs_f64());
+        let mb_per_second = if seconds > 0.0 {
+            self.bytes_in as f64 / 1e6 / seconds
+        } else {
+            0.0
+        };
+        let report = Report {
+            stats: self,
+            elapsed_seconds: seconds,
+            mb_per_second,
+        };
+        serde_json::to_string_pretty(&report).expect("stats always serialise") + "\n"
+    }
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    stats: &'a Stats,
+    elapsed_seconds: f64,
+    mb_per_second: f64,
+}
+
+impl AddAssign for Stats {
+    fn add_assign(&mut self, other: Stats) {
+        self.documents += other.documents;
+        self.documents_emptied += other.documents_emptied;
+        self.documents_dropped += other.documents_dropped;
+        self.invalid += other.invalid;
+        self.lines_in += other.lines_in;
+        self.lines_out += other.lines_out;
+        self.bytes_in += other.bytes_in;
+        self.bytes_out += other.bytes_out;
+        for (name, reason) in other.reasons {
+            *self.reasons.entry(name).or_default() += reason;
+        }
+    }
+}
