@@ -1,1 +1,11 @@
+//! The one integration-test binary: behaviour cases run through every path, the naive
+//! oracle with property tests, the CLI, golden files and snapshots.
 
+mod harness;
+
+mod cases;
+mod cli;
+mod golden;
+mod oracle;
+mod rule_errors;
+mod snapshots;

@@ -104,7 +104,7 @@ pub struct CleanArgs {
     pub rules: RuleArgs,
 
     /// A line equal to LINE ends a document (kept in the output as the separator).
-    #[arg(long, value_name = "LINE")]
+    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
     /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an

@@ -136,8 +136,13 @@ fn rule(raw: RawRule, site: &Site<'_>, pack: &Arc<str>) -> Result<Rule> {
         .pattern
         .as_ref()
         .map(|pattern| {
-            regex::bytes::Regex::new(pattern.get_ref())
-                .map_err(|err| site.error(pattern, "pattern", format!("invalid regex: {err}")))
+            regex::bytes::Regex::new(pattern.get_ref()).map_err(|err| {
+                site.error(
+                    pattern,
+                    "pattern",
+                    format!("invalid regex: {}", one_line(&err)),
+                )
+            })
         })
         .transpose()?;
     Ok(Rule {
@@ -271,4 +276,14 @@ fn short_lines(
         })),
         None => Ok(Some(default)),
     }
+}
+
+/// The regex crate's multi-line syntax errors end with the line that says what is wrong.
+fn one_line(err: &regex::Error) -> String {
+    let text = err.to_string();
+    let last = text
+        .lines()
+        .rfind(|line| !line.trim().is_empty())
+        .unwrap_or(&text);
+    last.trim().trim_start_matches("error: ").to_string()
 }
