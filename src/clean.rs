@@ -19,24 +19,53 @@ use crate::scan;
 /// The fate of a line that is kept; any other value is the index of a reason.
 pub(crate) const KEPT: u32 = u32::MAX;
 
-/// The lines of one document with their trimmed spans, computed once.
+/// The lines of one document with their trimmed spans and (for detectors) their word
+/// counts, computed once and shared by every step.
 pub(crate) struct LineTable<'a> {
     doc: &'a [u8],
     lines: Vec<Line>,
     trims: Vec<Range<usize>>,
+    /// Words per line, counted up to `word_cap + 1`; empty when no detector needs them.
+    words: Vec<u32>,
+    word_cap: u32,
 }
 
 impl<'a> LineTable<'a> {
-    pub(crate) fn new(doc: &'a [u8]) -> Self {
+    /// Splits `doc`; counts words up to `word_cap` (0: not at all).
+    pub(crate) fn new(doc: &'a [u8], word_cap: u32) -> Self {
         let lines: Vec<Line> = lines::split(doc).collect();
-        let trims = lines
+        let trims: Vec<Range<usize>> = lines
             .iter()
             .map(|line| {
                 let span = lines::trim_range(line.content(doc));
                 line.start + span.start..line.start + span.end
             })
             .collect();
-        LineTable { doc, lines, trims }
+        let words = if word_cap == 0 {
+            Vec::new()
+        } else {
+            trims
+                .iter()
+                .map(|span| lines::word_count(&doc[span.clone()], word_cap as usize) as u32)
+                .collect()
+        };
+        LineTable {
+            doc,
+            lines,
+            trims,
+            words,
+            word_cap,
+        }
+    }
+
+    /// True if a line has at most `max_words` words; `max_words` must not exceed the cap
+    /// the table was built with.
+    pub(crate) fn is_short(&self, index: usize, max_words: u32) -> bool {
+        debug_assert!(
+            max_words <= self.word_cap,
+            "word counts are capped below {max_words}"
+        );
+        self.words[index] <= max_words
     }
 
     pub(crate) fn doc(&self) -> &'a [u8] {
@@ -178,7 +207,7 @@ impl Cleaner {
     /// Decides what to remove from one document. Never fails: any bytes are a document.
     pub fn clean<'a>(&self, doc: &'a [u8]) -> Cleaned<'a> {
         let inner = &*self.inner;
-        let table = LineTable::new(doc);
+        let table = LineTable::new(doc, inner.detectors.word_cap());
         let mut fates = vec![KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);

@@ -162,32 +162,65 @@ pub fn is_cjk(c: char) -> bool {
 /// Counts the words of `text`, stopping early once the count exceeds `limit`.
 ///
 /// A word is a run of non-space characters; each CJK ideograph or kana counts as a word
-/// of its own, so `max_words` guards work for Chinese and Japanese too. Invalid UTF-8
-/// bytes count as word characters.
+/// of its own, so `max_words` guards work for Chinese and Japanese too. Bytes that are
+/// not valid UTF-8 count as word characters. ASCII is stepped byte by byte; only
+/// non-ASCII characters are decoded, since this runs on every line a detector looks at.
 pub fn word_count(text: &[u8], limit: usize) -> usize {
     let mut count = 0;
     let mut in_word = false;
-    for chunk in text.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if is_space(c) {
-                in_word = false;
-            } else if is_cjk(c) {
+    let mut at = 0;
+    while at < text.len() {
+        let (class, len) = classify(&text[at..]);
+        at += len;
+        match class {
+            CharClass::Space => in_word = false,
+            CharClass::Alone => {
                 count += 1;
                 in_word = false;
-            } else if !in_word {
+            }
+            CharClass::Word if !in_word => {
                 count += 1;
                 in_word = true;
             }
-            if count > limit {
-                return count;
-            }
+            CharClass::Word => continue,
         }
-        if !chunk.invalid().is_empty() && !in_word {
-            count += 1;
-            in_word = true;
+        if count > limit {
+            break;
         }
     }
     count
+}
+
+/// How a character takes part in word counting.
+enum CharClass {
+    Space,
+    /// A character that is a word by itself (CJK).
+    Alone,
+    Word,
+}
+
+/// The class and byte length of the character at the start of `bytes` (non-empty).
+fn classify(bytes: &[u8]) -> (CharClass, usize) {
+    let lead = bytes[0];
+    if lead.is_ascii() {
+        let class = if matches!(lead, b' ' | b'\t'..=b'\r') {
+            CharClass::Space
+        } else {
+            CharClass::Word
+        };
+        return (class, 1);
+    }
+    let len = utf8_len(lead);
+    let decoded = bytes
+        .get(..len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|s| s.chars().next());
+    match decoded {
+        Some(c) if is_space(c) => (CharClass::Space, len),
+        Some(c) if is_cjk(c) => (CharClass::Alone, len),
+        Some(_) => (CharClass::Word, len),
+        None => (CharClass::Word, 1),
+    }
 }
 
 #[cfg(test)]
@@ -241,5 +274,8 @@ mod tests {
         assert_eq!(word_count(b"", 5), 0);
         assert_eq!(word_count(b"x\xffy z", 5), 2);
         assert_eq!(word_count("a\u{a0}b".as_bytes(), 5), 2);
+        assert_eq!(word_count(b"a\x0bb\x0cc", 5), 3);
+        assert_eq!(word_count("日本語".as_bytes(), 1), 2);
+        assert_eq!(word_count(b"\xe6\x97", 5), 1);
     }
 }

@@ -53,6 +53,16 @@ impl DetectorConfig {
         }
     }
 
+    /// The largest `max_words` of any enabled detector: how far lines need counting.
+    pub(crate) fn word_cap(&self) -> u32 {
+        [self.repeated, self.orphan]
+            .iter()
+            .flatten()
+            .map(|settings| settings.max_words)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Switches off the detector called `name`; false if there is none by that name.
     pub(crate) fn disable(&mut self, name: &str) -> bool {
         match name {

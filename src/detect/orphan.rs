@@ -11,11 +11,10 @@ use crate::clean::{KEPT, LineTable};
 
 /// Marks orphaned short lines in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fates: &mut [u32]) {
-    let max = settings.max_words as usize;
     let non_blank: Vec<usize> = (0..table.len()).filter(|&i| !table.is_blank(i)).collect();
     let short: Vec<bool> = non_blank
         .iter()
-        .map(|&i| crate::lines::word_count(table.trimmed(i), max) <= max)
+        .map(|&i| table.is_short(i, settings.max_words))
         .collect();
     loop {
         let mut changed = false;

@@ -10,15 +10,13 @@ use crate::normal;
 /// Marks every copy of a repeated short line in `fates` with `reason`, leaving lines that
 /// are already removed as they are. Lines compare by their normal form.
 pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fates: &mut [u32]) {
-    let max = settings.max_words as usize;
     let mut scratch = Vec::new();
     let hashes: Vec<Option<u64>> = (0..table.len())
         .map(|i| {
-            let trimmed = table.trimmed(i);
-            if trimmed.is_empty() || crate::lines::word_count(trimmed, max) > max {
+            if table.is_blank(i) || !table.is_short(i, settings.max_words) {
                 return None;
             }
-            normal::line_hash(trimmed, &mut scratch)
+            normal::line_hash(table.trimmed(i), &mut scratch)
         })
         .collect();
     let mut counts: HashMap<u64, u32> = HashMap::new();
