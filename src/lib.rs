@@ -65,3 +65,8 @@ mod tests {
         assert_send_sync::<formats::text::TextReader<&[u8]>>();
     }
 }
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
