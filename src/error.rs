@@ -24,6 +24,8 @@ pub enum ErrorCategory {
     Limit,
     /// A setting names something that does not exist or does not fit.
     Config,
+    /// A count table is truncated, corrupted or of another version.
+    Table,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +45,8 @@ enum ErrorKind {
     },
     #[error("{message}")]
     Limit { message: String },
+    #[error("{origin}: {message}")]
+    Table { origin: String, message: String },
     #[error("{message}")]
     Config { message: String },
     #[error("cannot compile the rules: {message}")]
@@ -102,6 +106,16 @@ impl Error {
         }
     }
 
+    /// A count table that cannot be used.
+    pub(crate) fn table(origin: &str, message: String) -> Error {
+        Error {
+            kind: ErrorKind::Table {
+                origin: origin.to_string(),
+                message,
+            },
+        }
+    }
+
     /// The marker automaton could not be built.
     pub(crate) fn compile(message: impl Into<String>) -> Error {
         Error {
@@ -118,6 +132,7 @@ impl Error {
             ErrorKind::Io { .. } => ErrorCategory::Io,
             ErrorKind::Limit { .. } => ErrorCategory::Limit,
             ErrorKind::Config { .. } => ErrorCategory::Config,
+            ErrorKind::Table { .. } => ErrorCategory::Table,
         }
     }
 

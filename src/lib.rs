@@ -27,6 +27,7 @@
 
 mod clean;
 pub mod compile;
+pub mod counts;
 mod decision;
 pub mod detect;
 mod error;

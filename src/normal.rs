@@ -76,6 +76,32 @@ pub fn line_hash(content: &[u8], scratch: &mut Vec<u8>) -> Option<u64> {
     (!scratch.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(scratch))
 }
 
+/// The key of a line for corpus counts: its [`line_hash`], or with a `site` (a host),
+/// the hash of (site, normal form), so that counts per site stay apart.
+pub fn line_key(content: &[u8], site: Option<&str>, scratch: &mut Vec<u8>) -> Option<u64> {
+    let hash = line_hash(content, scratch)?;
+    Some(match site {
+        None => hash,
+        Some(host) => {
+            let seed = xxhash_rust::xxh3::xxh3_64(host.to_ascii_lowercase().as_bytes());
+            xxhash_rust::xxh3::xxh3_64_with_seed(scratch, seed)
+        }
+    })
+}
+
+/// The host of a URL (`https://User@News.Example.com:8080/a?b` → `news.example.com`,
+/// lowercased by [`line_key`]), or `None` when there is no `scheme://host`.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host_port.split(':').next()?,
+    };
+    (!host.is_empty()).then_some(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +125,29 @@ mod tests {
     #[test]
     fn invalid_utf8_is_kept_raw() {
         assert_eq!(normalize(b"A\xffB"), b"a\xffb");
+    }
+
+    #[test]
+    fn site_keys_keep_sites_apart() {
+        let mut scratch = Vec::new();
+        let corpus = line_key(b"Menu", None, &mut scratch);
+        let a = line_key(b"Menu", Some("a.com"), &mut scratch);
+        assert_eq!(a, line_key(b" menu ", Some("A.COM"), &mut scratch));
+        assert_ne!(a, line_key(b"Menu", Some("b.com"), &mut scratch));
+        assert_ne!(a, corpus);
+        assert_eq!(line_key(b"---", Some("a.com"), &mut scratch), None);
+    }
+
+    #[test]
+    fn hosts_come_from_urls() {
+        assert_eq!(
+            host_of("https://User@News.Example.com:8080/a?b"),
+            Some("News.Example.com")
+        );
+        assert_eq!(host_of("http://[::1]:80/x"), Some("::1"));
+        assert_eq!(host_of("https://a.org"), Some("a.org"));
+        assert_eq!(host_of("a.org/path"), None);
+        assert_eq!(host_of("file:///etc"), None);
     }
 
     #[test]
