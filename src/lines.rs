@@ -92,7 +92,7 @@ fn utf8_len(lead: u8) -> usize {
 fn leading_space_len(bytes: &[u8]) -> usize {
     let Some(&lead) = bytes.first() else { return 0 };
     if lead.is_ascii() {
-        return usize::from((lead as char).is_whitespace());
+        return usize::from(is_ascii_space(lead));
     }
     let len = utf8_len(lead);
     match bytes.get(..len).map(std::str::from_utf8) {
@@ -105,7 +105,7 @@ fn leading_space_len(bytes: &[u8]) -> usize {
 fn trailing_space_len(bytes: &[u8]) -> usize {
     let Some(&last) = bytes.last() else { return 0 };
     if last.is_ascii() {
-        return usize::from((last as char).is_whitespace());
+        return usize::from(is_ascii_space(last));
     }
     // Step back over at most three continuation bytes to the lead byte.
     let lead_at = (bytes.len().saturating_sub(4)..bytes.len())
@@ -118,24 +118,42 @@ fn trailing_space_len(bytes: &[u8]) -> usize {
 }
 
 /// The range of `content` left after trimming white space on both sides.
+///
+/// ASCII white space (most of what there is to trim: indentation, table padding) is
+/// skipped byte by byte; only a non-ASCII byte is decoded to check for a Unicode space.
 pub fn trim_range(content: &[u8]) -> Range<usize> {
     let mut start = 0;
-    loop {
-        let n = leading_space_len(&content[start..]);
-        if n == 0 {
+    while let Some(&byte) = content.get(start) {
+        let len = if byte.is_ascii() {
+            usize::from(is_ascii_space(byte))
+        } else {
+            leading_space_len(&content[start..])
+        };
+        if len == 0 {
             break;
         }
-        start += n;
+        start += len;
     }
     let mut end = content.len();
     while end > start {
-        let n = trailing_space_len(&content[start..end]);
-        if n == 0 {
+        let byte = content[end - 1];
+        let len = if byte.is_ascii() {
+            usize::from(is_ascii_space(byte))
+        } else {
+            trailing_space_len(&content[start..end])
+        };
+        if len == 0 {
             break;
         }
-        end -= n;
+        end -= len;
     }
     start..end
+}
+
+/// ASCII white space as `char::is_whitespace` sees it: tab, line feed, vertical tab,
+/// form feed, carriage return and space.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t'..=b'\r')
 }
 
 /// `content` without surrounding white space.
@@ -200,10 +218,11 @@ enum CharClass {
 }
 
 /// The class and byte length of the character at the start of `bytes` (non-empty).
+#[inline]
 fn classify(bytes: &[u8]) -> (CharClass, usize) {
     let lead = bytes[0];
     if lead.is_ascii() {
-        let class = if matches!(lead, b' ' | b'\t'..=b'\r') {
+        let class = if is_ascii_space(lead) {
             CharClass::Space
         } else {
             CharClass::Word
