@@ -88,15 +88,28 @@ fn utf8_len(lead: u8) -> usize {
     }
 }
 
+/// The character at the start of `bytes` (non-empty) and its byte length; `None` with
+/// length 1 for a byte that does not start valid UTF-8.
+pub(crate) fn decode(bytes: &[u8]) -> (Option<char>, usize) {
+    let len = utf8_len(bytes[0]);
+    let c = bytes
+        .get(..len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|s| s.chars().next());
+    match c {
+        Some(c) => (Some(c), len),
+        None => (None, 1),
+    }
+}
+
 /// The byte length of a space character at the start of `bytes`, or 0.
 fn leading_space_len(bytes: &[u8]) -> usize {
     let Some(&lead) = bytes.first() else { return 0 };
     if lead.is_ascii() {
         return usize::from(is_ascii_space(lead));
     }
-    let len = utf8_len(lead);
-    match bytes.get(..len).map(std::str::from_utf8) {
-        Some(Ok(s)) if s.chars().next().is_some_and(is_space) => len,
+    match decode(bytes) {
+        (Some(c), len) if is_space(c) => len,
         _ => 0,
     }
 }
@@ -152,7 +165,7 @@ pub fn trim_range(content: &[u8]) -> Range<usize> {
 
 /// ASCII white space as `char::is_whitespace` sees it: tab, line feed, vertical tab,
 /// form feed, carriage return and space.
-fn is_ascii_space(byte: u8) -> bool {
+pub(crate) fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t'..=b'\r')
 }
 
@@ -229,16 +242,10 @@ fn classify(bytes: &[u8]) -> (CharClass, usize) {
         };
         return (class, 1);
     }
-    let len = utf8_len(lead);
-    let decoded = bytes
-        .get(..len)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .and_then(|s| s.chars().next());
-    match decoded {
-        Some(c) if is_space(c) => (CharClass::Space, len),
-        Some(c) if is_cjk(c) => (CharClass::Alone, len),
-        Some(_) => (CharClass::Word, len),
-        None => (CharClass::Word, 1),
+    match decode(bytes) {
+        (Some(c), len) if is_space(c) => (CharClass::Space, len),
+        (Some(c), len) if is_cjk(c) => (CharClass::Alone, len),
+        (_, len) => (CharClass::Word, len),
     }
 }
 

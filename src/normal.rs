@@ -12,23 +12,29 @@ use crate::lines;
 pub const NORMAL_FORM_VERSION: u32 = 1;
 
 /// Writes the normal form of `text` into `out` (cleared first).
+///
+/// ASCII bytes are handled without decoding; other characters are decoded one at a time.
 pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let mut pending_space = false;
-    for chunk in text.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c.is_ascii() {
-                let b = c as u8;
-                if b.is_ascii_alphabetic() {
-                    push(out, &[b.to_ascii_lowercase()], &mut pending_space);
-                } else if b.is_ascii_digit() {
-                    push(out, b"0", &mut pending_space);
-                } else if b.is_ascii_whitespace() || b == 0x0B {
-                    pending_space = true;
-                }
-            } else if c.is_numeric() {
+    let mut at = 0;
+    while at < text.len() {
+        let byte = text[at];
+        if byte.is_ascii() {
+            at += 1;
+            if byte.is_ascii_digit() {
                 push(out, b"0", &mut pending_space);
-            } else if c.is_alphanumeric() {
+            } else if byte.is_ascii_alphabetic() {
+                push(out, &[byte.to_ascii_lowercase()], &mut pending_space);
+            } else if lines::is_ascii_space(byte) {
+                pending_space = true;
+            }
+            continue;
+        }
+        let (c, len) = lines::decode(&text[at..]);
+        match c {
+            Some(c) if c.is_numeric() => push(out, b"0", &mut pending_space),
+            Some(c) if c.is_alphanumeric() => {
                 let mut buf = [0u8; 4];
                 for lower in c.to_lowercase() {
                     push(
@@ -37,13 +43,12 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
                         &mut pending_space,
                     );
                 }
-            } else if c.is_whitespace() {
-                pending_space = true;
             }
+            Some(c) if c.is_whitespace() => pending_space = true,
+            Some(_) => {}
+            None => push(out, &text[at..at + 1], &mut pending_space),
         }
-        if !chunk.invalid().is_empty() {
-            push(out, chunk.invalid(), &mut pending_space);
-        }
+        at += len;
     }
 }
 

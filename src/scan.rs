@@ -43,34 +43,55 @@ fn placed(
 
 /// Finds, for each line with at least one firing rule, the rule that wins on it.
 /// Firings come out in line order.
+///
+/// Two passes, so that the common case stays fast: a non-overlapping search over the
+/// whole document finds the lines that hold any marker at all (every line with an
+/// occurrence gets at least one non-overlapping match, because no marker spans a line
+/// break), and only those lines are searched again with overlapping semantics, which
+/// reports every occurrence of every marker.
 pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
     let mut firings: Vec<Firing> = Vec::new();
     let Some(automaton) = matcher.automaton() else {
         return firings;
     };
-    let doc = table.doc();
     let mut cursor = 0;
-    // Rules whose guards already failed on the cursor's line, so a rule with several
-    // markers on one line runs its regex once.
-    let mut failed: Vec<u32> = Vec::new();
-    for hit in automaton.find_overlapping_iter(doc) {
-        let last_byte = hit.end() - 1;
-        if table.line(cursor).end <= last_byte {
-            failed.clear();
-            while table.line(cursor).end <= last_byte {
-                cursor += 1;
+    let mut last_searched = None;
+    for hit in automaton.find_iter(table.doc()) {
+        while table.line(cursor).end < hit.end() {
+            cursor += 1;
+        }
+        if last_searched != Some(cursor) {
+            last_searched = Some(cursor);
+            if let Some(rule) = winner_on_line(matcher, rules, table, cursor) {
+                firings.push(Firing { line: cursor, rule });
             }
         }
+    }
+    firings
+}
+
+/// Every marker occurrence on line `index`, checked against its rule; the winning rule.
+fn winner_on_line(
+    matcher: &Matcher,
+    rules: &[Rule],
+    table: &LineTable<'_>,
+    index: usize,
+) -> Option<u32> {
+    let automaton = matcher.automaton()?;
+    let doc = table.doc();
+    let line = table.line(index);
+    let trim = table.trim_span(index);
+    let mut winner: Option<u32> = None;
+    // Rules whose guards already failed here, so a rule with several markers on one line
+    // runs its regex once.
+    let mut failed: Vec<u32> = Vec::new();
+    let input = aho_corasick::Input::new(doc).range(line.start..line.content_end);
+    for hit in automaton.find_overlapping_iter(input) {
         let rule_index = matcher.rule_of(hit.pattern().as_usize());
-        let current = firings.last().filter(|f| f.line == cursor);
-        if current.is_some_and(|f| !outranks(rules, rule_index, f.rule))
-            || failed.contains(&rule_index)
-        {
+        if winner.is_some_and(|w| !outranks(rules, rule_index, w)) || failed.contains(&rule_index) {
             continue;
         }
         let rule = &rules[rule_index as usize];
-        let line = table.line(cursor);
-        let trim = table.trim_span(cursor);
         if !placed(rule.where_(), (hit.start(), hit.end()), trim) {
             continue;
         }
@@ -79,18 +100,11 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
         {
             continue;
         }
-        if !rule.guards_pass(table.trimmed(cursor), line.start, doc.len()) {
+        if !rule.guards_pass(table.trimmed(index), line.start, doc.len()) {
             failed.push(rule_index);
             continue;
         }
-        let firing = Firing {
-            line: cursor,
-            rule: rule_index,
-        };
-        match firings.last_mut() {
-            Some(last) if last.line == cursor => *last = firing,
-            _ => firings.push(firing),
-        }
+        winner = Some(rule_index);
     }
-    firings
+    winner
 }
