@@ -107,6 +107,31 @@ pub fn host_of(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// A hasher for maps keyed by line keys: the keys are xxh3 hashes already, so hashing
+/// them again would only cost time.
+pub type KeyHasher = std::hash::BuildHasherDefault<IdentityHasher>;
+
+/// The [`std::hash::Hasher`] behind [`KeyHasher`]: passes a `u64` through unchanged.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are expected; fold anything else in rather than ignore it.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use super::merge::{MergeOptions, merge_tables};
 use super::{Scope, TableHeader, TableReader, TableWriter};
 use crate::error::{Error, Result};
 use crate::lines;
-use crate::normal;
+use crate::normal::{self, KeyHasher};
 
 /// Bytes one counted key costs in memory, map overhead and growth included; the budget
 /// divided by this is how many keys are held before a run is spilled.
@@ -36,7 +36,7 @@ pub fn document_keys(doc: &[u8], site: Option<&str>, scratch: &mut Vec<u8>, keys
 /// Accumulates document counts per key within a memory budget.
 pub struct Counter {
     scope: Scope,
-    counts: HashMap<u64, u64>,
+    counts: HashMap<u64, u64, KeyHasher>,
     documents: u64,
     spilled_documents: u64,
     max_keys: usize,
@@ -50,7 +50,7 @@ impl Counter {
     pub fn new(scope: Scope, memory_budget: usize, spill_dir: &Path) -> Counter {
         Counter {
             scope,
-            counts: HashMap::new(),
+            counts: HashMap::default(),
             documents: 0,
             spilled_documents: 0,
             max_keys: (memory_budget / BYTES_PER_KEY).max(1),

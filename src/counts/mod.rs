@@ -17,6 +17,7 @@
 //! | 8 | checksum: xxh3-64 of the header followed by the xxh3-64 of the entries |
 
 pub mod count;
+pub mod frequent;
 pub mod merge;
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
