@@ -24,6 +24,9 @@ pub enum ErrorCategory {
     Limit,
     /// A setting names something that does not exist or does not fit.
     Config,
+    /// A record of an input cannot be processed (invalid JSON, missing field, malformed
+    /// WARC header).
+    Input,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,12 @@ enum ErrorKind {
     Limit { message: String },
     #[error("{message}")]
     Config { message: String },
+    #[error("{origin}: {record}: {message}")]
+    Input {
+        origin: String,
+        record: String,
+        message: String,
+    },
     #[error("cannot compile the rules: {message}")]
     Compile { message: String },
 }
@@ -102,6 +111,17 @@ impl Error {
         }
     }
 
+    /// Record `record` of input `origin` (e.g. `line 7`) cannot be processed.
+    pub(crate) fn input(origin: &str, record: String, message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Input {
+                origin: origin.to_string(),
+                record,
+                message: message.into(),
+            },
+        }
+    }
+
     /// The marker automaton could not be built.
     pub(crate) fn compile(message: impl Into<String>) -> Error {
         Error {
@@ -118,6 +138,7 @@ impl Error {
             ErrorKind::Io { .. } => ErrorCategory::Io,
             ErrorKind::Limit { .. } => ErrorCategory::Limit,
             ErrorKind::Config { .. } => ErrorCategory::Config,
+            ErrorKind::Input { .. } => ErrorCategory::Input,
         }
     }
 
