@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use crate::clean::Cleaner;
 use crate::error::{Error, Result};
 use crate::formats::compress::Encoder;
-use crate::formats::{Emit, Input, OnInvalid, ProcessOptions, Processed, Record, process};
+use crate::formats::{
+    Emit, Input, OnInvalid, ProcessOptions, Processed, Record, RecordReader, process,
+};
 use crate::stats::Stats;
 
 /// Records are processed in rayon tasks of this many, each filling one local `Stats`.
@@ -213,41 +215,43 @@ impl Pipeline {
     }
 }
 
-/// The reader stage: whole records, cut into batches of about `batch_bytes`.
+/// The reader stage: whole records, cut into batches of about `batch_bytes`. Records
+/// read before an error are still sent, then the error.
 fn read_batches(mut input: Input, batch_bytes: usize, batches: &SyncSender<Result<Batch>>) {
     let bytes_read = input.bytes_read();
     loop {
-        let mut records = Vec::new();
-        let mut size = 0;
-        let mut end = false;
-        while size < batch_bytes {
-            match input.records.next_record() {
-                Ok(Some(record)) => {
-                    size += record.raw_len();
-                    records.push(record);
-                }
-                Ok(None) => {
-                    end = true;
-                    break;
-                }
-                Err(err) => {
-                    // Records read before the error are still written.
-                    let batch = Batch {
-                        records,
-                        bytes_read: bytes_read.load(Ordering::Relaxed),
-                    };
-                    let _ = batches.send(Ok(batch));
-                    let _ = batches.send(Err(err));
-                    return;
-                }
-            }
-        }
+        let (records, more) = fill_batch(&mut input.records, batch_bytes);
         let batch = Batch {
             records,
             bytes_read: bytes_read.load(Ordering::Relaxed),
         };
-        if batches.send(Ok(batch)).is_err() || end {
+        if batches.send(Ok(batch)).is_err() {
             return;
         }
+        match more {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(err) => {
+                let _ = batches.send(Err(err));
+                return;
+            }
+        }
     }
+}
+
+/// Reads records until they hold `batch_bytes`; also says whether more may follow.
+fn fill_batch(reader: &mut RecordReader, batch_bytes: usize) -> (Vec<Record>, Result<bool>) {
+    let mut records = Vec::new();
+    let mut size = 0;
+    while size < batch_bytes {
+        match reader.next_record() {
+            Ok(Some(record)) => {
+                size += record.raw_len();
+                records.push(record);
+            }
+            Ok(None) => return (records, Ok(false)),
+            Err(err) => return (records, Err(err)),
+        }
+    }
+    (records, Ok(true))
 }

@@ -13,6 +13,9 @@ use crate::harness::{Env, assert_bytes_eq, repo, run};
 const AD_PACK: &str =
     "[[rule]]\nname = \"ad\"\nmarkers = [\"Advertisement\"]\nwhere = \"equals\"\n";
 
+/// JSONL on standard input with only the `ad` rule.
+const JSONL_AD: [&str; 5] = ["--no-default-rules", "-r", "ad.toml", "-f", "jsonl"];
+
 fn compressed(codec: Codec, data: &[u8]) -> Vec<u8> {
     let mut encoder = Encoder::new(Vec::new(), codec, None).unwrap();
     encoder.write_all(data).unwrap();
@@ -171,21 +174,14 @@ fn jsonl_rewrites_only_the_text_value() {
     );
     let output = run(env
         .cmd()
-        .args([
-            "--no-default-rules",
-            "-r",
-            "ad.toml",
-            "-f",
-            "jsonl",
-            "--field",
-        ])
-        .arg("text")
+        .args(JSONL_AD)
+        .args(["--field", "text"])
         .write_stdin(input));
     let first_two: Vec<&str> = expected.lines().take(2).collect();
     let got = String::from_utf8(output.stdout).unwrap();
     assert_eq!(got.lines().take(2).collect::<Vec<_>>(), first_two);
     env.cmd()
-        .args(["--no-default-rules", "-r", "ad.toml", "-f", "jsonl"])
+        .args(JSONL_AD)
         .args(["--field", "meta.content"])
         .write_stdin(input.lines().nth(2).unwrap().to_string() + "\n")
         .assert()
@@ -374,21 +370,15 @@ fn drop_empty_removes_emptied_records_and_counts_them() {
     env.write("ad.toml", AD_PACK);
     let input = "{\"text\":\"Advertisement\"}\n{\"text\":\"Story\"}\n";
     env.cmd()
-        .args(["--no-default-rules", "-r", "ad.toml", "-f", "jsonl"])
+        .args(JSONL_AD)
         .write_stdin(input)
         .assert()
         .success()
         .stdout("{\"text\":\"\"}\n{\"text\":\"Story\"}\n");
     let output = run(env
         .cmd()
-        .args([
-            "--no-default-rules",
-            "-r",
-            "ad.toml",
-            "-f",
-            "jsonl",
-            "--drop-empty",
-        ])
+        .args(JSONL_AD)
+        .arg("--drop-empty")
         .args(["--stats", "-", "--deterministic"])
         .write_stdin(input));
     assert_eq!(output.stdout, b"{\"text\":\"Story\"}\n");
