@@ -388,3 +388,26 @@ fn drop_empty_removes_emptied_records_and_counts_them() {
         "{stats}"
     );
 }
+
+#[test]
+fn progress_is_drawn_when_asked_and_quiet_silences_it() {
+    let env = Env::new();
+    let input = "{\"text\":\"a\"}\n";
+    let always = run(env
+        .cmd()
+        .args(["-f", "jsonl", "--progress", "always"])
+        .write_stdin(input));
+    assert!(String::from_utf8_lossy(&always.stderr).contains("documents"));
+    assert_eq!(always.stdout, input.as_bytes());
+    for flags in [
+        ["--progress", "always", "--quiet"],
+        ["--progress", "never", "--color=never"],
+    ] {
+        let output = run(env
+            .cmd()
+            .args(flags)
+            .args(["-f", "jsonl"])
+            .write_stdin(input));
+        assert!(output.stderr.is_empty(), "{flags:?}");
+    }
+}

@@ -99,7 +99,10 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
             "{spinner} {bytes} {msg} {binary_bytes_per_sec} {elapsed}",
         ),
     };
-    bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+    // Drawn whether or not stderr is a terminal: `auto` checked that already, and
+    // `always` means always (e.g. into a log).
+    let stderr = Box::new(console::Term::stderr());
+    bar.set_draw_target(ProgressDrawTarget::term_like_with_hz(stderr, 4));
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
