@@ -26,6 +26,9 @@ pub enum ErrorCategory {
     Config,
     /// A count table is truncated, corrupted or of another version.
     Table,
+    /// A record of an input cannot be processed (invalid JSON, missing field, malformed
+    /// WARC header).
+    Input,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,12 @@ enum ErrorKind {
     Table { origin: String, message: String },
     #[error("{message}")]
     Config { message: String },
+    #[error("{origin}: {record}: {message}")]
+    Input {
+        origin: String,
+        record: String,
+        message: String,
+    },
     #[error("cannot compile the rules: {message}")]
     Compile { message: String },
 }
@@ -116,6 +125,17 @@ impl Error {
         }
     }
 
+    /// Record `record` of input `origin` (e.g. `line 7`) cannot be processed.
+    pub(crate) fn input(origin: &str, record: String, message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Input {
+                origin: origin.to_string(),
+                record,
+                message: message.into(),
+            },
+        }
+    }
+
     /// The marker automaton could not be built.
     pub(crate) fn compile(message: impl Into<String>) -> Error {
         Error {
@@ -133,6 +153,7 @@ impl Error {
             ErrorKind::Limit { .. } => ErrorCategory::Limit,
             ErrorKind::Config { .. } => ErrorCategory::Config,
             ErrorKind::Table { .. } => ErrorCategory::Table,
+            ErrorKind::Input { .. } => ErrorCategory::Input,
         }
     }
 

@@ -64,6 +64,8 @@ mod tests {
         assert_send_sync::<Stats>();
         assert_send_sync::<Error>();
         assert_send_sync::<formats::text::TextReader<&[u8]>>();
+        assert_send_sync::<formats::Record>();
+        assert_send_sync::<pipeline::Pipeline>();
     }
 }
 

@@ -1,80 +1,257 @@
-//! Runs a cleaner over a stream of documents: read a batch of whole documents, clean
-//! them in parallel with rayon, and write the results in input order.
+//! The one place that knows about threads: runs a cleaner over one input in three
+//! stages. A reader thread cuts the input into batches of whole records (a few MB); a
+//! cleaning thread has rayon process each batch's records in parallel; the calling
+//! thread writes them in input order. Bounded channels between the stages keep at most
+//! a fixed number of batches in flight, so memory stays flat whatever the input size.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
 
 use rayon::prelude::*;
 
 use crate::clean::Cleaner;
 use crate::error::{Error, Result};
-use crate::explain::{ExplainStyle, explain};
-use crate::formats::text::{TextDocument, TextReader};
+use crate::formats::compress::Encoder;
+use crate::formats::{
+    Emit, Input, OnInvalid, ProcessOptions, Processed, Record, RecordReader, process,
+};
 use crate::stats::Stats;
 
-/// Documents are cleaned in batches of about this many bytes, so that threads have work
-/// while memory stays bounded.
-const BATCH_BYTES: usize = 4 << 20;
+/// Records are processed in rayon tasks of this many, each filling one local `Stats`.
+const RECORDS_PER_TASK: usize = 32;
 
-/// What to write for each document.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum Output {
-    /// The cleaned document.
-    Cleaned,
-    /// Every line with its fate (`--explain`).
-    Explain(ExplainStyle),
+/// How the pipeline runs.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// Worker threads for cleaning; `None`: one per core.
+    pub threads: Option<usize>,
+    /// A batch is cut once it holds this many bytes of input (default 4 MiB).
+    pub batch_bytes: usize,
+    /// Batches waiting between two stages (default 2); with the one being read, cleaned
+    /// and written, at most `2 * batches_in_flight + 3` batches exist at a time.
+    pub batches_in_flight: usize,
+    /// How each record is processed.
+    pub process: ProcessOptions,
 }
 
-/// Cleans every document of `reader` into `out`; returns the run's statistics.
-/// `out_name` names the destination in write errors.
-pub fn clean_text<R: BufRead, W: Write + ?Sized>(
-    reader: &mut TextReader<R>,
-    cleaner: &Cleaner,
-    output: Output,
-    out: &mut W,
-    out_name: &str,
-) -> Result<Stats> {
-    let mut stats = Stats::default();
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions {
+            threads: None,
+            batch_bytes: 4 << 20,
+            batches_in_flight: 2,
+            process: ProcessOptions::default(),
+        }
+    }
+}
+
+/// How far a run has come, reported after each written batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the raw (possibly compressed) input read so far.
+    pub bytes_read: u64,
+    /// Documents in the batch just written.
+    pub documents: u64,
+}
+
+/// Receives what happens during a run, on the writing (calling) thread.
+pub trait Observer {
+    /// A batch was written.
+    fn progress(&mut self, progress: Progress);
+    /// A record could not be processed; it was passed through or skipped as configured.
+    fn invalid(&mut self, error: &Error);
+}
+
+/// An [`Observer`] that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Observer for Silent {
+    fn progress(&mut self, _: Progress) {}
+    fn invalid(&mut self, _: &Error) {}
+}
+
+/// A cleaner, options and a worker pool, built once and run over many inputs.
+pub struct Pipeline {
+    cleaner: Cleaner,
+    options: PipelineOptions,
+    pool: rayon::ThreadPool,
+}
+
+struct Batch {
+    records: Vec<Record>,
+    bytes_read: u64,
+}
+
+struct CleanedBatch {
+    records: Vec<Record>,
+    processed: Vec<Processed>,
+    stats: Stats,
+    bytes_read: u64,
+}
+
+impl Pipeline {
+    /// Starts the worker pool.
+    pub fn new(cleaner: Cleaner, options: PipelineOptions) -> Result<Pipeline> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads.unwrap_or(0))
+            .thread_name(|i| format!("boilerstrip-clean-{i}"))
+            .build()
+            .map_err(|err| Error::config(format!("cannot start the worker threads: {err}")))?;
+        Ok(Pipeline {
+            cleaner,
+            options,
+            pool,
+        })
+    }
+
+    /// Cleans every record of `input` into `out` (named `out_name` in errors), in input
+    /// order, and returns the statistics. The output is the same whatever the number of
+    /// threads. WARC records each end a compressed member of `out`.
+    ///
+    /// Fails on an I/O error, a document over the size limit, or (with
+    /// [`OnInvalid::Fail`]) the first invalid record; everything before it was written.
+    /// `out` is not finished: the caller does that.
+    pub fn run<W: Write>(
+        &self,
+        input: Input,
+        out: &mut Encoder<W>,
+        out_name: &str,
+        observer: &mut dyn Observer,
+    ) -> Result<Stats> {
+        let in_flight = self.options.batches_in_flight.max(1);
+        thread::scope(|scope| {
+            let (read_tx, read_rx) = sync_channel(in_flight);
+            let (clean_tx, clean_rx) = sync_channel(in_flight);
+            let batch_bytes = self.options.batch_bytes;
+            let origin = input.records.origin().to_string();
+            scope.spawn(move || read_batches(input, batch_bytes, &read_tx));
+            scope.spawn(move || self.clean_batches(&origin, &read_rx, &clean_tx));
+            // Returning early drops `clean_rx`, which stops the other stages.
+            self.write_batches(&clean_rx, out, out_name, observer)
+        })
+    }
+
+    fn clean_batches(
+        &self,
+        origin: &str,
+        batches: &Receiver<Result<Batch>>,
+        cleaned: &SyncSender<Result<CleanedBatch>>,
+    ) {
+        for batch in batches {
+            let batch = batch.map(|batch| self.clean_batch(origin, batch));
+            if cleaned.send(batch).is_err() {
+                return;
+            }
+        }
+    }
+
+    fn clean_batch(&self, origin: &str, batch: Batch) -> CleanedBatch {
+        let options = &self.options.process;
+        let parts: Vec<(Vec<Processed>, Stats)> = self.pool.install(|| {
+            batch
+                .records
+                .par_chunks(RECORDS_PER_TASK)
+                .map(|records| {
+                    let mut stats = Stats::default();
+                    let processed = records
+                        .iter()
+                        .map(|record| process(record, origin, &self.cleaner, options, &mut stats))
+                        .collect();
+                    (processed, stats)
+                })
+                .collect()
+        });
+        let mut processed = Vec::with_capacity(batch.records.len());
+        let mut stats = Stats::default();
+        for (part, part_stats) in parts {
+            processed.extend(part);
+            stats += part_stats;
+        }
+        CleanedBatch {
+            records: batch.records,
+            processed,
+            stats,
+            bytes_read: batch.bytes_read,
+        }
+    }
+
+    fn write_batches<W: Write>(
+        &self,
+        batches: &Receiver<Result<CleanedBatch>>,
+        out: &mut Encoder<W>,
+        out_name: &str,
+        observer: &mut dyn Observer,
+    ) -> Result<Stats> {
+        let io_error = |err| Error::io(out_name, err);
+        let mut stats = Stats::default();
+        for batch in batches {
+            let batch = batch?;
+            for (record, processed) in batch.records.iter().zip(batch.processed) {
+                if let Some(error) = processed.invalid {
+                    if self.options.process.on_invalid == OnInvalid::Fail {
+                        return Err(error);
+                    }
+                    observer.invalid(&error);
+                }
+                match processed.emit {
+                    Emit::Verbatim => record.write_raw(out).map_err(io_error)?,
+                    Emit::Replaced(bytes) => out.write_all(&bytes).map_err(io_error)?,
+                    Emit::Dropped => {}
+                }
+                if record.ends_member() {
+                    out.end_member().map_err(io_error)?;
+                }
+            }
+            observer.progress(Progress {
+                bytes_read: batch.bytes_read,
+                documents: batch.stats.documents,
+            });
+            stats += batch.stats;
+        }
+        Ok(stats)
+    }
+}
+
+/// The reader stage: whole records, cut into batches of about `batch_bytes`. Records
+/// read before an error are still sent, then the error.
+fn read_batches(mut input: Input, batch_bytes: usize, batches: &SyncSender<Result<Batch>>) {
+    let bytes_read = input.bytes_read();
     loop {
-        let batch = read_batch(reader)?;
-        if batch.is_empty() {
-            return Ok(stats);
-        }
-        let rendered: Vec<(Vec<u8>, Stats)> = batch
-            .par_iter()
-            .map(|doc| render(cleaner, doc, output))
-            .collect();
-        for (bytes, doc_stats) in rendered {
-            out.write_all(&bytes)
-                .map_err(|err| Error::io(out_name, err))?;
-            stats += doc_stats;
-        }
-    }
-}
-
-fn read_batch<R: BufRead>(reader: &mut TextReader<R>) -> Result<Vec<TextDocument>> {
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    while bytes < BATCH_BYTES {
-        let Some(doc) = reader.next_document()? else {
-            break;
+        let (records, more) = fill_batch(&mut input.records, batch_bytes);
+        let batch = Batch {
+            records,
+            bytes_read: bytes_read.load(Ordering::Relaxed),
         };
-        bytes += doc.body.len() + doc.separator.len();
-        batch.push(doc);
+        if batches.send(Ok(batch)).is_err() {
+            return;
+        }
+        match more {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(err) => {
+                let _ = batches.send(Err(err));
+                return;
+            }
+        }
     }
-    Ok(batch)
 }
 
-fn render(cleaner: &Cleaner, doc: &TextDocument, output: Output) -> (Vec<u8>, Stats) {
-    let cleaned = cleaner.clean(&doc.body);
-    let mut stats = Stats::default();
-    stats.record(&cleaned);
-    let mut bytes = Vec::with_capacity(doc.body.len() + doc.separator.len());
-    let written = match output {
-        Output::Cleaned => cleaned.write_kept(&mut bytes),
-        Output::Explain(style) => explain(&cleaned, &mut bytes, style),
-    };
-    written.expect("writing to a Vec cannot fail");
-    bytes.extend_from_slice(&doc.separator);
-    (bytes, stats)
+/// Reads records until they hold `batch_bytes`; also says whether more may follow.
+fn fill_batch(reader: &mut RecordReader, batch_bytes: usize) -> (Vec<Record>, Result<bool>) {
+    let mut records = Vec::new();
+    let mut size = 0;
+    while size < batch_bytes {
+        match reader.next_record() {
+            Ok(Some(record)) => {
+                size += record.raw_len();
+                records.push(record);
+            }
+            Ok(None) => return (records, Ok(false)),
+            Err(err) => return (records, Err(err)),
+        }
+    }
+    (records, Ok(true))
 }

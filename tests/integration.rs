@@ -5,6 +5,7 @@ mod harness;
 
 mod cases;
 mod cli;
+mod formats;
 mod golden;
 mod oracle;
 mod rule_errors;

@@ -92,6 +92,41 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Input format, for `-f`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Plain text: a file is one document (or several with --doc-separator).
+    Text,
+    /// One JSON object per line; the text is in --field.
+    Jsonl,
+    /// WARC/WET: the bodies of `conversion` records.
+    Warc,
+}
+
+/// What to do with a record that cannot be processed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OnInvalidArg {
+    /// Copy it through unchanged, report it, exit 1 at the end.
+    #[default]
+    Pass,
+    /// Leave it out, report it, exit 1 at the end.
+    Skip,
+    /// Stop with exit code 2; what came before is written, no output file is completed.
+    Fail,
+}
+
+/// When to show the progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When standard error is a terminal and --quiet is not given.
+    #[default]
+    Auto,
+    /// Always (unless --quiet).
+    Always,
+    /// Never.
+    Never,
+}
+
 /// `boilerstrip [clean] ...`
 #[derive(Debug, Clone, Default, ClapArgs)]
 pub struct CleanArgs {
@@ -111,6 +146,53 @@ pub struct CleanArgs {
     /// error, never truncated.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
+
+    /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
+    /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
+    /// input is text unless this says otherwise. The output has the input's format.
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// JSONL: the string field holding the text; a dotted path reaches nested objects
+    /// (`metadata.content`).
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+
+    /// Write to FILE (one input), or one file per input under DIR, named like the input
+    /// relative to the deepest directory holding all inputs (used when several inputs
+    /// are given, DIR exists, or it ends with `/`). Each file is written under a
+    /// temporary name and renamed when complete. Compression follows the extension
+    /// (`.gz`, `.zst`). Default: standard output, uncompressed.
+    #[arg(short = 'o', long, value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+
+    /// With -o: skip inputs whose output file already exists.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// Leave out records/documents that end up empty (default: keep them, so ids stay
+    /// aligned).
+    #[arg(long)]
+    pub drop_empty: bool,
+
+    /// What to do with a record that cannot be processed (invalid JSON, field missing or
+    /// not a string, malformed WARC record). Each is reported on stderr with file and
+    /// line/record number and counted as `invalid` in --stats.
+    #[arg(long, value_enum, default_value_t = OnInvalidArg::Pass, value_name = "WHAT")]
+    pub on_invalid: OnInvalidArg,
+
+    /// Compression level for -o files: gzip 0-9 (default 6), zstd 1-22 (default 3).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub level: Option<i32>,
+
+    /// Progress bar on stderr: bytes read of total, documents, speed, ETA.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
+    pub progress: ProgressArg,
+
+    /// No progress bar and no per-record reports (the count of invalid records is still
+    /// printed).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 
     /// Print every line with its fate (`keep` or the reason) instead of the cleaned text.
     #[arg(long)]
@@ -211,6 +293,32 @@ mod tests {
         assert!(Args::try_parse_from(["boilerstrip", "-j", "0"]).is_err());
         let args = Args::try_parse_from(["boilerstrip", "-j", "3"]).unwrap();
         assert_eq!(args.clean.threads, Some(3));
+    }
+
+    #[test]
+    fn format_and_on_invalid_parse() {
+        let args =
+            Args::try_parse_from(["boilerstrip", "-f", "jsonl", "--on-invalid", "skip"]).unwrap();
+        assert_eq!(args.clean.format, Some(FormatArg::Jsonl));
+        assert_eq!(args.clean.on_invalid, OnInvalidArg::Skip);
+        let defaults = Args::try_parse_from(["boilerstrip"]).unwrap().clean;
+        assert_eq!(defaults.format, None);
+        assert_eq!(defaults.on_invalid, OnInvalidArg::Pass);
+        assert_eq!(defaults.field, "text");
+        assert!(Args::try_parse_from(["boilerstrip", "-f", "csv"]).is_err());
+    }
+
+    #[test]
+    fn resume_needs_an_output() {
+        assert!(Args::try_parse_from(["boilerstrip", "--resume", "a.jsonl"]).is_err());
+        let args = Args::try_parse_from(["boilerstrip", "--resume", "-o", "out/"]).unwrap();
+        assert!(args.clean.resume);
+    }
+
+    #[test]
+    fn level_accepts_negative_numbers_for_the_encoder_to_reject() {
+        let args = Args::try_parse_from(["boilerstrip", "--level", "-1"]).unwrap();
+        assert_eq!(args.clean.level, Some(-1));
     }
 
     #[test]

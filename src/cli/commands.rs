@@ -2,55 +2,134 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use boilerstrip::formats::text::TextReader;
+use boilerstrip::formats::compress::{Codec, Encoder};
+use boilerstrip::formats::{self, Input, InputOptions};
+use boilerstrip::pipeline::Pipeline;
 use boilerstrip::rules::{ExampleKind, test_examples};
-use boilerstrip::{Cleaner, RuleSet, Stats, pipeline};
+use boilerstrip::{Cleaner, RuleSet, Stats};
 
-use super::config::CleanConfig;
+use super::config::{CleanConfig, Target};
 use super::exit::Exit;
+use super::output::{self, AtomicOutput};
+use super::report::Reporter;
 
-/// `boilerstrip [clean]`: every input in order to standard output.
+/// `boilerstrip [clean]`: every input through the pipeline, to standard output or to
+/// one file per input.
 pub fn clean(config: CleanConfig) -> Result<Exit> {
     let started = Instant::now();
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    let mut stats = Stats::default();
-    let mut exit = Exit::Success;
-    for input in &config.inputs {
-        let name = input
-            .as_deref()
-            .map_or("<stdin>".to_string(), |p| p.display().to_string());
-        let reader: Box<dyn BufRead> = match input {
-            None => Box::new(io::stdin().lock()),
-            Some(path) => match File::open(path) {
-                Ok(file) => Box::new(BufReader::with_capacity(1 << 20, file)),
-                Err(err) => {
-                    eprintln!("boilerstrip: {name}: {err}");
-                    exit = Exit::Error;
-                    continue;
-                }
-            },
-        };
-        let mut documents = TextReader::new(reader, &name, config.text.clone());
-        stats += pipeline::clean_text(
-            &mut documents,
-            &config.cleaner,
-            config.output,
-            &mut out,
-            "<stdout>",
-        )?;
+    let pipeline = Pipeline::new(config.cleaner.clone(), config.pipeline.clone())?;
+    let mut reporter = Reporter::new(config.progress, config.quiet, total_size(&config.inputs));
+    let mut run = Run {
+        config: &config,
+        pipeline: &pipeline,
+        reporter: &mut reporter,
+        stats: Stats::default(),
+        exit: Exit::Success,
+    };
+    match &config.target {
+        Target::Stdout => run.write_stdout()?,
+        Target::File(path) => run.write_file(config.inputs[0].as_deref(), path)?,
+        Target::Dir(dir) => {
+            let inputs: Vec<PathBuf> = config.inputs.iter().flatten().cloned().collect();
+            for (input, output) in inputs.iter().zip(output::paths_under(dir, &inputs)?) {
+                run.write_file(Some(input), &output)?;
+            }
+        }
     }
-    out.flush().context("<stdout>")?;
+    let (stats, mut exit) = (run.stats, run.exit);
+    reporter.finish();
+    if stats.invalid > 0 && exit == Exit::Success {
+        exit = Exit::Invalid;
+    }
     if let Some(destination) = &config.stats {
         let elapsed = (!config.deterministic).then(|| started.elapsed());
         write_stats(&stats, elapsed, destination.as_deref())?;
     }
     Ok(exit)
+}
+
+/// The state of one `clean` run over all inputs.
+struct Run<'a> {
+    config: &'a CleanConfig,
+    pipeline: &'a Pipeline,
+    reporter: &'a mut Reporter,
+    stats: Stats,
+    exit: Exit,
+}
+
+impl Run<'_> {
+    /// Every input, concatenated, to standard output.
+    fn write_stdout(&mut self) -> Result<()> {
+        let stdout = BufWriter::with_capacity(1 << 20, io::stdout().lock());
+        let mut out = Encoder::new(stdout, Codec::Plain, None)?;
+        for input in &self.config.inputs {
+            if let Some(opened) = self.open(input.as_deref()) {
+                self.stats += self
+                    .pipeline
+                    .run(opened, &mut out, "<stdout>", self.reporter)?;
+            }
+        }
+        out.finish().context("<stdout>")?;
+        Ok(())
+    }
+
+    /// One input to `path`, renamed into place when complete; skipped with `--resume`
+    /// when `path` exists.
+    fn write_file(&mut self, input: Option<&Path>, path: &Path) -> Result<()> {
+        if self.config.resume && path.exists() {
+            return Ok(());
+        }
+        let Some(opened) = self.open(input) else {
+            return Ok(());
+        };
+        let mut output = AtomicOutput::create(path, self.config.level)?;
+        let name = path.display().to_string();
+        self.stats += self
+            .pipeline
+            .run(opened, output.encoder(), &name, self.reporter)?;
+        output.commit()
+    }
+
+    /// Opens an input (`None`: standard input); an input that cannot be opened is
+    /// reported, makes the exit code 2, and the run goes on with the others.
+    fn open(&mut self, input: Option<&Path>) -> Option<Input> {
+        self.reporter.next_input();
+        let name = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
+        let options = InputOptions {
+            format: self.config.format_of(input),
+            text: self.config.text.clone(),
+        };
+        let opened = match input {
+            None => formats::open(io::stdin(), &name, &options).map_err(anyhow::Error::from),
+            Some(path) => File::open(path)
+                .with_context(|| name.clone())
+                .and_then(|file| Ok(formats::open(file, &name, &options)?)),
+        };
+        match opened {
+            Ok(opened) => Some(opened),
+            Err(err) => {
+                self.reporter.message(&format!("{err:#}"));
+                self.exit = Exit::Error;
+                None
+            }
+        }
+    }
+}
+
+/// The total size of the inputs, when all are regular files.
+fn total_size(inputs: &[Option<PathBuf>]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|input| {
+            let metadata = std::fs::metadata(input.as_deref()?).ok()?;
+            metadata.is_file().then_some(metadata.len())
+        })
+        .sum()
 }
 
 fn write_stats(

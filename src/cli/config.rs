@@ -1,16 +1,29 @@
-//! Arguments → resolved configuration, once: rule packs loaded, cleaner built, threads
-//! set, terminal checked. No clap type passes this point.
+//! Arguments → resolved configuration, once: rule packs loaded, cleaner built, formats
+//! and output target decided, terminal checked. No clap type passes this point.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use boilerstrip::explain::ExplainStyle;
+use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
-use boilerstrip::pipeline::Output;
+use boilerstrip::formats::{Format, OnInvalid, Output, ProcessOptions};
+use boilerstrip::pipeline::PipelineOptions;
 use boilerstrip::{Cleaner, RuleSet};
 
-use super::args::{CleanArgs, ColorChoice, RuleArgs};
+use super::args::{CleanArgs, ColorChoice, FormatArg, OnInvalidArg, ProgressArg, RuleArgs};
+
+/// Where cleaned output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Standard output, every input concatenated, uncompressed.
+    Stdout,
+    /// One file, written atomically.
+    File(PathBuf),
+    /// One file per input under this directory.
+    Dir(PathBuf),
+}
 
 /// Everything `clean` needs, resolved.
 pub struct CleanConfig {
@@ -18,10 +31,22 @@ pub struct CleanConfig {
     pub inputs: Vec<Option<PathBuf>>,
     /// The compiled rules.
     pub cleaner: Cleaner,
+    /// `-f`, when given; otherwise each input's format comes from its name.
+    pub format: Option<Format>,
     /// How text inputs are cut into documents.
     pub text: TextOptions,
-    /// Cleaned text or `--explain`.
-    pub output: Output,
+    /// Threads, batching and per-record processing.
+    pub pipeline: PipelineOptions,
+    /// Where the output goes.
+    pub target: Target,
+    /// Skip inputs whose output exists.
+    pub resume: bool,
+    /// Compression level for output files.
+    pub level: Option<i32>,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// No per-record reports.
+    pub quiet: bool,
     /// Where `--stats` goes: `None` off, `Some(None)` standard error.
     pub stats: Option<Option<PathBuf>>,
     /// Zero timings in stats.
@@ -47,51 +72,129 @@ pub fn rule_set(args: &RuleArgs) -> Result<RuleSet> {
 impl CleanConfig {
     /// Resolves `clean` arguments.
     pub fn from_args(args: CleanArgs) -> Result<CleanConfig> {
-        if let Some(threads) = args.threads {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(usize::from(threads))
-                .build_global()
-                .context("cannot start the worker threads")?;
-        }
         let cleaner = Cleaner::new(&rule_set(&args.rules)?)?;
-        let inputs = if args.files.is_empty() {
+        let inputs: Vec<Option<PathBuf>> = if args.files.is_empty() {
             vec![None]
         } else {
             args.files
-                .into_iter()
-                .map(|path| (path.as_os_str() != "-").then_some(path))
+                .iter()
+                .map(|path| (path.as_os_str() != "-").then(|| path.clone()))
                 .collect()
         };
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
-        let output = if args.explain {
-            let width = cleaner
-                .rules()
-                .iter()
-                .map(|r| r.name().len())
-                .max()
-                .unwrap_or(0);
-            Output::Explain(ExplainStyle { color, width })
-        } else {
-            Output::Cleaned
+        let target = target(args.output.as_deref(), &inputs)?;
+        let output = output(&args, &cleaner);
+        let field = FieldPath::parse(&args.field).with_context(|| "--field")?;
+        let process = ProcessOptions {
+            output,
+            field,
+            drop_empty: args.drop_empty,
+            on_invalid: match args.on_invalid {
+                OnInvalidArg::Pass => OnInvalid::Pass,
+                OnInvalidArg::Skip => OnInvalid::Skip,
+                OnInvalidArg::Fail => OnInvalid::Fail,
+            },
         };
         Ok(CleanConfig {
             inputs,
             cleaner,
+            format: args.format.map(|format| match format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Warc => Format::Warc,
+            }),
             text: TextOptions {
                 separator: args.doc_separator.map(String::into_bytes),
                 max_doc_bytes: args.max_doc_bytes,
             },
-            output,
+            pipeline: PipelineOptions {
+                threads: args.threads.map(usize::from),
+                process,
+                ..PipelineOptions::default()
+            },
+            target,
+            resume: args.resume,
+            level: args.level,
+            progress: !args.quiet
+                && match args.progress {
+                    ProgressArg::Always => true,
+                    ProgressArg::Never => false,
+                    ProgressArg::Auto => std::io::stderr().is_terminal(),
+                },
+            quiet: args.quiet,
             stats: args
                 .stats
                 .map(|path| (path.as_os_str() != "-").then_some(path)),
             deterministic: args.deterministic,
         })
+    }
+
+    /// The format of `input`: `-f`, else from its name; standard input is text.
+    pub fn format_of(&self, input: Option<&Path>) -> Format {
+        self.format
+            .unwrap_or_else(|| input.map_or(Format::Text, Format::from_path))
+    }
+}
+
+/// `-o` as a file or a directory: a directory when several inputs are given, when it
+/// exists as one, or when it ends with a path separator.
+fn target(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Target> {
+    let Some(output) = output else {
+        return Ok(Target::Stdout);
+    };
+    let looks_like_dir = output.as_os_str().to_string_lossy().ends_with(['/', '\\']);
+    if inputs.len() > 1 || output.is_dir() || looks_like_dir {
+        if inputs.iter().any(Option::is_none) {
+            bail!("standard input has no name to write under the output directory; use -o FILE");
+        }
+        return Ok(Target::Dir(output.to_path_buf()));
+    }
+    Ok(Target::File(output.to_path_buf()))
+}
+
+fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
+    if !args.explain {
+        return Output::Cleaned;
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let width = cleaner
+        .rules()
+        .iter()
+        .map(|r| r.name().len())
+        .max()
+        .unwrap_or(0);
+    Output::Explain(ExplainStyle { color, width })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_a_directory_for_many_inputs_or_a_trailing_slash() {
+        let one = [Some(PathBuf::from("a.jsonl"))];
+        let two = [
+            Some(PathBuf::from("a.jsonl")),
+            Some(PathBuf::from("b.jsonl")),
+        ];
+        let out = Path::new("no-such-dir-here/out.jsonl");
+        assert_eq!(target(Some(out), &one).unwrap(), Target::File(out.into()));
+        assert_eq!(target(Some(out), &two).unwrap(), Target::Dir(out.into()));
+        let slash = Path::new("no-such-dir-here/");
+        assert_eq!(
+            target(Some(slash), &one).unwrap(),
+            Target::Dir(slash.into())
+        );
+        assert_eq!(target(None, &one).unwrap(), Target::Stdout);
+        assert!(target(Some(slash), &[None]).is_err());
+        assert_eq!(
+            target(Some(out), &[None]).unwrap(),
+            Target::File(out.into())
+        );
     }
 }

@@ -4,6 +4,8 @@ pub mod args;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod output;
+pub mod report;
 
 use anyhow::Result;
 

@@ -1,7 +1,7 @@
 //! Behaviour cases `{name, rules, input, expected output, expected reasons}`, grouped by
 //! concern, each pushed through every path: the `Cleaner` directly, the pipeline with
-//! one and several threads as one document and as many documents of a separated stream
-//! (batch boundaries), each also with CRLF line ends.
+//! one and several threads, wrapped as a separated text stream, as JSONL records and as
+//! WET conversion records, with batch boundaries between records; also with CRLF.
 
 mod actions;
 mod detectors;
@@ -9,8 +9,11 @@ mod guards;
 mod markers;
 mod scars;
 
-use boilerstrip::formats::text::{TextOptions, TextReader};
-use boilerstrip::pipeline::{self, Output};
+use boilerstrip::formats::compress::{Codec, Encoder};
+use boilerstrip::formats::text::TextOptions;
+use boilerstrip::formats::warc::block_digest;
+use boilerstrip::formats::{self, Format, InputOptions};
+use boilerstrip::pipeline::{Pipeline, PipelineOptions, Silent};
 use boilerstrip::{Cleaner, RuleSet};
 
 use crate::harness::assert_bytes_eq;
@@ -36,27 +39,90 @@ fn crlf(text: &str) -> String {
     text.replace('\n', "\r\n")
 }
 
-/// Runs `documents` as one separated stream through the pipeline on `threads` threads.
-fn through_pipeline(cleaner: &Cleaner, documents: &[String], threads: usize) -> Vec<u8> {
+/// Runs `stream` as `format` through the pipeline on `threads` threads, with tiny
+/// batches so that batch boundaries fall between every few records.
+fn through_pipeline(cleaner: &Cleaner, format: Format, stream: Vec<u8>, threads: usize) -> Vec<u8> {
     const SEPARATOR: &str = "\u{c}";
-    let stream: String = documents
-        .iter()
-        .map(|doc| format!("{doc}{SEPARATOR}\n"))
-        .collect();
-    let options = TextOptions {
-        separator: Some(SEPARATOR.as_bytes().to_vec()),
-        ..TextOptions::default()
+    let options = PipelineOptions {
+        threads: Some(threads),
+        batch_bytes: 64,
+        ..PipelineOptions::default()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    let mut out = Vec::new();
-    pool.install(|| {
-        let mut reader = TextReader::new(stream.as_bytes(), "cases", options);
-        pipeline::clean_text(&mut reader, cleaner, Output::Cleaned, &mut out, "out").unwrap();
-    });
-    out
+    let pipeline = Pipeline::new(cleaner.clone(), options).unwrap();
+    let input_options = InputOptions {
+        format,
+        text: TextOptions {
+            separator: Some(SEPARATOR.as_bytes().to_vec()),
+            ..TextOptions::default()
+        },
+    };
+    let input = formats::open(std::io::Cursor::new(stream), "cases", &input_options).unwrap();
+    let mut out = Encoder::new(Vec::new(), Codec::Plain, None).unwrap();
+    pipeline.run(input, &mut out, "out", &mut Silent).unwrap();
+    out.finish().unwrap()
+}
+
+/// A separated text stream of `documents`.
+fn text_stream(documents: &[&str]) -> String {
+    documents
+        .iter()
+        .map(|doc| format!("{doc}\u{c}\n"))
+        .collect()
+}
+
+/// A JSONL line per document, with other fields around the text.
+fn jsonl_stream(documents: &[&str]) -> String {
+    documents
+        .iter()
+        .enumerate()
+        .map(|(id, doc)| {
+            let text = serde_json::to_string(doc).unwrap();
+            format!("{{\"id\": {id}, \"text\": {text}, \"meta\": {{\"n\": [1, null]}}}}\n")
+        })
+        .collect()
+}
+
+/// A WET stream: a warcinfo record, then one conversion record per document.
+fn warc_stream(documents: &[&str]) -> Vec<u8> {
+    let record = |kind: &str, body: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Block-Digest: {}\r\n\
+             Content-Length: {}\r\n\r\n{body}\r\n\r\n",
+            block_digest(body.as_bytes()),
+            body.len()
+        )
+    };
+    let mut stream = record("warcinfo", "software: test\r\n");
+    for doc in documents {
+        stream.push_str(&record("conversion", doc));
+    }
+    stream.into_bytes()
+}
+
+/// Runs the case as three documents of each format, on one and on several threads.
+fn run_wrapped(case: &Case, cleaner: &Cleaner) {
+    let inputs = [case.input; 3];
+    let expected = [case.expected; 3];
+    let mut formats = vec![
+        (
+            Format::Jsonl,
+            jsonl_stream(&inputs).into_bytes(),
+            jsonl_stream(&expected).into_bytes(),
+        ),
+        (Format::Warc, warc_stream(&inputs), warc_stream(&expected)),
+    ];
+    // Separated streams need each document to end with a line break.
+    if case.input.ends_with('\n') || case.input.is_empty() {
+        let (input, want) = (text_stream(&inputs), text_stream(&expected));
+        formats.push((Format::Text, input.into_bytes(), want.into_bytes()));
+    }
+    for (format, input, want) in formats {
+        for threads in [1, 3] {
+            let got = through_pipeline(cleaner, format, input.clone(), threads);
+            let what = format!("{} ({format:?} pipeline, {threads} threads)", case.name);
+            assert_bytes_eq(&what, &want, &got);
+        }
+    }
 }
 
 /// Pushes every case through every path.
@@ -82,22 +148,6 @@ pub fn run_all(cases: &[Case]) {
             &as_crlf,
         );
 
-        // Separated streams need each document to end with a line break.
-        let (input, expected) = if case.input.ends_with('\n') || case.input.is_empty() {
-            (case.input.to_string(), case.expected.to_string())
-        } else {
-            continue;
-        };
-        let copies = 3;
-        let documents = vec![input; copies];
-        let want: String = (0..copies).map(|_| format!("{expected}\u{c}\n")).collect();
-        for threads in [1, 3] {
-            let got = through_pipeline(&cleaner, &documents, threads);
-            assert_bytes_eq(
-                &format!("{} (pipeline, {threads} threads)", case.name),
-                want.as_bytes(),
-                &got,
-            );
-        }
+        run_wrapped(case, &cleaner);
     }
 }
