@@ -84,9 +84,14 @@ impl AtomicOutput {
         };
         std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // Temporary files are private by default; the output should get the usual mode
+        // a new file gets (0666 less the umask), as `> file` in a shell would.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .tempfile_in(dir)
             .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
         let writer = BufWriter::with_capacity(1 << 20, temp);
@@ -150,6 +155,21 @@ mod tests {
     fn the_same_input_twice_is_an_error() {
         let inputs = [PathBuf::from("a.txt"), PathBuf::from("./a.txt")];
         assert!(paths_under(Path::new("OUT"), &inputs).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn finished_outputs_are_readable_like_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut output = AtomicOutput::create(&path, None).unwrap();
+        output.encoder().write_all(b"x").unwrap();
+        output.commit().unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        // 0666 less the umask; no usual umask takes away the owner's read and write.
+        assert_eq!(mode & 0o600, 0o600);
+        assert_ne!(mode & 0o066, 0, "private like a temporary file: {mode:o}");
     }
 
     #[test]
