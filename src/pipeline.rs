@@ -80,9 +80,12 @@ pub struct Pipeline {
     pool: rayon::ThreadPool,
 }
 
-struct Batch {
-    records: Vec<Record>,
-    bytes_read: u64,
+/// Whole records of one input, read together.
+pub(crate) struct Batch {
+    /// The records, in input order.
+    pub records: Vec<Record>,
+    /// Raw input bytes read when the batch was cut.
+    pub bytes_read: u64,
 }
 
 struct CleanedBatch {
@@ -217,7 +220,11 @@ impl Pipeline {
 
 /// The reader stage: whole records, cut into batches of about `batch_bytes`. Records
 /// read before an error are still sent, then the error.
-fn read_batches(mut input: Input, batch_bytes: usize, batches: &SyncSender<Result<Batch>>) {
+pub(crate) fn read_batches(
+    mut input: Input,
+    batch_bytes: usize,
+    batches: &SyncSender<Result<Batch>>,
+) {
     let bytes_read = input.bytes_read();
     loop {
         let (records, more) = fill_batch(&mut input.records, batch_bytes);

@@ -5,6 +5,7 @@ mod harness;
 
 mod cases;
 mod cli;
+mod counts;
 mod formats;
 mod golden;
 mod oracle;

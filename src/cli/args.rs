@@ -37,6 +37,13 @@ pub enum Command {
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Count, for every line, the documents it occurs in: a count table for
+    /// `clean --counts` (corpus-level boilerplate).
+    Count(CountArgs),
+    /// Merge count tables: sum the counts, optionally prune and keep one partition.
+    Merge(MergeArgs),
+    /// Print the lines found in the most documents, with counts and an example each.
+    Top(TopArgs),
 }
 
 /// `boilerstrip rules ...`
@@ -127,25 +134,13 @@ pub enum ProgressArg {
     Never,
 }
 
-/// `boilerstrip [clean] ...`
+/// Which documents to read: inputs, format and how documents are found in them.
 #[derive(Debug, Clone, Default, ClapArgs)]
-pub struct CleanArgs {
+pub struct InputArgs {
     /// Input files; each is one document (or several with --doc-separator). Standard
     /// input when none is given or for `-`.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-
-    #[command(flatten)]
-    pub rules: RuleArgs,
-
-    /// A line equal to LINE ends a document (kept in the output as the separator).
-    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
-    pub doc_separator: Option<String>,
-
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    pub max_doc_bytes: usize,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
     /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
@@ -157,6 +152,42 @@ pub struct CleanArgs {
     /// (`metadata.content`).
     #[arg(long, value_name = "PATH", default_value = "text")]
     pub field: String,
+
+    /// A line equal to LINE ends a document (kept in the output as the separator).
+    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
+    pub doc_separator: Option<String>,
+
+    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
+    /// error, never truncated.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+}
+
+/// How a run over inputs behaves: threads, progress, reports.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct RunArgs {
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Progress bar on stderr: bytes read of total, documents, speed, ETA.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
+    pub progress: ProgressArg,
+
+    /// No progress bar and no per-record reports (the count of invalid records is still
+    /// printed).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+/// `boilerstrip [clean] ...`
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct CleanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
 
     /// Write to FILE (one input), or one file per input under DIR, named like the input
     /// relative to the deepest directory holding all inputs (used when several inputs
@@ -185,14 +216,8 @@ pub struct CleanArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub level: Option<i32>,
 
-    /// Progress bar on stderr: bytes read of total, documents, speed, ETA.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, value_name = "WHEN")]
-    pub progress: ProgressArg,
-
-    /// No progress bar and no per-record reports (the count of invalid records is still
-    /// printed).
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Print every line with its fate (`keep` or the reason) instead of the cleaned text.
     #[arg(long)]
@@ -206,13 +231,94 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
 
-    /// Worker threads (default: all cores).
-    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
     pub deterministic: bool,
+}
+
+/// What count keys stand for, for `--scope`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// A line anywhere in the corpus.
+    #[default]
+    Corpus,
+    /// A line within one site (the host of the document's URL).
+    Site,
+}
+
+/// How lines are keyed for counting.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct KeyArgs {
+    /// Count lines across the whole corpus, or per site (host of `WARC-Target-URI` or of
+    /// the JSONL --url-field); documents without a URL count as one site.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Corpus, value_name = "SCOPE")]
+    pub scope: ScopeArg,
+
+    /// JSONL: the string field holding the document's URL (dotted paths allowed).
+    #[arg(long, value_name = "PATH", default_value = "url")]
+    pub url_field: String,
+
+    /// Memory for counting; past it, sorted runs spill to a temporary directory.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub memory: usize,
+}
+
+/// `boilerstrip count ...`
+#[derive(Debug, Clone, ClapArgs)]
+pub struct CountArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// The count table to write (atomically).
+    #[arg(short = 'o', long, value_name = "TABLE", required = true)]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `boilerstrip merge ...`
+#[derive(Debug, Clone, ClapArgs)]
+pub struct MergeArgs {
+    /// Count tables to merge.
+    #[arg(value_name = "TABLE", required = true)]
+    pub tables: Vec<PathBuf>,
+
+    /// The merged table to write (atomically).
+    #[arg(short = 'o', long, value_name = "TABLE", required = true)]
+    pub output: PathBuf,
+
+    /// Keep only lines found in at least N documents.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_docs: u64,
+
+    /// Keep only hash partition I of N (0-based), to split a merge across workers.
+    #[arg(long, value_name = "I/N")]
+    pub partition: Option<String>,
+}
+
+/// `boilerstrip top ...`
+#[derive(Debug, Clone, ClapArgs)]
+pub struct TopArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// How many lines to print.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub lines: usize,
+
+    /// Only lines found in at least N documents.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_docs: u64,
+
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Parses `123`, `64K`, `64M`, `1G` (powers of 1024) into bytes.
@@ -264,7 +370,7 @@ mod tests {
         let args =
             Args::try_parse_from(["boilerstrip", "a.txt", "-r", "x.toml", "--explain"]).unwrap();
         assert!(args.command.is_none());
-        assert_eq!(args.clean.files, [PathBuf::from("a.txt")]);
+        assert_eq!(args.clean.input.files, [PathBuf::from("a.txt")]);
         assert_eq!(args.clean.rules.rules, [PathBuf::from("x.toml")]);
         assert!(args.clean.explain);
     }
@@ -292,19 +398,19 @@ mod tests {
     fn threads_must_be_positive() {
         assert!(Args::try_parse_from(["boilerstrip", "-j", "0"]).is_err());
         let args = Args::try_parse_from(["boilerstrip", "-j", "3"]).unwrap();
-        assert_eq!(args.clean.threads, Some(3));
+        assert_eq!(args.clean.run.threads, Some(3));
     }
 
     #[test]
     fn format_and_on_invalid_parse() {
         let args =
             Args::try_parse_from(["boilerstrip", "-f", "jsonl", "--on-invalid", "skip"]).unwrap();
-        assert_eq!(args.clean.format, Some(FormatArg::Jsonl));
+        assert_eq!(args.clean.input.format, Some(FormatArg::Jsonl));
         assert_eq!(args.clean.on_invalid, OnInvalidArg::Skip);
         let defaults = Args::try_parse_from(["boilerstrip"]).unwrap().clean;
-        assert_eq!(defaults.format, None);
+        assert_eq!(defaults.input.format, None);
         assert_eq!(defaults.on_invalid, OnInvalidArg::Pass);
-        assert_eq!(defaults.field, "text");
+        assert_eq!(defaults.input.field, "text");
         assert!(Args::try_parse_from(["boilerstrip", "-f", "csv"]).is_err());
     }
 
@@ -324,6 +430,6 @@ mod tests {
     #[test]
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
-        assert_eq!(args.clean.max_doc_bytes, 64 << 20);
+        assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
     }
 }

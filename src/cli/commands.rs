@@ -8,12 +8,12 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use boilerstrip::formats::compress::{Codec, Encoder};
-use boilerstrip::formats::{self, Input, InputOptions};
+use boilerstrip::formats::{self, Input};
 use boilerstrip::pipeline::Pipeline;
 use boilerstrip::rules::{ExampleKind, test_examples};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
-use super::config::{CleanConfig, Target};
+use super::config::{CleanConfig, InputConfig, Target};
 use super::exit::Exit;
 use super::output::{self, AtomicOutput};
 use super::report::Reporter;
@@ -23,7 +23,11 @@ use super::report::Reporter;
 pub fn clean(config: CleanConfig) -> Result<Exit> {
     let started = Instant::now();
     let pipeline = Pipeline::new(config.cleaner.clone(), config.pipeline.clone())?;
-    let mut reporter = Reporter::new(config.progress, config.quiet, total_size(&config.inputs));
+    let mut reporter = Reporter::new(
+        config.progress,
+        config.quiet,
+        total_size(&config.input.inputs),
+    );
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
@@ -33,9 +37,9 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
-        Target::File(path) => run.write_file(config.inputs[0].as_deref(), path)?,
+        Target::File(path) => run.write_file(config.input.inputs[0].as_deref(), path)?,
         Target::Dir(dir) => {
-            let inputs: Vec<PathBuf> = config.inputs.iter().flatten().cloned().collect();
+            let inputs: Vec<PathBuf> = config.input.inputs.iter().flatten().cloned().collect();
             for (input, output) in inputs.iter().zip(output::paths_under(dir, &inputs)?) {
                 run.write_file(Some(input), &output)?;
             }
@@ -67,7 +71,7 @@ impl Run<'_> {
     fn write_stdout(&mut self) -> Result<()> {
         let stdout = BufWriter::with_capacity(1 << 20, io::stdout().lock());
         let mut out = Encoder::new(stdout, Codec::Plain, None)?;
-        for input in &self.config.inputs {
+        for input in &self.config.input.inputs {
             if let Some(opened) = self.open(input.as_deref()) {
                 self.stats += self
                     .pipeline
@@ -95,34 +99,40 @@ impl Run<'_> {
         output.commit()
     }
 
-    /// Opens an input (`None`: standard input); an input that cannot be opened is
-    /// reported, makes the exit code 2, and the run goes on with the others.
     fn open(&mut self, input: Option<&Path>) -> Option<Input> {
-        self.reporter.next_input();
-        let name = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
-        let options = InputOptions {
-            format: self.config.format_of(input),
-            text: self.config.text.clone(),
-        };
-        let opened = match input {
-            None => formats::open(io::stdin(), &name, &options).map_err(anyhow::Error::from),
-            Some(path) => File::open(path)
-                .with_context(|| name.clone())
-                .and_then(|file| Ok(formats::open(file, &name, &options)?)),
-        };
-        match opened {
-            Ok(opened) => Some(opened),
-            Err(err) => {
-                self.reporter.message(&format!("{err:#}"));
-                self.exit = Exit::Error;
-                None
-            }
+        open_input(&self.config.input, input, self.reporter, &mut self.exit)
+    }
+}
+
+/// Opens an input (`None`: standard input); an input that cannot be opened is reported,
+/// sets `exit` to 2, and the run goes on with the others.
+pub fn open_input(
+    config: &InputConfig,
+    input: Option<&Path>,
+    reporter: &mut Reporter,
+    exit: &mut Exit,
+) -> Option<Input> {
+    reporter.next_input();
+    let name = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
+    let options = config.options_for(input);
+    let opened = match input {
+        None => formats::open(io::stdin(), &name, &options).map_err(anyhow::Error::from),
+        Some(path) => File::open(path)
+            .with_context(|| name.clone())
+            .and_then(|file| Ok(formats::open(file, &name, &options)?)),
+    };
+    match opened {
+        Ok(opened) => Some(opened),
+        Err(err) => {
+            reporter.message(&format!("{err:#}"));
+            *exit = Exit::Error;
+            None
         }
     }
 }
 
 /// The total size of the inputs, when all are regular files.
-fn total_size(inputs: &[Option<PathBuf>]) -> Option<u64> {
+pub fn total_size(inputs: &[Option<PathBuf>]) -> Option<u64> {
     inputs
         .iter()
         .map(|input| {

@@ -5,14 +5,19 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use boilerstrip::counts::Scope;
+use boilerstrip::counts::input::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
-use boilerstrip::formats::{Format, OnInvalid, Output, ProcessOptions};
+use boilerstrip::formats::{Format, InputOptions, OnInvalid, Output, ProcessOptions};
 use boilerstrip::pipeline::PipelineOptions;
 use boilerstrip::{Cleaner, RuleSet};
 
-use super::args::{CleanArgs, ColorChoice, FormatArg, OnInvalidArg, ProgressArg, RuleArgs};
+use super::args::{
+    CleanArgs, ColorChoice, FormatArg, InputArgs, KeyArgs, OnInvalidArg, ProgressArg, RuleArgs,
+    RunArgs, ScopeArg,
+};
 
 /// Where cleaned output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +30,94 @@ pub enum Target {
     Dir(PathBuf),
 }
 
-/// Everything `clean` needs, resolved.
-pub struct CleanConfig {
+/// Which documents to read, resolved.
+#[derive(Debug, Clone)]
+pub struct InputConfig {
     /// Inputs; `None` is standard input.
     pub inputs: Vec<Option<PathBuf>>,
-    /// The compiled rules.
-    pub cleaner: Cleaner,
     /// `-f`, when given; otherwise each input's format comes from its name.
     pub format: Option<Format>,
     /// How text inputs are cut into documents.
     pub text: TextOptions,
+    /// Where a JSONL record keeps its text.
+    pub field: FieldPath,
+}
+
+impl InputConfig {
+    /// Resolves input arguments.
+    pub fn from_args(args: InputArgs) -> Result<InputConfig> {
+        let inputs = if args.files.is_empty() {
+            vec![None]
+        } else {
+            args.files
+                .into_iter()
+                .map(|path| (path.as_os_str() != "-").then_some(path))
+                .collect()
+        };
+        Ok(InputConfig {
+            inputs,
+            format: args.format.map(|format| match format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Warc => Format::Warc,
+            }),
+            text: TextOptions {
+                separator: args.doc_separator.map(String::into_bytes),
+                max_doc_bytes: args.max_doc_bytes,
+            },
+            field: FieldPath::parse(&args.field).with_context(|| "--field")?,
+        })
+    }
+
+    /// How to read `input`: its format (`-f`, else from its name; standard input is
+    /// text) and text options.
+    pub fn options_for(&self, input: Option<&Path>) -> InputOptions {
+        InputOptions {
+            format: self
+                .format
+                .unwrap_or_else(|| input.map_or(Format::Text, Format::from_path)),
+            text: self.text.clone(),
+        }
+    }
+}
+
+/// Whether to draw a progress bar.
+pub fn progress(run: &RunArgs) -> bool {
+    !run.quiet
+        && match run.progress {
+            ProgressArg::Always => true,
+            ProgressArg::Never => false,
+            ProgressArg::Auto => std::io::stderr().is_terminal(),
+        }
+}
+
+/// How lines are keyed for counting, resolved.
+pub fn key_options(args: &KeyArgs, input: &InputConfig) -> Result<KeyOptions> {
+    Ok(KeyOptions {
+        scope: match args.scope {
+            ScopeArg::Corpus => Scope::Corpus,
+            ScopeArg::Site => Scope::Site,
+        },
+        text_field: input.field.clone(),
+        url_field: FieldPath::parse(&args.url_field).with_context(|| "--url-field")?,
+        ..KeyOptions::default()
+    })
+}
+
+/// A worker pool with `threads` threads (default: one per core).
+pub fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, usize::from))
+        .build()
+        .context("cannot start the worker threads")
+}
+
+/// Everything `clean` needs, resolved.
+pub struct CleanConfig {
+    /// What to read.
+    pub input: InputConfig,
+    /// The compiled rules.
+    pub cleaner: Cleaner,
     /// Threads, batching and per-record processing.
     pub pipeline: PipelineOptions,
     /// Where the output goes.
@@ -73,20 +156,12 @@ impl CleanConfig {
     /// Resolves `clean` arguments.
     pub fn from_args(args: CleanArgs) -> Result<CleanConfig> {
         let cleaner = Cleaner::new(&rule_set(&args.rules)?)?;
-        let inputs: Vec<Option<PathBuf>> = if args.files.is_empty() {
-            vec![None]
-        } else {
-            args.files
-                .iter()
-                .map(|path| (path.as_os_str() != "-").then(|| path.clone()))
-                .collect()
-        };
-        let target = target(args.output.as_deref(), &inputs)?;
+        let input = InputConfig::from_args(args.input.clone())?;
+        let target = target(args.output.as_deref(), &input.inputs)?;
         let output = output(&args, &cleaner);
-        let field = FieldPath::parse(&args.field).with_context(|| "--field")?;
         let process = ProcessOptions {
             output,
-            field,
+            field: input.field.clone(),
             drop_empty: args.drop_empty,
             on_invalid: match args.on_invalid {
                 OnInvalidArg::Pass => OnInvalid::Pass,
@@ -95,43 +170,23 @@ impl CleanConfig {
             },
         };
         Ok(CleanConfig {
-            inputs,
+            input,
             cleaner,
-            format: args.format.map(|format| match format {
-                FormatArg::Text => Format::Text,
-                FormatArg::Jsonl => Format::Jsonl,
-                FormatArg::Warc => Format::Warc,
-            }),
-            text: TextOptions {
-                separator: args.doc_separator.map(String::into_bytes),
-                max_doc_bytes: args.max_doc_bytes,
-            },
             pipeline: PipelineOptions {
-                threads: args.threads.map(usize::from),
+                threads: args.run.threads.map(usize::from),
                 process,
                 ..PipelineOptions::default()
             },
             target,
             resume: args.resume,
             level: args.level,
-            progress: !args.quiet
-                && match args.progress {
-                    ProgressArg::Always => true,
-                    ProgressArg::Never => false,
-                    ProgressArg::Auto => std::io::stderr().is_terminal(),
-                },
-            quiet: args.quiet,
+            progress: progress(&args.run),
+            quiet: args.run.quiet,
             stats: args
                 .stats
                 .map(|path| (path.as_os_str() != "-").then_some(path)),
             deterministic: args.deterministic,
         })
-    }
-
-    /// The format of `input`: `-f`, else from its name; standard input is text.
-    pub fn format_of(&self, input: Option<&Path>) -> Format {
-        self.format
-            .unwrap_or_else(|| input.map_or(Format::Text, Format::from_path))
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod commands;
 pub mod config;
+pub mod counting;
 pub mod exit;
 pub mod output;
 pub mod report;
@@ -22,5 +23,8 @@ pub fn run(args: Args) -> Result<Exit> {
         Some(Command::Rules(RulesCommand::List { markers, rules })) => {
             commands::rules_list(&config::rule_set(&rules)?, markers)
         }
+        Some(Command::Count(count)) => counting::count(count),
+        Some(Command::Merge(merge)) => counting::merge(merge),
+        Some(Command::Top(top)) => counting::top(top),
     }
 }

@@ -78,23 +78,7 @@ pub struct AtomicOutput {
 impl AtomicOutput {
     /// Starts writing `path` (creating its directory), compressed as its extension says.
     pub fn create(path: &Path, level: Option<i32>) -> Result<AtomicOutput> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".partial");
-        // Temporary files are private by default; the output should get the usual mode
-        // a new file gets (0666 less the umask), as `> file` in a shell would.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder
-            .tempfile_in(dir)
-            .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-        let writer = BufWriter::with_capacity(1 << 20, temp);
+        let writer = BufWriter::with_capacity(1 << 20, temp_beside(path)?);
         let encoder = Encoder::new(writer, codec_for_path(path), level)
             .with_context(|| format!("{}", path.display()))?;
         Ok(AtomicOutput {
@@ -111,17 +95,56 @@ impl AtomicOutput {
     /// Ends the stream, syncs it and renames it into place.
     pub fn commit(self) -> Result<()> {
         let context = || format!("{}", self.path.display());
-        let mut writer = self.encoder.finish().with_context(context)?;
-        writer.flush().with_context(context)?;
-        let temp = writer
-            .into_inner()
-            .map_err(|err| err.into_error())
-            .with_context(context)?;
-        temp.as_file().sync_all().with_context(context)?;
-        let file: File = temp.persist(&self.path).with_context(context)?;
-        drop(file);
-        Ok(())
+        let writer = self.encoder.finish().with_context(context)?;
+        persist(writer, &self.path)
     }
+}
+
+/// Writes `path` through `write`, under a temporary name renamed into place only when
+/// `write` succeeded; on failure nothing carries the final name.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<T>,
+) -> Result<T> {
+    let mut writer = BufWriter::with_capacity(1 << 20, temp_beside(path)?);
+    let value = write(&mut writer)?;
+    persist(writer, path)?;
+    Ok(value)
+}
+
+/// A temporary file in `path`'s directory (created if needed), so that the final rename
+/// stays on one file system.
+fn temp_beside(path: &Path) -> Result<NamedTempFile> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".partial");
+    // Temporary files are private by default; the output should get the usual mode
+    // a new file gets (0666 less the umask), as `> file` in a shell would.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))
+}
+
+/// Flushes, syncs and renames a finished temporary file to `path`.
+fn persist(mut writer: BufWriter<NamedTempFile>, path: &Path) -> Result<()> {
+    let context = || format!("{}", path.display());
+    writer.flush().with_context(context)?;
+    let temp = writer
+        .into_inner()
+        .map_err(|err| err.into_error())
+        .with_context(context)?;
+    temp.as_file().sync_all().with_context(context)?;
+    let file: File = temp.persist(path).with_context(context)?;
+    drop(file);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@
 
 pub mod count;
 pub mod frequent;
+pub mod input;
 pub mod merge;
+pub mod top;
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
@@ -176,7 +178,7 @@ impl<R: Read> TableReader<R> {
     /// Opens a table; `origin` names it in errors.
     pub fn new(mut input: R, origin: &str) -> Result<Self> {
         let mut header_bytes = [0u8; HEADER_LEN];
-        read_exact(&mut input, &mut header_bytes, origin, "header")?;
+        read_exact(&mut input, &mut header_bytes, origin, "the header")?;
         let bad = |message: String| Error::table(origin, message);
         if header_bytes[..8] != MAGIC {
             return Err(bad("not a boilerstrip count table (bad magic bytes)".into()));
@@ -247,7 +249,7 @@ impl<R: Read> TableReader<R> {
 
     fn verify_end(&mut self) -> Result<()> {
         let mut stored = [0u8; 8];
-        read_exact(&mut self.input, &mut stored, &self.origin, "checksum")?;
+        read_exact(&mut self.input, &mut stored, &self.origin, "the checksum")?;
         let expected = checksum(&self.header_bytes, self.entries.digest());
         if u64::from_le_bytes(stored) != expected {
             return Err(Error::table(

@@ -16,7 +16,7 @@ pub mod warc;
 use std::path::Path;
 
 pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
-pub use reader::{Input, InputOptions, Malformed, Record, RecordReader, open};
+pub use reader::{Document, Input, InputOptions, Malformed, Record, RecordReader, open};
 pub use record_error::RecordError;
 
 /// The format of an input (and of its output, which is always the same).

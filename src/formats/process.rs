@@ -127,7 +127,7 @@ pub fn process(
                 }
             }
         }
-        Record::Warc { record, .. } if is_conversion(record) => {
+        Record::Warc { record, .. } if record.is_conversion() => {
             clean(record.body(), stats, &|kept, out| {
                 warc::write_record(record, Some(kept), out);
             })
@@ -158,12 +158,6 @@ pub fn process(
             _ => Emit::Dropped,
         }),
     }
-}
-
-fn is_conversion(record: &warc::Record) -> bool {
-    record
-        .warc_type()
-        .is_some_and(|kind| kind.eq_ignore_ascii_case("conversion"))
 }
 
 /// A record that is not a document: verbatim in the output, absent from `--explain`.

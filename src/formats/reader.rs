@@ -1,11 +1,13 @@
 //! Cuts a decompressed input stream into the records of its format: text documents,
 //! JSONL lines or WARC records.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::compress;
+use super::jsonl::{self, FieldPath};
 use super::text::{TextDocument, TextOptions, TextReader};
 use super::warc::{self, ReadError};
 use super::{Format, RecordError};
@@ -32,6 +34,15 @@ pub struct InputOptions {
     pub format: Format,
     /// How text is cut into documents; `max_doc_bytes` also bounds a JSONL line.
     pub text: TextOptions,
+}
+
+/// A document inside a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// The text.
+    pub text: Cow<'a, [u8]>,
+    /// The URL of the page, when the record names one.
+    pub url: Option<String>,
 }
 
 /// One unit of an input, with everything needed to write it back.
@@ -85,6 +96,53 @@ impl Record {
             Record::Jsonl { line, .. } => out.write_all(line),
             Record::Warc { record, .. } => out.write_all(record.raw()),
             Record::Unsplit { bytes, .. } => out.write_all(bytes),
+        }
+    }
+
+    /// The document this record holds, with the URL it came from where the record says
+    /// (`WARC-Target-URI`, or the JSONL field `url_field` when it is a string).
+    /// `Ok(None)` for records that hold no document: WARC records other than
+    /// `conversion`, blank JSONL lines, and bytes that could not be cut into records.
+    pub fn document(
+        &self,
+        text_field: &FieldPath,
+        url_field: &FieldPath,
+    ) -> Result<Option<Document<'_>>, RecordError> {
+        Ok(match self {
+            Record::Text(doc) => Some(Document {
+                text: Cow::Borrowed(&doc.body),
+                url: None,
+            }),
+            Record::Jsonl { line, .. } => {
+                let content = line.strip_suffix(b"\n").unwrap_or(line);
+                if content.trim_ascii().is_empty() {
+                    return Ok(None);
+                }
+                let (_, text) = jsonl::text_span(content, text_field)?;
+                // A missing or non-string URL leaves the document without a site.
+                let url = jsonl::text_span(content, url_field)
+                    .ok()
+                    .map(|(_, url)| url);
+                Some(Document {
+                    text: Cow::Owned(text.into_bytes()),
+                    url,
+                })
+            }
+            Record::Warc { record, .. } if record.is_conversion() => Some(Document {
+                text: Cow::Borrowed(record.body()),
+                url: record.target_uri().map(str::to_string),
+            }),
+            Record::Warc { .. } | Record::Unsplit { .. } => None,
+        })
+    }
+
+    /// Where the record is, for messages: `line N` (JSONL), `WARC record N`, or
+    /// `document` for text and unsplit bytes.
+    pub fn place(&self) -> String {
+        match self {
+            Record::Jsonl { number, .. } => format!("line {number}"),
+            Record::Warc { number, .. } => format!("WARC record {number}"),
+            Record::Text(_) | Record::Unsplit { .. } => "document".to_string(),
         }
     }
 

@@ -69,6 +69,13 @@ impl Record {
         self.header("WARC-Type")
     }
 
+    /// True for a `conversion` record (the extracted text of a WET file): the records
+    /// whose bodies are documents.
+    pub fn is_conversion(&self) -> bool {
+        self.warc_type()
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("conversion"))
+    }
+
     /// The `WARC-Target-URI` header: the URL the record is about.
     pub fn target_uri(&self) -> Option<&str> {
         self.header("WARC-Target-URI")
