@@ -25,7 +25,9 @@ const RECORDS_PER_TASK: usize = 32;
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
-    /// Worker threads for cleaning; `None`: one per core.
+    /// Worker threads for cleaning; `None`: one per core. With `Some(1)` nothing runs
+    /// beside the calling thread, which reads, cleans and writes in turn, so that `-j 1`
+    /// uses one core; with more, a reader thread and the writing caller work alongside.
     pub threads: Option<usize>,
     /// A batch is cut once it holds this many bytes of input (default 4 MiB).
     pub batch_bytes: usize,
@@ -124,16 +126,22 @@ impl Pipeline {
         out_name: &str,
         observer: &mut dyn Observer,
     ) -> Result<Stats> {
+        let origin = input.records.origin().to_string();
+        let batch_bytes = self.options.batch_bytes;
+        if self.options.threads == Some(1) {
+            // `-j 1` means one core: read, clean and write in turn on this thread.
+            let cleaned = batches(input, batch_bytes)
+                .map(|batch| batch.map(|batch| self.clean_batch(&origin, batch)));
+            return self.write_batches(cleaned, out, out_name, observer);
+        }
         let in_flight = self.options.batches_in_flight.max(1);
         thread::scope(|scope| {
             let (read_tx, read_rx) = sync_channel(in_flight);
             let (clean_tx, clean_rx) = sync_channel(in_flight);
-            let batch_bytes = self.options.batch_bytes;
-            let origin = input.records.origin().to_string();
             scope.spawn(move || read_batches(input, batch_bytes, &read_tx));
             scope.spawn(move || self.clean_batches(&origin, &read_rx, &clean_tx));
             // Returning early drops `clean_rx`, which stops the other stages.
-            self.write_batches(&clean_rx, out, out_name, observer)
+            self.write_batches(clean_rx, out, out_name, observer)
         })
     }
 
@@ -183,7 +191,7 @@ impl Pipeline {
 
     fn write_batches<W: Write>(
         &self,
-        batches: &Receiver<Result<CleanedBatch>>,
+        batches: impl IntoIterator<Item = Result<CleanedBatch>>,
         out: &mut Encoder<W>,
         out_name: &str,
         observer: &mut dyn Observer,
@@ -218,32 +226,43 @@ impl Pipeline {
     }
 }
 
-/// The reader stage: whole records, cut into batches of about `batch_bytes`. Records
-/// read before an error are still sent, then the error.
-pub(crate) fn read_batches(
-    mut input: Input,
-    batch_bytes: usize,
-    batches: &SyncSender<Result<Batch>>,
-) {
-    let bytes_read = input.bytes_read();
-    loop {
-        let (records, more) = fill_batch(&mut input.records, batch_bytes);
-        let batch = Batch {
-            records,
-            bytes_read: bytes_read.load(Ordering::Relaxed),
-        };
-        if batches.send(Ok(batch)).is_err() {
+/// The reader stage: sends the batches of `input` (see [`batches`]) until the receiver
+/// goes away.
+pub(crate) fn read_batches(input: Input, batch_bytes: usize, sender: &SyncSender<Result<Batch>>) {
+    for batch in batches(input, batch_bytes) {
+        if sender.send(batch).is_err() {
             return;
         }
+    }
+}
+
+/// The records of `input` in batches of about `batch_bytes`. Records read before an
+/// error still come as a batch, then the error, then nothing.
+pub(crate) fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<Batch>> {
+    let bytes_read = input.bytes_read();
+    let mut pending_error = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if let Some(error) = pending_error.take() {
+            return Some(Err(error));
+        }
+        if done {
+            return None;
+        }
+        let (records, more) = fill_batch(&mut input.records, batch_bytes);
         match more {
             Ok(true) => {}
-            Ok(false) => return,
-            Err(err) => {
-                let _ = batches.send(Err(err));
-                return;
+            Ok(false) => done = true,
+            Err(error) => {
+                done = true;
+                pending_error = Some(error);
             }
         }
-    }
+        Some(Ok(Batch {
+            records,
+            bytes_read: bytes_read.load(Ordering::Relaxed),
+        }))
+    })
 }
 
 /// Reads records until they hold `batch_bytes`; also says whether more may follow.
