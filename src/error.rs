@@ -29,6 +29,8 @@ pub enum ErrorCategory {
     /// A record of an input cannot be processed (invalid JSON, missing field, malformed
     /// WARC header).
     Input,
+    /// The run was stopped from outside (a [`crate::pipeline::StopFlag`]).
+    Interrupted,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +60,8 @@ enum ErrorKind {
         record: String,
         message: String,
     },
+    #[error("interrupted")]
+    Interrupted,
     #[error("cannot compile the rules: {message}")]
     Compile { message: String },
 }
@@ -136,6 +140,13 @@ impl Error {
         }
     }
 
+    /// The run was stopped by its stop flag.
+    pub(crate) fn interrupted() -> Error {
+        Error {
+            kind: ErrorKind::Interrupted,
+        }
+    }
+
     /// The marker automaton could not be built.
     pub(crate) fn compile(message: impl Into<String>) -> Error {
         Error {
@@ -154,6 +165,7 @@ impl Error {
             ErrorKind::Config { .. } => ErrorCategory::Config,
             ErrorKind::Table { .. } => ErrorCategory::Table,
             ErrorKind::Input { .. } => ErrorCategory::Input,
+            ErrorKind::Interrupted => ErrorCategory::Interrupted,
         }
     }
 

@@ -14,11 +14,23 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(exit) => exit.into(),
         Err(err) if is_broken_pipe(&err) => Exit::Success.into(),
+        Err(err) if is_interrupted(&err) => {
+            eprintln!("boilerstrip: interrupted");
+            Exit::Interrupted.into()
+        }
         Err(err) => {
             eprintln!("boilerstrip: {err:#}");
             Exit::Error.into()
         }
     }
+}
+
+fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<boilerstrip::Error>()
+            .is_some_and(|e| e.category() == boilerstrip::ErrorCategory::Interrupted)
+    })
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

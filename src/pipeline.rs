@@ -5,7 +5,8 @@
 //! a fixed number of batches in flight, so memory stays flat whatever the input size.
 
 use std::io::Write;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
@@ -36,6 +37,9 @@ pub struct PipelineOptions {
     pub batches_in_flight: usize,
     /// How each record is processed.
     pub process: ProcessOptions,
+    /// Checked before each batch is written: once set, the run ends with an
+    /// `Interrupted` error, with every batch before it written.
+    pub stop: StopFlag,
 }
 
 impl Default for PipelineOptions {
@@ -45,6 +49,38 @@ impl Default for PipelineOptions {
             batch_bytes: 4 << 20,
             batches_in_flight: 2,
             process: ProcessOptions::default(),
+            stop: StopFlag::new(),
+        }
+    }
+}
+
+/// A flag that asks running pipelines to stop at the next batch; cheap to clone and to
+/// set from a signal handler.
+#[derive(Debug, Clone, Default)]
+pub struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    /// A flag that is not set.
+    pub fn new() -> StopFlag {
+        StopFlag::default()
+    }
+
+    /// Asks every run holding this flag to stop.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// True once [`StopFlag::stop`] was called.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// `Err(interrupted)` once stopped.
+    pub fn check(&self) -> Result<()> {
+        if self.is_stopped() {
+            Err(Error::interrupted())
+        } else {
+            Ok(())
         }
     }
 }
@@ -199,6 +235,7 @@ impl Pipeline {
         let io_error = |err| Error::io(out_name, err);
         let mut stats = Stats::default();
         for batch in batches {
+            self.options.stop.check()?;
             let batch = batch?;
             for (record, processed) in batch.records.iter().zip(batch.processed) {
                 if let Some(error) = processed.invalid {

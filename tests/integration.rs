@@ -9,5 +9,6 @@ mod counts;
 mod formats;
 mod golden;
 mod oracle;
+mod robustness;
 mod rule_errors;
 mod snapshots;

@@ -11,7 +11,7 @@ use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions, OnInvalid, Output, ProcessOptions};
-use boilerstrip::pipeline::PipelineOptions;
+use boilerstrip::pipeline::{PipelineOptions, StopFlag};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
@@ -154,7 +154,7 @@ pub fn rule_set(args: &RuleArgs) -> Result<RuleSet> {
 
 impl CleanConfig {
     /// Resolves `clean` arguments.
-    pub fn from_args(args: CleanArgs) -> Result<CleanConfig> {
+    pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
         let cleaner = Cleaner::new(&rule_set(&args.rules)?)?;
         let input = InputConfig::from_args(args.input.clone())?;
         let target = target(args.output.as_deref(), &input.inputs)?;
@@ -175,6 +175,7 @@ impl CleanConfig {
             pipeline: PipelineOptions {
                 threads: args.run.threads.map(usize::from),
                 process,
+                stop,
                 ..PipelineOptions::default()
             },
             target,

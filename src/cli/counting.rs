@@ -12,6 +12,7 @@ use boilerstrip::counts::input::{KeyOptions, count_input};
 use boilerstrip::counts::merge::{MergeOptions, Partition, merge_tables};
 use boilerstrip::counts::top::{Examples, top_entries};
 use boilerstrip::counts::{TableHeader, TableReader};
+use boilerstrip::pipeline::StopFlag;
 
 use super::args::{CountArgs, KeyArgs, MergeArgs, RunArgs, TopArgs};
 use super::commands::{open_input, total_size};
@@ -21,7 +22,7 @@ use super::output::write_atomically;
 use super::report::Reporter;
 
 /// `boilerstrip count`: a count table of the inputs' lines.
-pub fn count(args: CountArgs) -> Result<Exit> {
+pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
     let input = InputConfig::from_args(args.input)?;
     let keys = config::key_options(&args.keys, &input)?;
     let spill_dir = spill_dir_beside(&args.output)?;
@@ -30,8 +31,8 @@ pub fn count(args: CountArgs) -> Result<Exit> {
         &keys,
         &args.keys,
         &args.run,
-        spill_dir.path(),
-        &args.output,
+        (spill_dir.path(), &args.output),
+        stop,
     )?;
     eprintln!(
         "boilerstrip: counted {} documents, {} distinct lines -> {}",
@@ -48,8 +49,8 @@ fn count_into(
     keys: &KeyOptions,
     key_args: &KeyArgs,
     run: &RunArgs,
-    spill_dir: &Path,
-    table: &Path,
+    (spill_dir, table): (&Path, &Path),
+    stop: &StopFlag,
 ) -> Result<(TableHeader, Stats, Exit)> {
     let pool = config::pool(run.threads)?;
     let mut reporter = Reporter::new(config::progress(run), run.quiet, total_size(&input.inputs));
@@ -58,7 +59,7 @@ fn count_into(
     let mut exit = Exit::Success;
     for path in &input.inputs {
         if let Some(opened) = open_input(input, path.as_deref(), &mut reporter, &mut exit) {
-            stats += count_input(opened, &mut counter, keys, &pool, &mut reporter)?;
+            stats += count_input(opened, &mut counter, keys, &pool, &mut reporter, stop)?;
         }
     }
     reporter.finish();
@@ -131,7 +132,7 @@ pub fn merge(args: MergeArgs) -> Result<Exit> {
 }
 
 /// `boilerstrip top`: the most frequent lines with their counts and an example each.
-pub fn top(args: TopArgs) -> Result<Exit> {
+pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
     let mut input = InputConfig::from_args(args.input)?;
     let keys = config::key_options(&args.keys, &input)?;
     let scratch = tempfile::tempdir().context("cannot create a temporary directory")?;
@@ -148,8 +149,14 @@ pub fn top(args: TopArgs) -> Result<Exit> {
         }
     }
     let table = scratch.path().join("counts.bsc");
-    let (header, stats, mut exit) =
-        count_into(&input, &keys, &args.keys, &args.run, scratch.path(), &table)?;
+    let (header, stats, mut exit) = count_into(
+        &input,
+        &keys,
+        &args.keys,
+        &args.run,
+        (scratch.path(), &table),
+        stop,
+    )?;
     let reader = TableReader::new(
         BufReader::new(File::open(&table)?),
         &table.display().to_string(),

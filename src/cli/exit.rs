@@ -10,6 +10,8 @@ pub enum Exit {
     Invalid = 1,
     /// An error stopped the run: bad flags, unreadable rules or input, write failure.
     Error = 2,
+    /// Stopped by SIGINT or SIGTERM: finished outputs are kept, unfinished ones removed.
+    Interrupted = 130,
 }
 
 impl From<Exit> for std::process::ExitCode {

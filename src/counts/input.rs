@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::formats::jsonl::FieldPath;
 use crate::formats::{Input, Malformed, Record};
 use crate::normal::host_of;
-use crate::pipeline::{Observer, Progress, read_batches};
+use crate::pipeline::{Observer, Progress, StopFlag, read_batches};
 use crate::stats::Stats;
 
 /// How documents become keys.
@@ -80,13 +80,15 @@ pub fn record_keys(
 
 /// Counts every document of `input` into `counter`, hashing on `pool`'s threads.
 /// Records that cannot be read are reported to `observer` and left out; the returned
-/// stats count documents, invalid records and bytes.
+/// stats count documents, invalid records and bytes. Once `stop` is set, the run ends
+/// with an `Interrupted` error before the next batch.
 pub fn count_input(
     input: Input,
     counter: &mut Counter,
     options: &KeyOptions,
     pool: &rayon::ThreadPool,
     observer: &mut dyn Observer,
+    stop: &StopFlag,
 ) -> Result<Stats> {
     let origin = input.records.origin().to_string();
     let batch_bytes = options.batch_bytes;
@@ -95,6 +97,7 @@ pub fn count_input(
         scope.spawn(move || read_batches(input, batch_bytes, &batches_tx));
         let mut stats = Stats::default();
         for batch in batches {
+            stop.check()?;
             let batch = batch?;
             let keyed: Vec<Result<Option<Vec<u64>>>> = pool.install(|| {
                 batch

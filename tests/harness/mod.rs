@@ -25,6 +25,9 @@ impl Env {
     /// Writes `contents` to `name` in the scratch directory and returns its path.
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create fixture directory");
+        }
         std::fs::write(&path, contents).expect("write fixture");
         path
     }
