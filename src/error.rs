@@ -156,6 +156,15 @@ impl Error {
         }
     }
 
+    /// Adds where an I/O error happened (e.g. `after record 3, near input byte 1024`) to
+    /// its path; other errors already say where they are.
+    pub(crate) fn located(mut self, place: &str) -> Error {
+        if let ErrorKind::Io { path, .. } = &mut self.kind {
+            *path = PathBuf::from(format!("{} ({place})", path.display()));
+        }
+        self
+    }
+
     /// The broad category of this error.
     pub fn category(&self) -> ErrorCategory {
         match self.kind {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod bad_input;
 mod cases;
 mod cli;
 mod counts;

@@ -172,6 +172,10 @@ enum Source {
 pub struct RecordReader {
     source: Source,
     origin: String,
+    /// Records returned so far.
+    records: u64,
+    /// Raw (compressed) bytes read, for saying where a read failed.
+    raw_bytes: Arc<AtomicU64>,
 }
 
 impl RecordReader {
@@ -193,6 +197,8 @@ impl RecordReader {
         RecordReader {
             source,
             origin: origin.to_string(),
+            records: 0,
+            raw_bytes: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -204,7 +210,22 @@ impl RecordReader {
     /// The next record, or `None` at the end. Errors are fatal (I/O, a document over
     /// the size limit); records that cannot be processed are returned as records and
     /// judged by [`process`](super::process()).
+    ///
+    /// A read error (truncated or corrupt compression, a failing disk) says how far the
+    /// input was read: after which record, and near which byte of the raw input.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
+        let record = self.read_record().map_err(|err| {
+            let raw = self.raw_bytes.load(Ordering::Relaxed);
+            err.located(&format!(
+                "after record {}, near input byte {raw}",
+                self.records
+            ))
+        })?;
+        self.records += u64::from(record.is_some());
+        Ok(record)
+    }
+
+    fn read_record(&mut self) -> Result<Option<Record>> {
         match &mut self.source {
             Source::Text(reader) => Ok(reader.next_document()?.map(Record::Text)),
             Source::Jsonl {
@@ -324,8 +345,10 @@ pub fn open(
         count: Arc::clone(&bytes_read),
     };
     let (codec, reader) = compress::open(counting).map_err(|err| Error::io(origin, err))?;
+    let mut records = RecordReader::new(reader, origin, options);
+    records.raw_bytes = Arc::clone(&bytes_read);
     Ok(Input {
-        records: RecordReader::new(reader, origin, options),
+        records,
         bytes_read,
         codec,
     })
