@@ -2,8 +2,12 @@
 //! with the automaton cleaner on random documents and random rule sets; plus the
 //! identity properties of DESIGN §1.
 
+use boilerstrip::formats::compress::{Codec, Encoder};
+use boilerstrip::formats::text::TextOptions;
+use boilerstrip::formats::{self, Format, InputOptions, warc};
 use boilerstrip::lines::{self, word_count};
 use boilerstrip::normal::normalize;
+use boilerstrip::pipeline::{Pipeline, PipelineOptions, Silent};
 use boilerstrip::rules::{Action, Case, Rule, Where};
 use boilerstrip::{Cleaner, RuleSet};
 use proptest::prelude::*;
@@ -316,5 +320,103 @@ proptest! {
         let cleaned = Cleaner::new(&rules).unwrap().clean(&doc);
         prop_assert!(cleaned.is_unchanged());
         prop_assert_eq!(&*cleaned.kept(), &doc[..]);
+    }
+}
+
+/// What the oracle keeps of `doc`.
+fn oracle_kept(rules: &RuleSet, doc: &[u8]) -> Vec<u8> {
+    let fates = oracle(rules, doc);
+    lines::split(doc)
+        .zip(fates)
+        .filter(|(_, fate)| fate.is_none())
+        .flat_map(|(line, _)| doc[line.range()].to_vec())
+        .collect()
+}
+
+/// Runs `input` (in `format`) through the pipeline on 3 threads, in small batches.
+fn pipeline_output(rules: &RuleSet, format: Format, input: Vec<u8>) -> Vec<u8> {
+    let options = PipelineOptions {
+        threads: Some(3),
+        batch_bytes: 256,
+        ..PipelineOptions::default()
+    };
+    let pipeline = Pipeline::new(Cleaner::new(rules).unwrap(), options).unwrap();
+    let input_options = InputOptions {
+        format,
+        text: TextOptions {
+            separator: Some(b"\x0c".to_vec()),
+            ..TextOptions::default()
+        },
+    };
+    let opened = formats::open(std::io::Cursor::new(input), "prop", &input_options).unwrap();
+    let mut out = Encoder::new(Vec::new(), Codec::Plain, None).unwrap();
+    pipeline.run(opened, &mut out, "out", &mut Silent).unwrap();
+    out.finish().unwrap()
+}
+
+fn wet(body: &[u8]) -> Vec<u8> {
+    let mut record = format!(
+        "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: {}\r\nWARC-Block-Digest: {}\r\n\r\n",
+        body.len(),
+        warc::block_digest(body)
+    )
+    .into_bytes();
+    record.extend_from_slice(body);
+    record.extend_from_slice(b"\r\n\r\n");
+    record
+}
+
+fn documents() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    // Documents end with a line break, as documents of a separated stream do.
+    prop::collection::vec(
+        prop::collection::vec(line(), 0..60).prop_map(|lines| {
+            lines
+                .iter()
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes()
+        }),
+        1..8,
+    )
+}
+
+fn larger_rule_set() -> impl Strategy<Value = RuleSet> {
+    (
+        (0usize..8).prop_flat_map(|n| (0..n).map(rule_toml).collect::<Vec<_>>()),
+        prop::option::of(1u32..6),
+        prop::option::of(1u32..4),
+    )
+        .prop_map(|(rules, repeated, orphan)| {
+            let mut toml = rules.concat();
+            if let Some(max) = repeated {
+                toml += &format!("[detectors.repeated]\nmax_words = {max}\n");
+            }
+            if let Some(max) = orphan {
+                toml += &format!("[detectors.orphan]\nmax_words = {max}\n");
+            }
+            RuleSet::from_toml(&toml, "random.toml").unwrap()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn the_pipeline_agrees_with_the_oracle_in_every_format(rules in larger_rule_set(), docs in documents()) {
+        // Text: documents separated by form-feed lines.
+        let text: Vec<u8> = docs.iter().flat_map(|d| [d.as_slice(), b"\x0c\n"].concat()).collect();
+        let want: Vec<u8> = docs.iter().flat_map(|d| [oracle_kept(&rules, d), b"\x0c\n".to_vec()].concat()).collect();
+        prop_assert_eq!(pipeline_output(&rules, Format::Text, text), want);
+
+        // JSONL: one record per document; untouched records stay byte for byte.
+        let line = |text: &[u8]| serde_json::to_string(&serde_json::json!({"id": 7, "text": String::from_utf8_lossy(text)})).unwrap() + "\n";
+        let jsonl: String = docs.iter().map(|d| line(d)).collect();
+        let want: String = docs.iter().map(|d| line(&oracle_kept(&rules, d))).collect();
+        prop_assert_eq!(String::from_utf8(pipeline_output(&rules, Format::Jsonl, jsonl.into_bytes())).unwrap(), want);
+
+        // WARC: each document a conversion record; lengths and digests follow the body.
+        let records: Vec<u8> = docs.iter().flat_map(|d| wet(d)).collect();
+        let want: Vec<u8> = docs.iter().flat_map(|d| wet(&oracle_kept(&rules, d))).collect();
+        prop_assert_eq!(pipeline_output(&rules, Format::Warc, records), want);
     }
 }
