@@ -1,10 +1,16 @@
-//! Criterion benches: compiling the default packs, and cleaning a generated multi-MB
-//! corpus with them on one thread. Each bench checks its answer first, so a fast wrong
-//! answer fails instead of looking good.
+//! Criterion benches: compiling the default packs; cleaning a generated multi-MB corpus
+//! on one thread as text, JSONL and WARC; the structural detectors alone; and counting
+//! and merging. Each bench checks its answer first, so a fast wrong answer fails instead
+//! of looking good.
 
 use std::hint::black_box;
+use std::io::Cursor;
 
-use boilerstrip::{Cleaner, RuleSet};
+use boilerstrip::counts::count::{Counter, document_keys};
+use boilerstrip::counts::merge::{MergeOptions, merge_tables};
+use boilerstrip::counts::{Scope, TableReader};
+use boilerstrip::formats::{self, Emit, Format, InputOptions, ProcessOptions, Record, process};
+use boilerstrip::{Cleaner, RuleSet, Stats};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Plain words that no rule marker contains.
@@ -64,7 +70,7 @@ fn corpus(bytes: usize) -> Vec<String> {
     let mut docs = Vec::new();
     let mut total = 0;
     while total < bytes {
-        let mut doc = sentence(&mut rng, 12) + "\n\n";
+        let mut doc = sentence(&mut rng, 24) + "\n\n";
         for paragraph in 0..8 {
             if paragraph == 2 {
                 doc += &format!("    {} [Jane Doe/Agency]\n\n", sentence(&mut rng, 14));
@@ -83,6 +89,173 @@ fn removed_lines(cleaner: &Cleaner, docs: &[String]) -> usize {
     docs.iter()
         .map(|doc| cleaner.clean(doc.as_bytes()).removed_lines())
         .sum()
+}
+
+/// The records of `bytes` read as `format`, ready to process.
+fn records(format: Format, bytes: Vec<u8>) -> Vec<Record> {
+    let options = InputOptions {
+        format,
+        ..InputOptions::default()
+    };
+    let mut input = formats::open(Cursor::new(bytes), "bench", &options).expect("opens");
+    let mut records = Vec::new();
+    while let Some(record) = input.records.next_record().expect("reads") {
+        records.push(record);
+    }
+    records
+}
+
+fn jsonl(docs: &[String]) -> Vec<u8> {
+    docs.iter()
+        .map(|doc| serde_json::to_string(&serde_json::json!({ "text": doc })).expect("json") + "\n")
+        .collect::<String>()
+        .into_bytes()
+}
+
+fn wet(docs: &[String]) -> Vec<u8> {
+    docs.iter()
+        .flat_map(|doc| {
+            format!(
+                "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: {}\r\n\r\n{doc}\r\n\r\n",
+                doc.len()
+            )
+            .into_bytes()
+        })
+        .collect()
+}
+
+/// Processes every record; returns the lines removed and the records rewritten.
+fn process_all(cleaner: &Cleaner, records: &[Record]) -> (u64, usize) {
+    let options = ProcessOptions::default();
+    let mut stats = Stats::default();
+    let rewritten = records
+        .iter()
+        .filter(|record| {
+            matches!(
+                process(record, "bench", cleaner, &options, &mut stats).emit,
+                Emit::Replaced(_)
+            )
+        })
+        .count();
+    (stats.lines_in - stats.lines_out, rewritten)
+}
+
+/// Documents whose only boilerplate is structural: a teaser printed twice with a short
+/// label between the copies. `repeated` takes the copies, `orphan` the label, and scar
+/// repair the three blank lines left between them.
+fn structural_corpus(bytes: usize) -> Vec<String> {
+    let mut rng = Lcg(7);
+    let mut docs = Vec::new();
+    let mut total = 0;
+    while total < bytes {
+        let teaser = sentence(&mut rng, 6);
+        let mut doc = String::new();
+        for paragraph in 0..6 {
+            if paragraph == 3 {
+                doc += &format!("{teaser}\n\nFault Lines\n\n{teaser}\n\n");
+            }
+            let words = 25 + rng.next(30);
+            doc += &format!("{}\n\n", sentence(&mut rng, words));
+        }
+        total += doc.len();
+        docs.push(doc);
+    }
+    docs
+}
+
+const STRUCTURAL_REMOVED_PER_DOC: usize = 6;
+
+/// Counts `docs` into a table in memory.
+fn count(docs: &[String]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut counter = Counter::new(Scope::Corpus, 1 << 30, dir.path());
+    let (mut scratch, mut keys) = (Vec::new(), Vec::new());
+    for doc in docs {
+        document_keys(doc.as_bytes(), None, &mut scratch, &mut keys);
+        counter.add_document(&keys).expect("counts");
+    }
+    let mut out = Cursor::new(Vec::new());
+    counter.finish(&mut out, "bench").expect("writes");
+    out.into_inner()
+}
+
+fn merged(tables: &[&[u8]]) -> Vec<u8> {
+    let readers = tables
+        .iter()
+        .map(|table| TableReader::new(*table, "bench").expect("a table"))
+        .collect();
+    let mut out = Cursor::new(Vec::new());
+    merge_tables(readers, &mut out, "bench", MergeOptions::default()).expect("merges");
+    out.into_inner()
+}
+
+fn format_benches(c: &mut Criterion, cleaner: &Cleaner, docs: &[String]) {
+    let expected = (REMOVED_PER_DOC * docs.len()) as u64;
+    let mut group = c.benchmark_group("clean");
+    group.sample_size(10);
+    for (name, format, bytes) in [
+        ("jsonl", Format::Jsonl, jsonl(docs)),
+        ("warc", Format::Warc, wet(docs)),
+    ] {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        let records = records(format, bytes);
+        assert_eq!(
+            process_all(cleaner, &records),
+            (expected, docs.len()),
+            "wrong answer ({name})"
+        );
+        group.bench_function(format!("default-pack/{name}/1-thread"), |b| {
+            b.iter(|| process_all(cleaner, black_box(&records)))
+        });
+    }
+    group.finish();
+}
+
+fn detector_benches(c: &mut Criterion) {
+    let rules = RuleSet::from_toml(
+        "[detectors.repeated]\nmax_words = 12\n[detectors.orphan]\nmax_words = 4\n",
+        "detectors.toml",
+    )
+    .expect("a valid pack");
+    let cleaner = Cleaner::new(&rules).expect("compiles");
+    let docs = structural_corpus(4 << 20);
+    let bytes: usize = docs.iter().map(String::len).sum();
+    assert_eq!(
+        removed_lines(&cleaner, &docs),
+        STRUCTURAL_REMOVED_PER_DOC * docs.len(),
+        "wrong answer"
+    );
+    let mut group = c.benchmark_group("detect");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_function("repeated+orphan", |b| {
+        b.iter(|| removed_lines(&cleaner, black_box(&docs)))
+    });
+    group.finish();
+}
+
+fn count_benches(c: &mut Criterion, docs: &[String]) {
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let whole = count(docs);
+    let reader = |table: &[u8]| TableReader::new(table, "bench").expect("a table").header();
+    assert_eq!(reader(&whole).documents, docs.len() as u64, "wrong answer");
+    let (left, right) = docs.split_at(docs.len() / 2);
+    let (left, right) = (count(left), count(right));
+    assert_eq!(
+        merged(&[&left, &right]),
+        whole,
+        "merge(count(A), count(B)) != count(A + B)"
+    );
+
+    let mut group = c.benchmark_group("counts");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("count/1-thread", |b| b.iter(|| count(black_box(docs))));
+    group.throughput(Throughput::Bytes((left.len() + right.len()) as u64));
+    group.bench_function("merge/two-tables", |b| {
+        b.iter(|| merged(black_box(&[&left, &right])))
+    });
+    group.finish();
 }
 
 fn benches(c: &mut Criterion) {
@@ -107,6 +280,10 @@ fn benches(c: &mut Criterion) {
         b.iter(|| removed_lines(&cleaner, black_box(&docs)))
     });
     group.finish();
+
+    format_benches(c, &cleaner, &docs);
+    detector_benches(c);
+    count_benches(c, &docs);
 }
 
 criterion_group!(clean, benches);
