@@ -9,8 +9,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::compile::Matcher;
+use crate::counts::Scope;
+use crate::counts::frequent::FrequentLines;
 use crate::decision::{Cleaned, Reason, Removal};
-use crate::detect::{self, DetectorConfig};
+use crate::detect::{self, DetectorConfig, Frequent};
 use crate::error::Result;
 use crate::lines::{self, Line};
 use crate::rules::{Action, Rule, RuleSet};
@@ -107,11 +109,16 @@ pub struct CleanerBuilder {
     /// Build the marker automaton as a DFA when the markers are small enough (default
     /// true); false always builds the smaller, slower NFA.
     dfa: bool,
+    /// Frequent lines of a counted corpus, for the `frequent` detector (default none).
+    counts: Option<FrequentLines>,
 }
 
 impl Default for CleanerBuilder {
     fn default() -> Self {
-        CleanerBuilder { dfa: true }
+        CleanerBuilder {
+            dfa: true,
+            counts: None,
+        }
     }
 }
 
@@ -119,6 +126,13 @@ impl CleanerBuilder {
     /// Allows or forbids the DFA (see [`crate::compile::DFA_MAX_MARKER_BYTES`]).
     pub fn dfa(&mut self, yes: bool) -> &mut Self {
         self.dfa = yes;
+        self
+    }
+
+    /// Gives the `frequent` detector its lines (loaded from a count table with the
+    /// detector's `min_docs`); it runs when the rule set enables it.
+    pub fn counts(&mut self, frequent: FrequentLines) -> &mut Self {
+        self.counts = Some(frequent);
         self
     }
 
@@ -136,6 +150,7 @@ impl CleanerBuilder {
                 matcher,
                 rules: rules.rules().to_vec(),
                 detectors: rules.detectors().clone(),
+                counts: self.counts.clone(),
                 reasons,
             }),
         })
@@ -170,6 +185,7 @@ struct Inner {
     matcher: Matcher,
     rules: Vec<Rule>,
     detectors: DetectorConfig,
+    counts: Option<FrequentLines>,
     /// Rule names, then detector names in `DETECTOR_NAMES` order.
     reasons: Vec<Reason>,
 }
@@ -204,8 +220,26 @@ impl Cleaner {
         self.inner.matcher.memory_usage()
     }
 
+    /// True if cleaning uses the site of a document: the `frequent` detector runs with a
+    /// per-site count table. Callers then pass the host to [`Cleaner::clean_site`].
+    pub fn wants_site(&self) -> bool {
+        self.frequent()
+            .is_some_and(|(_, lines)| lines.scope() == Scope::Site)
+    }
+
+    /// The `frequent` detector's settings and lines, when it runs.
+    fn frequent(&self) -> Option<(Frequent, &FrequentLines)> {
+        Some((self.inner.detectors.frequent?, self.inner.counts.as_ref()?))
+    }
+
     /// Decides what to remove from one document. Never fails: any bytes are a document.
     pub fn clean<'a>(&self, doc: &'a [u8]) -> Cleaned<'a> {
+        self.clean_site(doc, None)
+    }
+
+    /// [`Cleaner::clean`] for a document of site `site` (the host of its URL); the site
+    /// matters only with a per-site count table, where `None` counts as the site `""`.
+    pub fn clean_site<'a>(&self, doc: &'a [u8], site: Option<&str>) -> Cleaned<'a> {
         let inner = &*self.inner;
         let table = LineTable::new(doc, inner.detectors.word_cap());
         let mut fates = vec![KEPT; table.len()];
@@ -217,6 +251,11 @@ impl Cleaner {
         };
         if let Some(settings) = inner.detectors.repeated {
             detect::repeated::run(&table, settings, detector_reason("repeated"), &mut fates);
+        }
+        if let Some((settings, lines)) = self.frequent() {
+            let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
+            let reason = detector_reason("frequent");
+            detect::frequent::run(&table, settings, lines, site, reason, &mut fates);
         }
         if let Some(settings) = inner.detectors.orphan {
             detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);

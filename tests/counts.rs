@@ -158,3 +158,122 @@ fn damaged_tables_are_errors_naming_the_file() {
         );
     }
 }
+
+#[test]
+fn clean_with_counts_removes_lines_found_in_many_documents() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt", "c.txt"]);
+    count(&env, &docs, "counts.bsc", &[]);
+    env.cmd()
+        .args(["--no-default-rules", "--counts", "counts.bsc", "--min-docs", "3", "--explain", "--color", "never", "a.txt"])
+        .assert()
+        .success()
+        .stdout("frequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
+    // Above the threshold nothing is frequent; a word limit spares longer lines.
+    env.cmd()
+        .args([
+            "--no-default-rules",
+            "--counts",
+            "counts.bsc",
+            "--min-docs",
+            "4",
+            "a.txt",
+        ])
+        .assert()
+        .success()
+        .stdout(std::fs::read_to_string(env.path("a.txt")).unwrap());
+    env.cmd()
+        .args([
+            "--no-default-rules",
+            "--counts",
+            "counts.bsc",
+            "--min-docs",
+            "3",
+            "--frequent-max-words",
+            "4",
+            "a.txt",
+        ])
+        .assert()
+        .success()
+        .stdout("Home | News | Sport\nThe alpha story is told here in full.\n");
+}
+
+#[test]
+fn a_per_site_table_cleans_by_the_documents_site() {
+    let env = Env::new();
+    let page = |story: &str, url: &str| {
+        format!("{{\"text\":\"Site slogan\\n{story}\\n\",\"url\":\"{url}\"}}\n")
+    };
+    let jsonl = [
+        page("First story told at length.", "https://a.example/1"),
+        page("Second story told at length.", "https://a.example/2"),
+        page("Third story told at length.", "https://b.example/1"),
+    ]
+    .concat();
+    env.write("pages.jsonl", &jsonl);
+    count(
+        &env,
+        &[env.path("pages.jsonl")],
+        "site.bsc",
+        &["--scope", "site"],
+    );
+    let output = run(env.cmd().args([
+        "--no-default-rules",
+        "--counts",
+        "site.bsc",
+        "--min-docs",
+        "2",
+        "pages.jsonl",
+    ]));
+    assert!(output.status.success());
+    let out = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    // The slogan is frequent on a.example (2 pages), not on b.example (1 page).
+    assert_eq!(
+        lines[0],
+        r#"{"text":"First story told at length.\n","url":"https://a.example/1"}"#
+    );
+    assert_eq!(
+        lines[1],
+        r#"{"text":"Second story told at length.\n","url":"https://a.example/2"}"#
+    );
+    assert_eq!(
+        lines[2],
+        page("Third story told at length.", "https://b.example/1").trim_end()
+    );
+}
+
+#[test]
+fn the_frequent_detector_is_configured_in_toml_and_flags_need_a_table() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt"]);
+    count(&env, &docs, "counts.bsc", &[]);
+    env.write(
+        "pack.toml",
+        "[detectors.frequent]\nmin_docs = 2\nmax_words = 4\n",
+    );
+    env.cmd()
+        .args([
+            "--no-default-rules",
+            "-r",
+            "pack.toml",
+            "--counts",
+            "counts.bsc",
+            "a.txt",
+        ])
+        .assert()
+        .success()
+        .stdout("Home | News | Sport\nThe alpha story is told here in full.\n");
+    env.cmd()
+        .args(["--min-docs", "2", "a.txt"])
+        .assert()
+        .code(2);
+    env.write("bad.toml", "[detectors.frequent]\nmin_docs = 0\n");
+    env.cmd()
+        .args(["-r", "bad.toml", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.toml:2:12: key `min_docs`: must be at least 1",
+        ));
+}

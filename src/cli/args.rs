@@ -234,6 +234,47 @@ pub struct CleanArgs {
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
     pub deterministic: bool,
+
+    #[command(flatten)]
+    pub frequent: FrequentArgs,
+}
+
+/// The `frequent` detector's count table and thresholds.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct FrequentArgs {
+    /// Remove lines found in many documents of a counted corpus: a table from
+    /// `boilerstrip count`/`merge`. Enables the `frequent` detector.
+    #[arg(long, value_name = "TABLE")]
+    pub counts: Option<PathBuf>,
+
+    /// With --counts: a line is frequent when found in at least N documents (default:
+    /// the pack's `[detectors.frequent] min_docs`, else 10).
+    #[arg(long, value_name = "N", requires = "counts", value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_docs: Option<u64>,
+
+    /// With --counts: never remove lines longer than N words as frequent.
+    #[arg(long, value_name = "N", requires = "counts", value_parser = clap::value_parser!(u32).range(1..))]
+    pub frequent_max_words: Option<u32>,
+
+    #[command(flatten)]
+    pub url: UrlArgs,
+}
+
+/// Where a JSONL record keeps its URL.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct UrlArgs {
+    /// JSONL: the string field holding the document's URL (dotted paths allowed), for
+    /// per-site counts.
+    #[arg(long, value_name = "PATH", default_value = "url")]
+    pub url_field: String,
+}
+
+impl Default for UrlArgs {
+    fn default() -> Self {
+        UrlArgs {
+            url_field: "url".to_string(),
+        }
+    }
 }
 
 /// What count keys stand for, for `--scope`.
@@ -254,9 +295,8 @@ pub struct KeyArgs {
     #[arg(long, value_enum, default_value_t = ScopeArg::Corpus, value_name = "SCOPE")]
     pub scope: ScopeArg,
 
-    /// JSONL: the string field holding the document's URL (dotted paths allowed).
-    #[arg(long, value_name = "PATH", default_value = "url")]
-    pub url_field: String,
+    #[command(flatten)]
+    pub url: UrlArgs,
 
     /// Memory for counting; past it, sorted runs spill to a temporary directory.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]

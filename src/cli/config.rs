@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::counts::Scope;
+use boilerstrip::counts::frequent::FrequentLines;
 use boilerstrip::counts::input::KeyOptions;
+use boilerstrip::detect::Frequent;
 use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
@@ -15,8 +17,8 @@ use boilerstrip::pipeline::{PipelineOptions, StopFlag};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
-    CleanArgs, ColorChoice, FormatArg, InputArgs, KeyArgs, OnInvalidArg, ProgressArg, RuleArgs,
-    RunArgs, ScopeArg,
+    CleanArgs, ColorChoice, FormatArg, FrequentArgs, InputArgs, KeyArgs, OnInvalidArg, ProgressArg,
+    RuleArgs, RunArgs, ScopeArg, UrlArgs,
 };
 
 /// Where cleaned output goes.
@@ -99,9 +101,40 @@ pub fn key_options(args: &KeyArgs, input: &InputConfig) -> Result<KeyOptions> {
             ScopeArg::Site => Scope::Site,
         },
         text_field: input.field.clone(),
-        url_field: FieldPath::parse(&args.url_field).with_context(|| "--url-field")?,
+        url_field: url_field(&args.url)?,
         ..KeyOptions::default()
     })
+}
+
+/// `--url-field`, parsed.
+pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
+    FieldPath::parse(&args.url_field).with_context(|| "--url-field")
+}
+
+/// The cleaner the rule flags and `--counts` describe: `--counts` switches the
+/// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
+/// `--frequent-max-words` override them, and the table is loaded above the threshold.
+pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
+    let rules = rule_set(rules, |rules| {
+        if frequent.counts.is_none() {
+            return;
+        }
+        let settings = rules
+            .detectors_mut()
+            .frequent
+            .get_or_insert(Frequent::DEFAULT);
+        if let Some(min_docs) = frequent.min_docs {
+            settings.min_docs = min_docs;
+        }
+        if let Some(max_words) = frequent.frequent_max_words {
+            settings.max_words = Some(max_words);
+        }
+    })?;
+    let mut builder = Cleaner::builder();
+    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent) {
+        builder.counts(FrequentLines::from_path(path, settings.min_docs)?);
+    }
+    Ok(builder.build(&rules)?)
 }
 
 /// A worker pool with `threads` threads (default: one per core).
@@ -136,8 +169,9 @@ pub struct CleanConfig {
     pub deterministic: bool,
 }
 
-/// Loads the rule set the flags describe.
-pub fn rule_set(args: &RuleArgs) -> Result<RuleSet> {
+/// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
+/// and before `--disable` applies.
+pub fn rule_set(args: &RuleArgs, adjust: impl FnOnce(&mut RuleSet)) -> Result<RuleSet> {
     let mut rules = if args.no_default_rules {
         RuleSet::new()
     } else {
@@ -146,6 +180,7 @@ pub fn rule_set(args: &RuleArgs) -> Result<RuleSet> {
     for path in &args.rules {
         rules.add_path(path)?;
     }
+    adjust(&mut rules);
     for name in &args.disable {
         rules.disable(name)?;
     }
@@ -155,13 +190,14 @@ pub fn rule_set(args: &RuleArgs) -> Result<RuleSet> {
 impl CleanConfig {
     /// Resolves `clean` arguments.
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
-        let cleaner = Cleaner::new(&rule_set(&args.rules)?)?;
+        let cleaner = cleaner(&args.rules, &args.frequent)?;
         let input = InputConfig::from_args(args.input.clone())?;
         let target = target(args.output.as_deref(), &input.inputs)?;
         let output = output(&args, &cleaner);
         let process = ProcessOptions {
             output,
             field: input.field.clone(),
+            url_field: url_field(&args.frequent.url)?,
             drop_empty: args.drop_empty,
             on_invalid: match args.on_invalid {
                 OnInvalidArg::Pass => OnInvalid::Pass,

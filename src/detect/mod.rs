@@ -5,11 +5,12 @@
 //! detector is off unless a loaded pack has its `[detectors.NAME]` table; `enabled = false`
 //! in a later pack or `--disable NAME` switches it off again.
 
+pub(crate) mod frequent;
 pub(crate) mod orphan;
 pub(crate) mod repeated;
 
 /// Names of the built-in detectors; they are reserved and cannot be rule names.
-pub const DETECTOR_NAMES: [&str; 2] = ["repeated", "orphan"];
+pub const DETECTOR_NAMES: [&str; 3] = ["repeated", "orphan", "frequent"];
 
 /// Settings of a detector that looks at short lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,23 @@ impl ShortLines {
     pub const ORPHAN_DEFAULT: ShortLines = ShortLines { max_words: 4 };
 }
 
+/// Settings of `frequent` (corpus-level repetition, from a count table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frequent {
+    /// A line is frequent when its key occurs in at least this many documents.
+    pub min_docs: u64,
+    /// Lines with more words than this are never removed (`None`: any length).
+    pub max_words: Option<u32>,
+}
+
+impl Frequent {
+    /// `frequent` when its table gives no settings.
+    pub const DEFAULT: Frequent = Frequent {
+        min_docs: 10,
+        max_words: None,
+    };
+}
+
 /// Which detectors run, and with what settings. `None` means off.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DetectorConfig {
@@ -32,6 +50,9 @@ pub struct DetectorConfig {
     pub repeated: Option<ShortLines>,
     /// Short lines whose nearest non-blank neighbours on both sides were removed.
     pub orphan: Option<ShortLines>,
+    /// Lines found in many documents of a counted corpus; runs only when the cleaner is
+    /// given a count table.
+    pub frequent: Option<Frequent>,
 }
 
 /// What one pack says about detectors: `None` leaves a detector as it was,
@@ -40,6 +61,7 @@ pub struct DetectorConfig {
 pub(crate) struct DetectorOverrides {
     pub repeated: Option<Option<ShortLines>>,
     pub orphan: Option<Option<ShortLines>>,
+    pub frequent: Option<Option<Frequent>>,
 }
 
 impl DetectorConfig {
@@ -50,6 +72,9 @@ impl DetectorConfig {
         }
         if let Some(orphan) = overrides.orphan {
             self.orphan = orphan;
+        }
+        if let Some(frequent) = overrides.frequent {
+            self.frequent = frequent;
         }
     }
 
@@ -68,6 +93,7 @@ impl DetectorConfig {
         match name {
             "repeated" => self.repeated = None,
             "orphan" => self.orphan = None,
+            "frequent" => self.frequent = None,
             _ => return false,
         }
         true

@@ -7,6 +7,7 @@ use super::warc;
 use crate::clean::Cleaner;
 use crate::error::Error;
 use crate::explain::{ExplainStyle, explain};
+use crate::normal::host_of;
 use crate::stats::Stats;
 
 /// What to write for each document.
@@ -41,6 +42,9 @@ pub struct ProcessOptions {
     pub output: Output,
     /// Where a JSONL record keeps its text (default `text`).
     pub field: FieldPath,
+    /// Where a JSONL record keeps its URL (default `url`); read only when the cleaner
+    /// uses sites (a per-site count table).
+    pub url_field: FieldPath,
     /// Leave out documents that end up empty (default false: they are kept, so record
     /// ids stay aligned).
     pub drop_empty: bool,
@@ -53,6 +57,7 @@ impl Default for ProcessOptions {
         ProcessOptions {
             output: Output::Cleaned,
             field: FieldPath::parse("text").expect("`text` is a valid path"),
+            url_field: FieldPath::parse("url").expect("`url` is a valid path"),
             drop_empty: false,
             on_invalid: OnInvalid::Pass,
         }
@@ -101,11 +106,15 @@ pub fn process(
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    let clean = |text: &[u8], stats: &mut Stats, rewrap: &dyn Fn(&[u8], &mut Vec<u8>)| {
-        Processed::valid(clean_document(text, cleaner, options, stats, rewrap))
+    let clean = |text: &[u8],
+                 url: Option<&str>,
+                 stats: &mut Stats,
+                 rewrap: &dyn Fn(&[u8], &mut Vec<u8>)| {
+        let site = url.and_then(host_of);
+        Processed::valid(clean_document(text, site, cleaner, options, stats, rewrap))
     };
     match record {
-        Record::Text(doc) => clean(&doc.body, stats, &|kept, out| {
+        Record::Text(doc) => clean(&doc.body, None, stats, &|kept, out| {
             out.extend_from_slice(kept);
             out.extend_from_slice(&doc.separator);
         }),
@@ -115,12 +124,19 @@ pub fn process(
                 return Processed::valid(passthrough(options));
             }
             match jsonl::text_span(content, &options.field) {
-                Ok((span, text)) => clean(text.as_bytes(), stats, &|kept, out| {
-                    // Kept lines are whole lines of valid UTF-8, so this never replaces.
-                    let kept = String::from_utf8_lossy(kept);
-                    jsonl::rewrite(content, span.clone(), &kept, out);
-                    out.extend_from_slice(&line[content.len()..]);
-                }),
+                Ok((span, text)) => {
+                    let url = cleaner
+                        .wants_site()
+                        .then(|| jsonl::text_span(content, &options.url_field).ok())
+                        .flatten()
+                        .map(|(_, url)| url);
+                    clean(text.as_bytes(), url.as_deref(), stats, &|kept, out| {
+                        // Kept lines are whole lines of valid UTF-8, so this never replaces.
+                        let kept = String::from_utf8_lossy(kept);
+                        jsonl::rewrite(content, span.clone(), &kept, out);
+                        out.extend_from_slice(&line[content.len()..]);
+                    })
+                }
                 Err(error) => {
                     let error = Error::input(origin, format!("line {number}"), error.message);
                     invalid(error, options, stats)
@@ -128,7 +144,7 @@ pub fn process(
             }
         }
         Record::Warc { record, .. } if record.is_conversion() => {
-            clean(record.body(), stats, &|kept, out| {
+            clean(record.body(), record.target_uri(), stats, &|kept, out| {
                 warc::write_record(record, Some(kept), out);
             })
         }
@@ -184,12 +200,13 @@ fn invalid(error: Error, options: &ProcessOptions, stats: &mut Stats) -> Process
 /// Cleans one document's text; `rewrap` writes the record around the kept text.
 fn clean_document(
     text: &[u8],
+    site: Option<&str>,
     cleaner: &Cleaner,
     options: &ProcessOptions,
     stats: &mut Stats,
     rewrap: &dyn Fn(&[u8], &mut Vec<u8>),
 ) -> Emit {
-    let cleaned = cleaner.clean(text);
+    let cleaned = cleaner.clean_site(text, site);
     stats.record(&cleaned);
     if let Output::Explain(style) = options.output {
         let mut out = Vec::new();

@@ -44,6 +44,16 @@ pub(crate) struct RawRule {
 pub(crate) struct RawDetectors {
     pub repeated: Option<Spanned<RawShortLineDetector>>,
     pub orphan: Option<Spanned<RawShortLineDetector>>,
+    pub frequent: Option<Spanned<RawFrequentDetector>>,
+}
+
+/// Settings of the `frequent` detector.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFrequentDetector {
+    pub enabled: Option<bool>,
+    pub min_docs: Option<Spanned<u64>>,
+    pub max_words: Option<Spanned<u32>>,
 }
 
 /// Settings of a detector that looks at short lines.

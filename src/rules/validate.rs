@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::parse::{RawPack, RawRule, RawShortLineDetector, line_column};
+use super::parse::{RawFrequentDetector, RawPack, RawRule, RawShortLineDetector, line_column};
 use super::{Action, Case, Position, Rule, Where};
-use crate::detect::{DETECTOR_NAMES, DetectorOverrides, ShortLines};
+use crate::detect::{DETECTOR_NAMES, DetectorOverrides, Frequent, ShortLines};
 use crate::error::{Error, Result};
 
 /// The checked content of one pack.
@@ -55,6 +55,11 @@ pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack
             .detectors
             .orphan
             .map(|d| short_lines(d, &site, ShortLines::ORPHAN_DEFAULT))
+            .transpose()?,
+        frequent: raw
+            .detectors
+            .frequent
+            .map(|d| frequent(d, &site))
             .transpose()?,
     };
     Ok(ValidPack { rules, detectors })
@@ -286,4 +291,25 @@ fn one_line(err: &regex::Error) -> String {
         .rfind(|line| !line.trim().is_empty())
         .unwrap_or(&text);
     last.trim().trim_start_matches("error: ").to_string()
+}
+
+fn frequent(raw: Spanned<RawFrequentDetector>, site: &Site<'_>) -> Result<Option<Frequent>> {
+    let raw = raw.into_inner();
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let mut settings = Frequent::DEFAULT;
+    if let Some(min) = raw.min_docs {
+        if *min.get_ref() == 0 {
+            return Err(site.error(&min, "min_docs", "must be at least 1"));
+        }
+        settings.min_docs = *min.get_ref();
+    }
+    if let Some(max) = raw.max_words {
+        if *max.get_ref() == 0 {
+            return Err(site.error(&max, "max_words", "must be at least 1"));
+        }
+        settings.max_words = Some(*max.get_ref());
+    }
+    Ok(Some(settings))
 }

@@ -1,0 +1,37 @@
+//! `frequent`: a line whose key — its normal form, per site when the count table is per
+//! site — occurs in at least `min_docs` documents of the counted corpus is removed. The
+//! keys come from a count table (`boilerstrip count`), loaded above the threshold only.
+
+use super::Frequent;
+use crate::clean::{KEPT, LineTable};
+use crate::counts::frequent::FrequentLines;
+use crate::lines;
+use crate::normal;
+
+/// Marks kept, non-blank lines whose key is frequent with `reason`. `site` is the host
+/// of the document's URL for a per-site table (`""` when the document has none).
+pub(crate) fn run(
+    table: &LineTable<'_>,
+    settings: Frequent,
+    frequent: &FrequentLines,
+    site: Option<&str>,
+    reason: u32,
+    fates: &mut [u32],
+) {
+    let mut scratch = Vec::new();
+    for (index, fate) in fates.iter_mut().enumerate() {
+        if *fate != KEPT || table.is_blank(index) {
+            continue;
+        }
+        let trimmed = table.trimmed(index);
+        let short = settings
+            .max_words
+            .is_none_or(|max| lines::word_count(trimmed, max as usize) <= max as usize);
+        if short
+            && normal::line_key(trimmed, site, &mut scratch)
+                .is_some_and(|key| frequent.contains(key))
+        {
+            *fate = reason;
+        }
+    }
+}
