@@ -260,11 +260,17 @@ fn rule_toml(index: usize) -> impl Strategy<Value = String> {
         })
 }
 
-fn rule_set() -> impl Strategy<Value = RuleSet> {
+/// Up to `max_rules` random rules, and the detectors switched on with random limits
+/// below `max_repeated` and `max_orphan` words (or off).
+fn rule_set_of(
+    max_rules: usize,
+    max_repeated: u32,
+    max_orphan: u32,
+) -> impl Strategy<Value = RuleSet> {
     (
-        (0usize..4).prop_flat_map(|n| (0..n).map(rule_toml).collect::<Vec<_>>()),
-        prop::option::of(1u32..4),
-        prop::option::of(1u32..3),
+        (0..max_rules).prop_flat_map(|n| (0..n).map(rule_toml).collect::<Vec<_>>()),
+        prop::option::of(1..max_repeated),
+        prop::option::of(1..max_orphan),
     )
         .prop_map(|(rules, repeated, orphan)| {
             let mut toml = rules.concat();
@@ -276,6 +282,10 @@ fn rule_set() -> impl Strategy<Value = RuleSet> {
             }
             RuleSet::from_toml(&toml, "random.toml").unwrap()
         })
+}
+
+fn rule_set() -> impl Strategy<Value = RuleSet> {
+    rule_set_of(4, 4, 3)
 }
 
 proptest! {
@@ -381,21 +391,7 @@ fn documents() -> impl Strategy<Value = Vec<Vec<u8>>> {
 }
 
 fn larger_rule_set() -> impl Strategy<Value = RuleSet> {
-    (
-        (0usize..8).prop_flat_map(|n| (0..n).map(rule_toml).collect::<Vec<_>>()),
-        prop::option::of(1u32..6),
-        prop::option::of(1u32..4),
-    )
-        .prop_map(|(rules, repeated, orphan)| {
-            let mut toml = rules.concat();
-            if let Some(max) = repeated {
-                toml += &format!("[detectors.repeated]\nmax_words = {max}\n");
-            }
-            if let Some(max) = orphan {
-                toml += &format!("[detectors.orphan]\nmax_words = {max}\n");
-            }
-            RuleSet::from_toml(&toml, "random.toml").unwrap()
-        })
+    rule_set_of(8, 6, 4)
 }
 
 proptest! {
