@@ -189,6 +189,12 @@ impl Cleaner {
         if let Some(settings) = inner.detectors.repeated {
             detect::repeated::run(&table, settings, detector_reason("repeated"), &mut fates);
         }
+        if let Some(settings) = inner.detectors.context {
+            detect::context::run(&table, settings, detector_reason("context"), &mut fates);
+        }
+        if let Some(settings) = inner.detectors.edges {
+            detect::edges::run(&table, settings, detector_reason("edges"), &mut fates);
+        }
         if let Some(settings) = inner.detectors.orphan {
             detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);
         }

@@ -1,15 +1,17 @@
 //! Detector settings (`[detectors.*]`) and the fixed order detectors run in.
 //!
 //! Detectors find boilerplate by structure instead of by marker. They run after the
-//! rules, in this order: `repeated`, then `orphan` (which only extends removals). A
-//! detector is off unless a loaded pack has its `[detectors.NAME]` table; `enabled = false`
-//! in a later pack or `--disable NAME` switches it off again.
+//! rules, in this order: `repeated`, `context`, `edges`, then `orphan` (which only extends
+//! removals). A detector is off unless a loaded pack has its `[detectors.NAME]` table;
+//! `enabled = false` in a later pack or `--disable NAME` switches it off again.
 
+pub(crate) mod context;
+pub(crate) mod edges;
 pub(crate) mod orphan;
 pub(crate) mod repeated;
 
 /// Names of the built-in detectors; they are reserved and cannot be rule names.
-pub const DETECTOR_NAMES: [&str; 2] = ["repeated", "orphan"];
+pub const DETECTOR_NAMES: [&str; 4] = ["repeated", "orphan", "context", "edges"];
 
 /// Settings of a detector that looks at short lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,50 @@ impl ShortLines {
     pub const ORPHAN_DEFAULT: ShortLines = ShortLines { max_words: 4 };
 }
 
+/// Settings of `context`: a short line between short neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// Only lines with at most this many words are candidates.
+    pub max_words: u32,
+    /// Both nearest non-blank neighbours must have at most this many words (a missing
+    /// neighbour, at the edge of the document, counts as short).
+    pub neighbour_max_words: u32,
+}
+
+impl Context {
+    /// `context` when its table gives no settings.
+    pub const DEFAULT: Context = Context {
+        max_words: 3,
+        neighbour_max_words: 8,
+    };
+}
+
+/// Settings of `edges`: short lines before the first and after the last long line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edges {
+    /// A line with at least this many words is *long*: running text that bounds the body.
+    pub long_words: u32,
+    /// In the head (before the first long line), lines with at most this many words go
+    /// (0 leaves the head alone).
+    pub head_max_words: u32,
+    /// In the foot (after the last long line), lines with at most this many words go
+    /// (0 leaves the foot alone).
+    pub foot_max_words: u32,
+    /// The last this-many non-blank lines before the first long line are kept (the
+    /// headline usually sits there).
+    pub keep_before: u32,
+}
+
+impl Edges {
+    /// `edges` when its table gives no settings.
+    pub const DEFAULT: Edges = Edges {
+        long_words: 30,
+        head_max_words: 5,
+        foot_max_words: 10,
+        keep_before: 1,
+    };
+}
+
 /// Which detectors run, and with what settings. `None` means off.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DetectorConfig {
@@ -32,6 +78,10 @@ pub struct DetectorConfig {
     pub repeated: Option<ShortLines>,
     /// Short lines whose nearest non-blank neighbours on both sides were removed.
     pub orphan: Option<ShortLines>,
+    /// Short lines whose nearest non-blank neighbours are short too.
+    pub context: Option<Context>,
+    /// Short lines in the head and foot of a document, outside its running text.
+    pub edges: Option<Edges>,
 }
 
 /// What one pack says about detectors: `None` leaves a detector as it was,
@@ -40,6 +90,8 @@ pub struct DetectorConfig {
 pub(crate) struct DetectorOverrides {
     pub repeated: Option<Option<ShortLines>>,
     pub orphan: Option<Option<ShortLines>>,
+    pub context: Option<Option<Context>>,
+    pub edges: Option<Option<Edges>>,
 }
 
 impl DetectorConfig {
@@ -51,6 +103,12 @@ impl DetectorConfig {
         if let Some(orphan) = overrides.orphan {
             self.orphan = orphan;
         }
+        if let Some(context) = overrides.context {
+            self.context = context;
+        }
+        if let Some(edges) = overrides.edges {
+            self.edges = edges;
+        }
     }
 
     /// Switches off the detector called `name`; false if there is none by that name.
@@ -58,8 +116,32 @@ impl DetectorConfig {
         match name {
             "repeated" => self.repeated = None,
             "orphan" => self.orphan = None,
+            "context" => self.context = None,
+            "edges" => self.edges = None,
             _ => return false,
         }
         true
+    }
+}
+
+/// Word counts of the non-blank lines of a document, capped just above `limit`: the
+/// shared view of the detectors that reason about line length.
+pub(crate) struct NonBlank {
+    /// Index of each non-blank line in the document.
+    pub lines: Vec<usize>,
+    /// Its word count, exact up to `limit` and `limit + 1` for anything longer.
+    pub words: Vec<u32>,
+}
+
+impl NonBlank {
+    /// Counts the words of every non-blank line of `table`, up to `limit + 1`.
+    pub(crate) fn new(table: &crate::clean::LineTable<'_>, limit: u32) -> NonBlank {
+        let limit = limit as usize;
+        let lines: Vec<usize> = (0..table.len()).filter(|&i| !table.is_blank(i)).collect();
+        let words = lines
+            .iter()
+            .map(|&i| crate::lines::word_count(table.trimmed(i), limit).min(limit + 1) as u32)
+            .collect();
+        NonBlank { lines, words }
     }
 }

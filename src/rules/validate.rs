@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::parse::{RawPack, RawRule, RawShortLineDetector, line_column};
+use super::parse::{
+    RawContextDetector, RawEdgesDetector, RawPack, RawRule, RawShortLineDetector, line_column,
+};
 use super::{Action, Case, Position, Rule, Where};
-use crate::detect::{DETECTOR_NAMES, DetectorOverrides, ShortLines};
+use crate::detect::{Context, DETECTOR_NAMES, DetectorOverrides, Edges, ShortLines};
 use crate::error::{Error, Result};
 
 /// The checked content of one pack.
@@ -55,6 +57,16 @@ pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack
             .detectors
             .orphan
             .map(|d| short_lines(d, &site, ShortLines::ORPHAN_DEFAULT))
+            .transpose()?,
+        context: raw
+            .detectors
+            .context
+            .map(|d| context(d.into_inner(), &site))
+            .transpose()?,
+        edges: raw
+            .detectors
+            .edges
+            .map(|d| edges(d.into_inner(), &site))
             .transpose()?,
     };
     Ok(ValidPack { rules, detectors })
@@ -271,4 +283,94 @@ fn short_lines(
         })),
         None => Ok(Some(default)),
     }
+}
+
+/// A detector setting: the default when absent, an error when `positive` and 0.
+fn setting(
+    raw: Option<&Spanned<u32>>,
+    key: &str,
+    default: u32,
+    positive: bool,
+    site: &Site<'_>,
+) -> Result<u32> {
+    match raw {
+        Some(value) if positive && *value.get_ref() == 0 => {
+            Err(site.error(value, key, "must be at least 1"))
+        }
+        Some(value) => Ok(*value.get_ref()),
+        None => Ok(default),
+    }
+}
+
+fn context(raw: RawContextDetector, site: &Site<'_>) -> Result<Option<Context>> {
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let default = Context::DEFAULT;
+    Ok(Some(Context {
+        max_words: setting(
+            raw.max_words.as_ref(),
+            "max_words",
+            default.max_words,
+            true,
+            site,
+        )?,
+        neighbour_max_words: setting(
+            raw.neighbour_max_words.as_ref(),
+            "neighbour_max_words",
+            default.neighbour_max_words,
+            false,
+            site,
+        )?,
+    }))
+}
+
+fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let default = Edges::DEFAULT;
+    let settings = Edges {
+        long_words: setting(
+            raw.long_words.as_ref(),
+            "long_words",
+            default.long_words,
+            true,
+            site,
+        )?,
+        head_max_words: setting(
+            raw.head_max_words.as_ref(),
+            "head_max_words",
+            default.head_max_words,
+            false,
+            site,
+        )?,
+        foot_max_words: setting(
+            raw.foot_max_words.as_ref(),
+            "foot_max_words",
+            default.foot_max_words,
+            false,
+            site,
+        )?,
+        keep_before: setting(
+            raw.keep_before.as_ref(),
+            "keep_before",
+            default.keep_before,
+            false,
+            site,
+        )?,
+    };
+    // A head or foot limit at or above `long_words` would let the detector remove the
+    // very lines that bound the body.
+    for (value, key) in [
+        (&raw.head_max_words, "head_max_words"),
+        (&raw.foot_max_words, "foot_max_words"),
+    ] {
+        if let Some(value) = value
+            && *value.get_ref() >= settings.long_words
+        {
+            return Err(site.error(value, key, "must be less than long_words"));
+        }
+    }
+    Ok(Some(settings))
 }

@@ -1,0 +1,81 @@
+//! `context`: a short line whose nearest non-blank neighbours are short too is removed —
+//! the shallow text feature of Kohlschütter et al., "Boilerplate Detection using Shallow
+//! Text Features" (WSDM 2010): menus, link lists, tag clouds and teaser lists are runs of
+//! short lines, while a heading or a short sentence in an article sits next to a paragraph.
+//!
+//! It looks only at word counts, never at what other detectors or rules removed, so its
+//! verdicts do not depend on the order detectors run in. A line at the edge of the
+//! document has a missing neighbour, which counts as short.
+
+use super::{Context, NonBlank};
+use crate::clean::{KEPT, LineTable};
+
+/// Marks short lines between short neighbours in `fates` with `reason`.
+pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: &mut [u32]) {
+    let limit = settings.max_words.max(settings.neighbour_max_words);
+    let lines = NonBlank::new(table, limit);
+    let words = &lines.words;
+    let short_neighbour = |k: Option<usize>| {
+        k.and_then(|k| words.get(k))
+            .is_none_or(|&w| w <= settings.neighbour_max_words)
+    };
+    for (k, &line) in lines.lines.iter().enumerate() {
+        if fates[line] == KEPT
+            && words[k] <= settings.max_words
+            && short_neighbour(k.checked_sub(1))
+            && short_neighbour(Some(k + 1))
+        {
+            fates[line] = reason;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LONG: &str = "This is a long line of running article text with many words in it.";
+
+    /// Runs the detector on `doc` and returns the indices of the removed lines.
+    fn removed(doc: &str, settings: Context) -> Vec<usize> {
+        let table = LineTable::new(doc.as_bytes());
+        let mut fates = vec![KEPT; table.len()];
+        run(&table, settings, 0, &mut fates);
+        (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
+    }
+
+    #[test]
+    fn table() {
+        let settings = Context {
+            max_words: 2,
+            neighbour_max_words: 3,
+        };
+        let long_menu = format!("Home\nNews\nSport\n{LONG}\n");
+        let heading = format!("{LONG}\nA heading\n{LONG}\n");
+        let heading_before_short = format!("{LONG}\nA heading\nOne two three\n");
+        let after_blank = format!("{LONG}\n\nA heading\n\n{LONG}\n");
+        let list_after_text = format!("{LONG}\nOne\nTwo\nThree four five\n");
+        let cases: &[(&str, &str, &[usize])] = &[
+            ("empty", "", &[]),
+            ("one short line alone", "Home\n", &[0]),
+            ("menu at the top", &long_menu, &[0, 1]),
+            ("heading between paragraphs", &heading, &[]),
+            ("heading before a short line", &heading_before_short, &[]),
+            ("blank lines are skipped", &after_blank, &[]),
+            ("list item next to text", &list_after_text, &[2]),
+            ("too many words", "One two three\nOne two three\n", &[]),
+            ("blank only", "\n  \n", &[]),
+        ];
+        for (name, doc, expected) in cases {
+            assert_eq!(removed(doc, settings), *expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn keeps_lines_already_removed_by_others() {
+        let table = LineTable::new(b"Home\nNews\n");
+        let mut fates = vec![7, KEPT];
+        run(&table, Context::DEFAULT, 0, &mut fates);
+        assert_eq!(fates, [7, 0]);
+    }
+}
