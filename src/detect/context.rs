@@ -7,7 +7,7 @@
 //! verdicts do not depend on the order detectors run in. A line at the edge of the
 //! document has a missing neighbour, which counts as short.
 
-use super::{Context, NonBlank};
+use super::{Context, NonBlank, prose_like};
 use crate::clean::{KEPT, LineTable};
 
 /// Marks short lines between short neighbours in `fates` with `reason`.
@@ -24,6 +24,7 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: 
             && words[k] <= settings.max_words
             && short_neighbour(k.checked_sub(1))
             && short_neighbour(Some(k + 1))
+            && !(settings.keep_prose && prose_like(table.trimmed(line)))
         {
             fates[line] = reason;
         }
@@ -49,6 +50,7 @@ mod tests {
         let settings = Context {
             max_words: 2,
             neighbour_max_words: 3,
+            keep_prose: true,
         };
         let long_menu = format!("Home\nNews\nSport\n{LONG}\n");
         let heading = format!("{LONG}\nA heading\n{LONG}\n");
@@ -65,6 +67,7 @@ mod tests {
             ("list item next to text", &list_after_text, &[2]),
             ("too many words", "One two three\nOne two three\n", &[]),
             ("blank only", "\n  \n", &[]),
+            ("prose is kept", "Home\nIt rained.\nNews\n", &[0, 2]),
         ];
         for (name, doc, expected) in cases {
             assert_eq!(removed(doc, settings), *expected, "{name}");

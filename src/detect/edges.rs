@@ -5,9 +5,10 @@
 //! the head, before the first long line, lines of at most `head_max_words` go, except the
 //! last `keep_before` non-blank lines (where the headline usually sits); in the foot, after
 //! the last long line, lines of at most `foot_max_words` go. A document without a long
-//! line is left alone: with no running text there is no body to bound.
+//! line is left alone: with no running text there is no body to bound. With `keep_prose`,
+//! lines that read like prose (verse, datelines, short sentences) are never removed.
 
-use super::{Edges, NonBlank};
+use super::{Edges, NonBlank, prose_like};
 use crate::clean::{KEPT, LineTable};
 
 /// Marks short head and foot lines in `fates` with `reason`.
@@ -29,7 +30,8 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &m
     let foot = last + 1..words.len();
     let mut mark = |k: usize, max: u32| {
         let line = lines.lines[k];
-        if fates[line] == KEPT && words[k] <= max {
+        let prose = settings.keep_prose && prose_like(table.trimmed(line));
+        if fates[line] == KEPT && words[k] <= max && !prose {
             fates[line] = reason;
         }
     };
@@ -62,6 +64,7 @@ mod tests {
             head_max_words: 2,
             foot_max_words: 3,
             keep_before: 1,
+            keep_prose: true,
         };
         let page = format!("Home\nNews\nThe headline\n{LONG}\nShort\n{LONG}\nAbout us\nA b c d\n");
         let no_keep = Edges {
@@ -73,6 +76,7 @@ mod tests {
             foot_max_words: 0,
             ..settings
         };
+        let verse = format!("Home\nIt was late,\nand we ran.\nTitle\n{LONG}\n");
         let blank_lines = format!("Home\n\nTitle\n\n{LONG}\n\nContact\n");
         let cases: &[(&str, &str, Edges, &[usize])] = &[
             ("empty", "", settings, &[]),
@@ -82,6 +86,7 @@ mod tests {
             ("switched off", &page, off, &[]),
             ("blank lines do not count", &blank_lines, settings, &[0, 6]),
             ("only a long line", LONG, settings, &[]),
+            ("verse in the head", &verse, settings, &[0]),
         ];
         for (name, doc, settings, expected) in cases {
             assert_eq!(removed(doc, *settings), *expected, "{name}");

@@ -35,6 +35,8 @@ pub struct Context {
     /// Both nearest non-blank neighbours must have at most this many words (a missing
     /// neighbour, at the edge of the document, counts as short).
     pub neighbour_max_words: u32,
+    /// Lines that read like prose (see [`prose_like`]) are never candidates.
+    pub keep_prose: bool,
 }
 
 impl Context {
@@ -42,6 +44,7 @@ impl Context {
     pub const DEFAULT: Context = Context {
         max_words: 3,
         neighbour_max_words: 8,
+        keep_prose: true,
     };
 }
 
@@ -59,6 +62,8 @@ pub struct Edges {
     /// The last this-many non-blank lines before the first long line are kept (the
     /// headline usually sits there).
     pub keep_before: u32,
+    /// Lines that read like prose (see [`prose_like`]) are never removed.
+    pub keep_prose: bool,
 }
 
 impl Edges {
@@ -68,6 +73,7 @@ impl Edges {
         head_max_words: 5,
         foot_max_words: 10,
         keep_before: 1,
+        keep_prose: true,
     };
 }
 
@@ -143,5 +149,49 @@ impl NonBlank {
             .map(|&i| crate::lines::word_count(table.trimmed(i), limit).min(limit + 1) as u32)
             .collect();
         NonBlank { lines, words }
+    }
+}
+
+/// True if a trimmed line reads like prose rather than a label: it ends in sentence
+/// punctuation (before closing quotes or brackets) or holds a comma between words. Menus,
+/// language lists and footer links almost never do; short sentences, verse and datelines
+/// of running text do.
+pub fn prose_like(trimmed: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(trimmed) else {
+        return false;
+    };
+    let end = text.trim_end_matches([
+        '"', '\'', ')', ']', '\u{201D}', '\u{2019}', '\u{BB}', '\u{300D}',
+    ]);
+    let sentence_end = end.ends_with([
+        '.', '!', '?', ';', '\u{2026}', '\u{3002}', '\u{FF01}', '\u{FF1F}',
+    ]);
+    let ellipsis_or_dots = end.ends_with("..") || end.ends_with('\u{2026}');
+    (sentence_end && !ellipsis_or_dots)
+        || text.contains(", ")
+        || text.contains(['\u{FF0C}', '\u{3001}'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prose_like;
+
+    #[test]
+    fn prose_like_table() {
+        let cases: &[(&str, bool)] = &[
+            ("Home", false),
+            ("Contact us", false),
+            ("It rained all day.", true),
+            ("Did it?\u{201D}", true),
+            ("and so, we left", true),
+            ("Read more...", false),
+            ("More\u{2026}", false),
+            ("今日は雨でした。", true),
+            ("Home > News", false),
+            ("", false),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(prose_like(line.as_bytes()), *expected, "{line:?}");
+        }
     }
 }

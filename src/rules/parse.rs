@@ -63,6 +63,7 @@ pub(crate) struct RawContextDetector {
     pub enabled: Option<bool>,
     pub max_words: Option<Spanned<u32>>,
     pub neighbour_max_words: Option<Spanned<u32>>,
+    pub keep_prose: Option<bool>,
 }
 
 /// Settings of the `edges` detector as written.
@@ -74,6 +75,7 @@ pub(crate) struct RawEdgesDetector {
     pub head_max_words: Option<Spanned<u32>>,
     pub foot_max_words: Option<Spanned<u32>>,
     pub keep_before: Option<Spanned<u32>>,
+    pub keep_prose: Option<bool>,
 }
 
 /// Parses `source`; errors name `origin`, the position and, where it can be told, the key.

@@ -322,6 +322,7 @@ fn context(raw: RawContextDetector, site: &Site<'_>) -> Result<Option<Context>> 
             false,
             site,
         )?,
+        keep_prose: raw.keep_prose.unwrap_or(default.keep_prose),
     }))
 }
 
@@ -359,6 +360,7 @@ fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
             false,
             site,
         )?,
+        keep_prose: raw.keep_prose.unwrap_or(default.keep_prose),
     };
     // A head or foot limit at or above `long_words` would let the detector remove the
     // very lines that bound the body.
