@@ -39,10 +39,7 @@ mod tests {
 
     /// Runs the detector on `doc` and returns the indices of the removed lines.
     fn removed(doc: &str, settings: Context) -> Vec<usize> {
-        let table = LineTable::new(doc.as_bytes());
-        let mut fates = vec![KEPT; table.len()];
-        run(&table, settings, 0, &mut fates);
-        (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
+        crate::detect::removed_lines(doc, |table, fates| run(table, settings, 0, fates))
     }
 
     #[test]

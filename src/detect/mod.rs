@@ -172,6 +172,20 @@ pub fn prose_like(trimmed: &[u8]) -> bool {
         || text.contains(['\u{FF0C}', '\u{3001}'])
 }
 
+/// Runs a detector on `doc` with every line kept and returns the indices of the lines it
+/// removed: the shared harness of the detectors' test tables.
+#[cfg(test)]
+pub(crate) fn removed_lines(
+    doc: &str,
+    detector: impl FnOnce(&crate::clean::LineTable<'_>, &mut [u32]),
+) -> Vec<usize> {
+    use crate::clean::{KEPT, LineTable};
+    let table = LineTable::new(doc.as_bytes());
+    let mut fates = vec![KEPT; table.len()];
+    detector(&table, &mut fates);
+    (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::prose_like;

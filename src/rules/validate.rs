@@ -376,3 +376,60 @@ fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
     }
     Ok(Some(settings))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{Context, Edges};
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn detector_tables() {
+        let ok = RuleSet::from_toml(
+            "[detectors.context]\nmax_words = 2\n[detectors.edges]\nfoot_max_words = 0\n",
+            "p.toml",
+        )
+        .unwrap();
+        let detectors = ok.detectors();
+        assert_eq!(
+            detectors.context,
+            Some(Context {
+                max_words: 2,
+                ..Context::DEFAULT
+            })
+        );
+        assert_eq!(
+            detectors.edges,
+            Some(Edges {
+                foot_max_words: 0,
+                ..Edges::DEFAULT
+            })
+        );
+        let off = RuleSet::from_toml("[detectors.edges]\nenabled = false\n", "p.toml").unwrap();
+        assert_eq!(off.detectors().edges, None);
+        let errors: &[(&str, &str)] = &[
+            (
+                "[detectors.edges]\nhead_max_words = 30\n",
+                "less than long_words",
+            ),
+            ("[detectors.edges]\nlong_words = 0\n", "at least 1"),
+            ("[detectors.context]\nmax_words = 0\n", "at least 1"),
+            ("[detectors.context]\nwidth = 3\n", "width"),
+        ];
+        for (source, message) in errors {
+            let err = RuleSet::from_toml(source, "p.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("p.toml:2:"), "{err}");
+            assert!(err.contains(message), "{err}");
+        }
+    }
+
+    #[test]
+    fn disable_switches_off_new_detectors() {
+        let mut rules = RuleSet::builtin();
+        assert!(rules.detectors().context.is_some() && rules.detectors().edges.is_some());
+        rules.disable("context").unwrap();
+        rules.disable("edges").unwrap();
+        assert!(rules.detectors().context.is_none() && rules.detectors().edges.is_none());
+    }
+}
