@@ -60,6 +60,16 @@ impl<'a> LineTable<'a> {
         }
     }
 
+    /// The words of a line, exact up to `limit` (which must not exceed the cap the table
+    /// was built with) and more than `limit` for longer lines.
+    pub(crate) fn words(&self, index: usize, limit: u32) -> u32 {
+        debug_assert!(
+            limit <= self.word_cap,
+            "word counts are capped below {limit}"
+        );
+        self.words[index]
+    }
+
     /// True if a line has at most `max_words` words; `max_words` must not exceed the cap
     /// the table was built with.
     pub(crate) fn is_short(&self, index: usize, max_words: u32) -> bool {
@@ -256,6 +266,12 @@ impl Cleaner {
             let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
             let reason = detector_reason("frequent");
             detect::frequent::run(&table, settings, lines, site, reason, &mut fates);
+        }
+        if let Some(settings) = inner.detectors.context {
+            detect::context::run(&table, settings, detector_reason("context"), &mut fates);
+        }
+        if let Some(settings) = inner.detectors.edges {
+            detect::edges::run(&table, settings, detector_reason("edges"), &mut fates);
         }
         if let Some(settings) = inner.detectors.orphan {
             detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);

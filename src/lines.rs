@@ -179,6 +179,45 @@ pub fn is_blank(content: &[u8]) -> bool {
     trim_range(content).is_empty()
 }
 
+/// The byte length of a list bullet and the spaces after it at the start of a trimmed
+/// line (`* Home`, `• Home`), or 0. Text-from-HTML converters render list items this way;
+/// `starts` and `equals` markers also match the line after its bullet.
+///
+/// ```
+/// use boilerstrip::lines::bullet_len;
+/// assert_eq!(bullet_len(b"* Home"), 2);
+/// assert_eq!(bullet_len("•\u{a0} Home".as_bytes()), 6);
+/// assert_eq!(bullet_len(b"*Home"), 0);
+/// assert_eq!(bullet_len(b"- "), 0);
+/// ```
+pub fn bullet_len(trimmed: &[u8]) -> usize {
+    const BULLETS: [char; 8] = [
+        '*', '+', '-', '\u{2022}', '\u{B7}', '\u{25E6}', '\u{25AA}', '\u{2023}',
+    ];
+    if trimmed.is_empty() {
+        return 0;
+    }
+    let (bullet, len) = decode(trimmed);
+    if !bullet.is_some_and(|c| BULLETS.contains(&c)) {
+        return 0;
+    }
+    let mut end = len;
+    loop {
+        let space = leading_space_len(&trimmed[end..]);
+        if space == 0 {
+            break;
+        }
+        end += space;
+    }
+    // A bullet needs a space after it and text after that (the line is trimmed, so
+    // anything after the spaces is text).
+    if end == len || end == trimmed.len() {
+        0
+    } else {
+        end
+    }
+}
+
 /// True for characters that form a word on their own: CJK ideographs and kana, which
 /// are written without spaces between words.
 pub fn is_cjk(c: char) -> bool {

@@ -7,6 +7,7 @@
 
 use crate::clean::LineTable;
 use crate::compile::Matcher;
+use crate::lines;
 use crate::rules::{Case, Rule, Where};
 
 /// A rule firing on a line.
@@ -25,19 +26,21 @@ fn outranks(rules: &[Rule], candidate: u32, current: u32) -> bool {
 }
 
 /// True if an occurrence of the marker at `start..end` sits where the rule wants it,
-/// given the trimmed span `trim_start..trim_end` of its line.
+/// given the trimmed span `trim_start..trim_end` of its line and where the line's text
+/// begins after a list bullet (`body_start`, equal to `trim_start` without one).
 fn placed(
     where_: Where,
     (start, end): (usize, usize),
-    (trim_start, trim_end): (usize, usize),
+    (trim_start, body_start, trim_end): (usize, usize, usize),
 ) -> bool {
     let inside = start >= trim_start && end <= trim_end;
+    let at_start = start == trim_start || start == body_start;
     inside
         && match where_ {
             Where::Contains => true,
-            Where::Starts => start == trim_start,
+            Where::Starts => at_start,
             Where::Ends => end == trim_end,
-            Where::Equals => start == trim_start && end == trim_end,
+            Where::Equals => at_start && end == trim_end,
         }
 }
 
@@ -80,7 +83,12 @@ fn winner_on_line(
     let automaton = matcher.automaton()?;
     let doc = table.doc();
     let line = table.line(index);
-    let trim = table.trim_span(index);
+    let (trim_start, trim_end) = table.trim_span(index);
+    let trim = (
+        trim_start,
+        trim_start + lines::bullet_len(table.trimmed(index)),
+        trim_end,
+    );
     let mut winner: Option<u32> = None;
     // Rules whose guards already failed here, so a rule with several markers on one line
     // runs its regex once.

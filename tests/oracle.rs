@@ -144,13 +144,15 @@ fn fires(rule: &Rule, trimmed: &[u8], start: usize, len: usize) -> bool {
         }
     };
     let line = fold(trimmed);
+    // `starts` and `equals` also match the text after a list bullet.
+    let body = &line[lines::bullet_len(trimmed)..];
     let placed = rule.markers().iter().any(|marker| {
         let marker = fold(marker.as_bytes());
         match rule.where_() {
             Where::Contains => line.windows(marker.len()).any(|w| w == marker),
-            Where::Starts => line.starts_with(&marker),
+            Where::Starts => line.starts_with(&marker) || body.starts_with(&marker),
             Where::Ends => line.ends_with(&marker),
-            _ => line == marker,
+            _ => line == marker || body == marker,
         }
     });
     let position = rule.position();
@@ -202,6 +204,9 @@ const WORDS: &[&str] = &[
     "\u{a0}",
     "\t",
     "分享",
+    "*",
+    "•",
+    "-",
 ];
 const MARKERS: &[&str] = &[
     "share", "SOURCE:", "read", "photo", "the cat", "]", "é", "ad", "a", "分享",

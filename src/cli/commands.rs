@@ -238,17 +238,7 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
             rule.markers().len()
         )?;
     }
-    let detectors = rules.detectors();
-    let describe = |name: &str, settings: Option<boilerstrip::detect::ShortLines>| match settings {
-        Some(s) => format!("{name} (max_words {})", s.max_words),
-        None => format!("{name} (off)"),
-    };
-    writeln!(
-        out,
-        "detectors: {}, {}",
-        describe("repeated", detectors.repeated),
-        describe("orphan", detectors.orphan)
-    )?;
+    writeln!(out, "detectors: {}", describe_detectors(rules.detectors()))?;
     let cleaner = Cleaner::new(rules)?;
     let marker_count: usize = rules.rules().iter().map(|r| r.markers().len()).sum();
     writeln!(
@@ -260,4 +250,50 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
     )?;
     out.flush()?;
     Ok(Exit::Success)
+}
+
+/// The detectors and their settings, for `rules list`, in the order they run.
+fn describe_detectors(detectors: &boilerstrip::detect::DetectorConfig) -> String {
+    let on_off = |name: &str, settings: Option<String>| match settings {
+        Some(settings) => format!("{name} ({settings})"),
+        None => format!("{name} (off)"),
+    };
+    let frequent = detectors.frequent.map(|f| match f.max_words {
+        Some(max) => format!("min_docs {}, max_words {max}, with --counts", f.min_docs),
+        None => format!("min_docs {}, with --counts", f.min_docs),
+    });
+    [
+        on_off(
+            "repeated",
+            detectors
+                .repeated
+                .map(|s| format!("max_words {}", s.max_words)),
+        ),
+        on_off("frequent", frequent),
+        on_off(
+            "context",
+            detectors.context.map(|c| {
+                format!(
+                    "max_words {}, neighbours {}",
+                    c.max_words, c.neighbour_max_words
+                )
+            }),
+        ),
+        on_off(
+            "edges",
+            detectors.edges.map(|e| {
+                format!(
+                    "long {}, head {}, foot {}",
+                    e.long_words, e.head_max_words, e.foot_max_words
+                )
+            }),
+        ),
+        on_off(
+            "orphan",
+            detectors
+                .orphan
+                .map(|s| format!("max_words {}", s.max_words)),
+        ),
+    ]
+    .join(", ")
 }

@@ -1,16 +1,18 @@
 //! Detector settings (`[detectors.*]`) and the fixed order detectors run in.
 //!
 //! Detectors find boilerplate by structure instead of by marker. They run after the
-//! rules, in this order: `repeated`, then `orphan` (which only extends removals). A
-//! detector is off unless a loaded pack has its `[detectors.NAME]` table; `enabled = false`
-//! in a later pack or `--disable NAME` switches it off again.
+//! rules, in this order: `repeated`, `frequent` (with a count table), `context`, `edges`,
+//! then `orphan` (which only extends removals). A detector is off unless a loaded pack has its `[detectors.NAME]` table;
+//! `enabled = false` in a later pack or `--disable NAME` switches it off again.
 
+pub(crate) mod context;
+pub(crate) mod edges;
 pub(crate) mod frequent;
 pub(crate) mod orphan;
 pub(crate) mod repeated;
 
 /// Names of the built-in detectors; they are reserved and cannot be rule names.
-pub const DETECTOR_NAMES: [&str; 3] = ["repeated", "orphan", "frequent"];
+pub const DETECTOR_NAMES: [&str; 5] = ["repeated", "orphan", "context", "edges", "frequent"];
 
 /// Settings of a detector that looks at short lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,56 @@ impl Frequent {
     };
 }
 
+/// Settings of `context`: a short line between short neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// Only lines with at most this many words are candidates.
+    pub max_words: u32,
+    /// Both nearest non-blank neighbours must have at most this many words (a missing
+    /// neighbour, at the edge of the document, counts as short).
+    pub neighbour_max_words: u32,
+    /// Lines that read like prose (see [`prose_like`]) are never candidates.
+    pub keep_prose: bool,
+}
+
+impl Context {
+    /// `context` when its table gives no settings.
+    pub const DEFAULT: Context = Context {
+        max_words: 3,
+        neighbour_max_words: 8,
+        keep_prose: true,
+    };
+}
+
+/// Settings of `edges`: short lines before the first and after the last long line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edges {
+    /// A line with at least this many words is *long*: running text that bounds the body.
+    pub long_words: u32,
+    /// In the head (before the first long line), lines with at most this many words go
+    /// (0 leaves the head alone).
+    pub head_max_words: u32,
+    /// In the foot (after the last long line), lines with at most this many words go
+    /// (0 leaves the foot alone).
+    pub foot_max_words: u32,
+    /// The last this-many non-blank lines before the first long line are kept (the
+    /// headline usually sits there).
+    pub keep_before: u32,
+    /// Lines that read like prose (see [`prose_like`]) are never removed.
+    pub keep_prose: bool,
+}
+
+impl Edges {
+    /// `edges` when its table gives no settings.
+    pub const DEFAULT: Edges = Edges {
+        long_words: 30,
+        head_max_words: 5,
+        foot_max_words: 10,
+        keep_before: 1,
+        keep_prose: true,
+    };
+}
+
 /// Which detectors run, and with what settings. `None` means off.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DetectorConfig {
@@ -53,6 +105,10 @@ pub struct DetectorConfig {
     /// Lines found in many documents of a counted corpus; runs only when the cleaner is
     /// given a count table.
     pub frequent: Option<Frequent>,
+    /// Short lines whose nearest non-blank neighbours are short too.
+    pub context: Option<Context>,
+    /// Short lines in the head and foot of a document, outside its running text.
+    pub edges: Option<Edges>,
 }
 
 /// What one pack says about detectors: `None` leaves a detector as it was,
@@ -62,6 +118,8 @@ pub(crate) struct DetectorOverrides {
     pub repeated: Option<Option<ShortLines>>,
     pub orphan: Option<Option<ShortLines>>,
     pub frequent: Option<Option<Frequent>>,
+    pub context: Option<Option<Context>>,
+    pub edges: Option<Option<Edges>>,
 }
 
 impl DetectorConfig {
@@ -73,19 +131,27 @@ impl DetectorConfig {
         if let Some(orphan) = overrides.orphan {
             self.orphan = orphan;
         }
+        if let Some(context) = overrides.context {
+            self.context = context;
+        }
+        if let Some(edges) = overrides.edges {
+            self.edges = edges;
+        }
         if let Some(frequent) = overrides.frequent {
             self.frequent = frequent;
         }
     }
 
-    /// The largest `max_words` of any enabled detector: how far lines need counting.
+    /// The largest word count any enabled detector compares with: how far the words of
+    /// each line need counting.
     pub(crate) fn word_cap(&self) -> u32 {
-        [self.repeated, self.orphan]
-            .iter()
+        let short_lines = [self.repeated, self.orphan]
+            .into_iter()
             .flatten()
-            .map(|settings| settings.max_words)
-            .max()
-            .unwrap_or(0)
+            .map(|s| s.max_words);
+        let context = self.context.map(|c| c.max_words.max(c.neighbour_max_words));
+        let edges = self.edges.map(|e| e.long_words);
+        short_lines.chain(context).chain(edges).max().unwrap_or(0)
     }
 
     /// Switches off the detector called `name`; false if there is none by that name.
@@ -94,8 +160,90 @@ impl DetectorConfig {
             "repeated" => self.repeated = None,
             "orphan" => self.orphan = None,
             "frequent" => self.frequent = None,
+            "context" => self.context = None,
+            "edges" => self.edges = None,
             _ => return false,
         }
         true
+    }
+}
+
+/// Word counts of the non-blank lines of a document, capped just above `limit`: the
+/// shared view of the detectors that reason about line length.
+pub(crate) struct NonBlank {
+    /// Index of each non-blank line in the document.
+    pub lines: Vec<usize>,
+    /// Its word count, exact up to `limit` and `limit + 1` for anything longer.
+    pub words: Vec<u32>,
+}
+
+impl NonBlank {
+    /// The non-blank lines of `table` with their word counts capped at `limit + 1`
+    /// (taken from the table, which counted them once for all detectors).
+    pub(crate) fn new(table: &crate::clean::LineTable<'_>, limit: u32) -> NonBlank {
+        let lines: Vec<usize> = (0..table.len()).filter(|&i| !table.is_blank(i)).collect();
+        let words = lines
+            .iter()
+            .map(|&i| table.words(i, limit).min(limit + 1))
+            .collect();
+        NonBlank { lines, words }
+    }
+}
+
+/// True if a trimmed line reads like prose rather than a label: it ends in sentence
+/// punctuation (before closing quotes or brackets) or holds a comma between words. Menus,
+/// language lists and footer links almost never do; short sentences, verse and datelines
+/// of running text do.
+pub fn prose_like(trimmed: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(trimmed) else {
+        return false;
+    };
+    let end = text.trim_end_matches([
+        '"', '\'', ')', ']', '\u{201D}', '\u{2019}', '\u{BB}', '\u{300D}',
+    ]);
+    let sentence_end = end.ends_with([
+        '.', '!', '?', ';', '\u{2026}', '\u{3002}', '\u{FF01}', '\u{FF1F}',
+    ]);
+    let ellipsis_or_dots = end.ends_with("..") || end.ends_with('\u{2026}');
+    (sentence_end && !ellipsis_or_dots)
+        || text.contains(", ")
+        || text.contains(['\u{FF0C}', '\u{3001}'])
+}
+
+/// Runs a detector on `doc` with every line kept and returns the indices of the lines it
+/// removed: the shared harness of the detectors' test tables.
+#[cfg(test)]
+pub(crate) fn removed_lines(
+    doc: &str,
+    detector: impl FnOnce(&crate::clean::LineTable<'_>, &mut [u32]),
+) -> Vec<usize> {
+    use crate::clean::{KEPT, LineTable};
+    let table = LineTable::new(doc.as_bytes(), 1000);
+    let mut fates = vec![KEPT; table.len()];
+    detector(&table, &mut fates);
+    (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prose_like;
+
+    #[test]
+    fn prose_like_table() {
+        let cases: &[(&str, bool)] = &[
+            ("Home", false),
+            ("Contact us", false),
+            ("It rained all day.", true),
+            ("Did it?\u{201D}", true),
+            ("and so, we left", true),
+            ("Read more...", false),
+            ("More\u{2026}", false),
+            ("今日は雨でした。", true),
+            ("Home > News", false),
+            ("", false),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(prose_like(line.as_bytes()), *expected, "{line:?}");
+        }
     }
 }

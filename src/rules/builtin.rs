@@ -14,6 +14,18 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/credits.toml",
         include_str!("../../rules/credits.toml"),
     ),
+    ("rules/share.toml", include_str!("../../rules/share.toml")),
+    ("rules/ads.toml", include_str!("../../rules/ads.toml")),
+    ("rules/legal.toml", include_str!("../../rules/legal.toml")),
+    ("rules/nav.toml", include_str!("../../rules/nav.toml")),
+    (
+        "rules/subscribe.toml",
+        include_str!("../../rules/subscribe.toml"),
+    ),
+    (
+        "rules/comments.toml",
+        include_str!("../../rules/comments.toml"),
+    ),
     (
         "rules/detectors.toml",
         include_str!("../../rules/detectors.toml"),

@@ -45,6 +45,8 @@ pub(crate) struct RawDetectors {
     pub repeated: Option<Spanned<RawShortLineDetector>>,
     pub orphan: Option<Spanned<RawShortLineDetector>>,
     pub frequent: Option<Spanned<RawFrequentDetector>>,
+    pub context: Option<Spanned<RawContextDetector>>,
+    pub edges: Option<Spanned<RawEdgesDetector>>,
 }
 
 /// Settings of the `frequent` detector.
@@ -62,6 +64,28 @@ pub(crate) struct RawFrequentDetector {
 pub(crate) struct RawShortLineDetector {
     pub enabled: Option<bool>,
     pub max_words: Option<Spanned<u32>>,
+}
+
+/// Settings of the `context` detector as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawContextDetector {
+    pub enabled: Option<bool>,
+    pub max_words: Option<Spanned<u32>>,
+    pub neighbour_max_words: Option<Spanned<u32>>,
+    pub keep_prose: Option<bool>,
+}
+
+/// Settings of the `edges` detector as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEdgesDetector {
+    pub enabled: Option<bool>,
+    pub long_words: Option<Spanned<u32>>,
+    pub head_max_words: Option<Spanned<u32>>,
+    pub foot_max_words: Option<Spanned<u32>>,
+    pub keep_before: Option<Spanned<u32>>,
+    pub keep_prose: Option<bool>,
 }
 
 /// Parses `source`; errors name `origin`, the position and, where it can be told, the key.

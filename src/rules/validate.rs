@@ -4,9 +4,12 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::parse::{RawFrequentDetector, RawPack, RawRule, RawShortLineDetector, line_column};
+use super::parse::{
+    RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawPack, RawRule,
+    RawShortLineDetector, line_column,
+};
 use super::{Action, Case, Position, Rule, Where};
-use crate::detect::{DETECTOR_NAMES, DetectorOverrides, Frequent, ShortLines};
+use crate::detect::{Context, DETECTOR_NAMES, DetectorOverrides, Edges, Frequent, ShortLines};
 use crate::error::{Error, Result};
 
 /// The checked content of one pack.
@@ -60,6 +63,16 @@ pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack
             .detectors
             .frequent
             .map(|d| frequent(d, &site))
+            .transpose()?,
+        context: raw
+            .detectors
+            .context
+            .map(|d| context(d.into_inner(), &site))
+            .transpose()?,
+        edges: raw
+            .detectors
+            .edges
+            .map(|d| edges(d.into_inner(), &site))
             .transpose()?,
     };
     Ok(ValidPack { rules, detectors })
@@ -312,4 +325,153 @@ fn frequent(raw: Spanned<RawFrequentDetector>, site: &Site<'_>) -> Result<Option
         settings.max_words = Some(*max.get_ref());
     }
     Ok(Some(settings))
+}
+
+/// A detector setting: the default when absent, an error when `positive` and 0.
+fn setting(
+    raw: Option<&Spanned<u32>>,
+    key: &str,
+    default: u32,
+    positive: bool,
+    site: &Site<'_>,
+) -> Result<u32> {
+    match raw {
+        Some(value) if positive && *value.get_ref() == 0 => {
+            Err(site.error(value, key, "must be at least 1"))
+        }
+        Some(value) => Ok(*value.get_ref()),
+        None => Ok(default),
+    }
+}
+
+fn context(raw: RawContextDetector, site: &Site<'_>) -> Result<Option<Context>> {
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let default = Context::DEFAULT;
+    Ok(Some(Context {
+        max_words: setting(
+            raw.max_words.as_ref(),
+            "max_words",
+            default.max_words,
+            true,
+            site,
+        )?,
+        neighbour_max_words: setting(
+            raw.neighbour_max_words.as_ref(),
+            "neighbour_max_words",
+            default.neighbour_max_words,
+            false,
+            site,
+        )?,
+        keep_prose: raw.keep_prose.unwrap_or(default.keep_prose),
+    }))
+}
+
+fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let default = Edges::DEFAULT;
+    let settings = Edges {
+        long_words: setting(
+            raw.long_words.as_ref(),
+            "long_words",
+            default.long_words,
+            true,
+            site,
+        )?,
+        head_max_words: setting(
+            raw.head_max_words.as_ref(),
+            "head_max_words",
+            default.head_max_words,
+            false,
+            site,
+        )?,
+        foot_max_words: setting(
+            raw.foot_max_words.as_ref(),
+            "foot_max_words",
+            default.foot_max_words,
+            false,
+            site,
+        )?,
+        keep_before: setting(
+            raw.keep_before.as_ref(),
+            "keep_before",
+            default.keep_before,
+            false,
+            site,
+        )?,
+        keep_prose: raw.keep_prose.unwrap_or(default.keep_prose),
+    };
+    // A head or foot limit at or above `long_words` would let the detector remove the
+    // very lines that bound the body.
+    for (value, key) in [
+        (&raw.head_max_words, "head_max_words"),
+        (&raw.foot_max_words, "foot_max_words"),
+    ] {
+        if let Some(value) = value
+            && *value.get_ref() >= settings.long_words
+        {
+            return Err(site.error(value, key, "must be less than long_words"));
+        }
+    }
+    Ok(Some(settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{Context, Edges};
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn detector_tables() {
+        let ok = RuleSet::from_toml(
+            "[detectors.context]\nmax_words = 2\n[detectors.edges]\nfoot_max_words = 0\n",
+            "p.toml",
+        )
+        .unwrap();
+        let detectors = ok.detectors();
+        assert_eq!(
+            detectors.context,
+            Some(Context {
+                max_words: 2,
+                ..Context::DEFAULT
+            })
+        );
+        assert_eq!(
+            detectors.edges,
+            Some(Edges {
+                foot_max_words: 0,
+                ..Edges::DEFAULT
+            })
+        );
+        let off = RuleSet::from_toml("[detectors.edges]\nenabled = false\n", "p.toml").unwrap();
+        assert_eq!(off.detectors().edges, None);
+        let errors: &[(&str, &str)] = &[
+            (
+                "[detectors.edges]\nhead_max_words = 30\n",
+                "less than long_words",
+            ),
+            ("[detectors.edges]\nlong_words = 0\n", "at least 1"),
+            ("[detectors.context]\nmax_words = 0\n", "at least 1"),
+            ("[detectors.context]\nwidth = 3\n", "width"),
+        ];
+        for (source, message) in errors {
+            let err = RuleSet::from_toml(source, "p.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("p.toml:2:"), "{err}");
+            assert!(err.contains(message), "{err}");
+        }
+    }
+
+    #[test]
+    fn disable_switches_off_new_detectors() {
+        let mut rules = RuleSet::builtin();
+        assert!(rules.detectors().context.is_some() && rules.detectors().edges.is_some());
+        rules.disable("context").unwrap();
+        rules.disable("edges").unwrap();
+        assert!(rules.detectors().context.is_none() && rules.detectors().edges.is_none());
+    }
 }
