@@ -70,6 +70,16 @@ impl<'a> LineTable<'a> {
         self.words[index]
     }
 
+    /// True if a line has at most `max_words` words, from the counts when `max_words` is
+    /// within the cap, else counted now.
+    pub(crate) fn has_at_most(&self, index: usize, max_words: u32) -> bool {
+        if max_words <= self.word_cap {
+            self.words[index] <= max_words
+        } else {
+            lines::word_count(self.trimmed(index), max_words as usize) <= max_words as usize
+        }
+    }
+
     /// True if a line has at most `max_words` words; `max_words` must not exceed the cap
     /// the table was built with.
     pub(crate) fn is_short(&self, index: usize, max_words: u32) -> bool {

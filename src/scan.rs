@@ -57,18 +57,18 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
     let Some(automaton) = matcher.automaton() else {
         return firings;
     };
+    let doc = table.doc();
     let mut cursor = 0;
-    let mut last_searched = None;
-    for hit in automaton.find_iter(table.doc()) {
+    let mut at = 0;
+    while let Some(hit) = automaton.find(aho_corasick::Input::new(doc).range(at..)) {
         while table.line(cursor).end < hit.end() {
             cursor += 1;
         }
-        if last_searched != Some(cursor) {
-            last_searched = Some(cursor);
-            if let Some(rule) = winner_on_line(matcher, rules, table, cursor) {
-                firings.push(Firing { line: cursor, rule });
-            }
+        if let Some(rule) = winner_on_line(matcher, rules, table, cursor) {
+            firings.push(Firing { line: cursor, rule });
         }
+        // The line has been searched in full; go on after it.
+        at = table.line(cursor).end;
     }
     firings
 }
@@ -108,7 +108,7 @@ fn winner_on_line(
         {
             continue;
         }
-        if !rule.guards_pass(table.trimmed(index), line.start, doc.len()) {
+        if !rule.guards_pass(table, index) {
             failed.push(rule_index);
             continue;
         }

@@ -166,15 +166,18 @@ impl Rule {
         &self.counterexamples
     }
 
-    /// True if the trimmed line `trimmed`, starting at `start` in a `doc_len`-byte
-    /// document, passes the rule's guards (`max_words`, position, `pattern`). Marker
-    /// placement is checked by the scanner.
-    pub(crate) fn guards_pass(&self, trimmed: &[u8], start: usize, doc_len: usize) -> bool {
-        self.position.allows(start, doc_len)
+    /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
+    /// `pattern`), cheapest first. Marker placement is checked by the scanner.
+    pub(crate) fn guards_pass(&self, table: &crate::clean::LineTable<'_>, index: usize) -> bool {
+        self.position
+            .allows(table.line(index).start, table.doc().len())
             && self
                 .max_words
-                .is_none_or(|max| crate::lines::word_count(trimmed, max as usize) <= max as usize)
-            && self.pattern.as_ref().is_none_or(|re| re.is_match(trimmed))
+                .is_none_or(|max| table.has_at_most(index, max))
+            && self
+                .pattern
+                .as_ref()
+                .is_none_or(|re| re.is_match(table.trimmed(index)))
     }
 }
 
