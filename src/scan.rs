@@ -64,7 +64,10 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
         while table.line(cursor).end < hit.end() {
             cursor += 1;
         }
-        if let Some(rule) = winner_on_line(matcher, rules, table, cursor) {
+        // `find` reports the match that ends first, so no occurrence on this line ends
+        // before `hit` does, nor starts more than a marker's length before that end.
+        let from = hit.end().saturating_sub(automaton.max_pattern_len());
+        if let Some(rule) = winner_on_line(matcher, rules, table, cursor, from) {
             firings.push(Firing { line: cursor, rule });
         }
         // The line has been searched in full; go on after it.
@@ -73,12 +76,14 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
     firings
 }
 
-/// Every marker occurrence on line `index`, checked against its rule; the winning rule.
+/// Every marker occurrence on line `index` that starts at or after `from`, checked
+/// against its rule; the winning rule.
 fn winner_on_line(
     matcher: &Matcher,
     rules: &[Rule],
     table: &LineTable<'_>,
     index: usize,
+    from: usize,
 ) -> Option<u32> {
     let automaton = matcher.automaton()?;
     let doc = table.doc();
@@ -93,7 +98,7 @@ fn winner_on_line(
     // Rules whose guards already failed here, so a rule with several markers on one line
     // runs its regex once.
     let mut failed: Vec<u32> = Vec::new();
-    let input = aho_corasick::Input::new(doc).range(line.start..line.content_end);
+    let input = aho_corasick::Input::new(doc).range(from.max(line.start)..line.content_end);
     for hit in automaton.find_overlapping_iter(input) {
         let rule_index = matcher.rule_of(hit.pattern().as_usize());
         if winner.is_some_and(|w| !outranks(rules, rule_index, w)) || failed.contains(&rule_index) {
