@@ -219,18 +219,34 @@ fn detector_benches(c: &mut Criterion) {
     .expect("a valid pack");
     let cleaner = Cleaner::new(&rules).expect("compiles");
     let docs = structural_corpus(4 << 20);
+    bench_text(
+        c,
+        ("detect", "repeated+orphan"),
+        &cleaner,
+        &docs,
+        STRUCTURAL_REMOVED_PER_DOC,
+    );
+}
+
+/// Times cleaning `docs` as text on one thread, after checking that `per_doc` lines of
+/// each document are removed.
+fn bench_text(
+    c: &mut Criterion,
+    (group, name): (&str, &str),
+    cleaner: &Cleaner,
+    docs: &[String],
+    per_doc: usize,
+) {
     let bytes: usize = docs.iter().map(String::len).sum();
     assert_eq!(
-        removed_lines(&cleaner, &docs),
-        STRUCTURAL_REMOVED_PER_DOC * docs.len(),
+        removed_lines(cleaner, docs),
+        per_doc * docs.len(),
         "wrong answer"
     );
-    let mut group = c.benchmark_group("detect");
+    let mut group = c.benchmark_group(group);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(10);
-    group.bench_function("repeated+orphan", |b| {
-        b.iter(|| removed_lines(&cleaner, black_box(&docs)))
-    });
+    group.bench_function(name, |b| b.iter(|| removed_lines(cleaner, black_box(docs))));
     group.finish();
 }
 
@@ -266,20 +282,13 @@ fn benches(c: &mut Criterion) {
 
     let cleaner = Cleaner::new(&rules).expect("default pack compiles");
     let docs = corpus(8 << 20);
-    let bytes: usize = docs.iter().map(String::len).sum();
-    assert_eq!(
-        removed_lines(&cleaner, &docs),
-        REMOVED_PER_DOC * docs.len(),
-        "wrong answer"
+    bench_text(
+        c,
+        ("clean", "default-pack/text/1-thread"),
+        &cleaner,
+        &docs,
+        REMOVED_PER_DOC,
     );
-
-    let mut group = c.benchmark_group("clean");
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.sample_size(20);
-    group.bench_function("default-pack/text/1-thread", |b| {
-        b.iter(|| removed_lines(&cleaner, black_box(&docs)))
-    });
-    group.finish();
 
     format_benches(c, &cleaner, &docs);
     detector_benches(c);
