@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use boilerstrip::Stats;
@@ -136,16 +136,16 @@ pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
     let mut input = InputConfig::from_args(args.input)?;
     let keys = config::key_options(&args.keys, &input)?;
     let scratch = tempfile::tempdir().context("cannot create a temporary directory")?;
-    // The inputs are read twice (counts, then examples), so standard input is kept.
+    // The inputs are read twice (counts, then examples), so standard input is kept in a
+    // file; its name has no extension, so it is read as text unless -f says otherwise,
+    // as standard input would be.
     if input.inputs.iter().any(Option::is_none) {
         let spooled = scratch.path().join("stdin");
         let mut file = BufWriter::new(File::create(&spooled).context("spooling standard input")?);
         io::copy(&mut io::stdin().lock(), &mut file).context("spooling standard input")?;
         file.flush().context("spooling standard input")?;
-        input.format = Some(input.options_for(None).format);
-        let spooled_path: PathBuf = spooled;
         for slot in input.inputs.iter_mut().filter(|slot| slot.is_none()) {
-            *slot = Some(spooled_path.clone());
+            *slot = Some(spooled.clone());
         }
     }
     let table = scratch.path().join("counts.bsc");
