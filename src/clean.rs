@@ -27,7 +27,10 @@ pub(crate) struct LineTable<'a> {
     doc: &'a [u8],
     lines: Vec<Line>,
     trims: Vec<Range<usize>>,
-    /// Words per line, counted up to `word_cap + 1`; empty when no detector needs them.
+    /// Indices of the lines that are not blank, in order.
+    non_blank: Vec<usize>,
+    /// Words per line, exact up to `word_cap` (more than it for longer lines); empty
+    /// when no detector needs them.
     words: Vec<u32>,
     word_cap: u32,
 }
@@ -51,13 +54,20 @@ impl<'a> LineTable<'a> {
                 .map(|span| lines::word_count(&doc[span.clone()], word_cap as usize) as u32)
                 .collect()
         };
+        let non_blank = (0..trims.len()).filter(|&i| !trims[i].is_empty()).collect();
         LineTable {
             doc,
             lines,
             trims,
+            non_blank,
             words,
             word_cap,
         }
+    }
+
+    /// Indices of the lines that are not blank, in order.
+    pub(crate) fn non_blank(&self) -> &[usize] {
+        &self.non_blank
     }
 
     /// The words of a line, exact up to `limit` (which must not exceed the cap the table
@@ -78,16 +88,6 @@ impl<'a> LineTable<'a> {
         } else {
             lines::word_count(self.trimmed(index), max_words as usize) <= max_words as usize
         }
-    }
-
-    /// True if a line has at most `max_words` words; `max_words` must not exceed the cap
-    /// the table was built with.
-    pub(crate) fn is_short(&self, index: usize, max_words: u32) -> bool {
-        debug_assert!(
-            max_words <= self.word_cap,
-            "word counts are capped below {max_words}"
-        );
-        self.words[index] <= max_words
     }
 
     pub(crate) fn doc(&self) -> &'a [u8] {

@@ -8,26 +8,26 @@
 //! document has a missing neighbour, which counts as short. A document with no line
 //! longer than the neighbour limit is left alone: it has no running text to set apart.
 
-use super::{Context, NonBlank, prose_like};
+use super::{Context, prose_like};
 use crate::clean::{KEPT, LineTable};
 
 /// Marks short lines between short neighbours in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: &mut [u32]) {
     let limit = settings.max_words.max(settings.neighbour_max_words);
-    let lines = NonBlank::new(table, limit);
-    let words = &lines.words;
+    let lines = table.non_blank();
+    let words = |k: usize| table.words(lines[k], limit);
     // A document of short lines only (a title, a list, a verse) has no running text to
     // tell its chrome from: leave it whole rather than delete all of it.
-    if words.iter().all(|&w| w <= settings.neighbour_max_words) {
+    if (0..lines.len()).all(|k| words(k) <= settings.neighbour_max_words) {
         return;
     }
     let short_neighbour = |k: Option<usize>| {
-        k.and_then(|k| words.get(k))
-            .is_none_or(|&w| w <= settings.neighbour_max_words)
+        k.filter(|&k| k < lines.len())
+            .is_none_or(|k| words(k) <= settings.neighbour_max_words)
     };
-    for (k, &line) in lines.lines.iter().enumerate() {
+    for (k, &line) in lines.iter().enumerate() {
         if fates[line] == KEPT
-            && words[k] <= settings.max_words
+            && words(k) <= settings.max_words
             && short_neighbour(k.checked_sub(1))
             && short_neighbour(Some(k + 1))
             && !(settings.keep_prose && prose_like(table.trimmed(line)))

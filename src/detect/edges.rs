@@ -8,7 +8,7 @@
 //! line is left alone: with no running text there is no body to bound. With `keep_prose`,
 //! lines that read like prose (verse, datelines, short sentences) are never removed.
 
-use super::{Edges, NonBlank, prose_like};
+use super::{Edges, prose_like};
 use crate::clean::{KEPT, LineTable};
 
 /// Marks short head and foot lines in `fates` with `reason`.
@@ -17,21 +17,21 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &m
         .long_words
         .max(settings.head_max_words)
         .max(settings.foot_max_words);
-    let lines = NonBlank::new(table, limit);
-    let words = &lines.words;
-    let is_long = |&w: &u32| w >= settings.long_words;
+    let lines = table.non_blank();
+    let words = |line: usize| table.words(line, limit);
+    let is_long = |&line: &usize| words(line) >= settings.long_words;
     let (Some(first), Some(last)) = (
-        words.iter().position(is_long),
-        words.iter().rposition(is_long),
+        lines.iter().position(is_long),
+        lines.iter().rposition(is_long),
     ) else {
         return;
     };
     let head = 0..first.saturating_sub(settings.keep_before as usize);
-    let foot = last + 1..words.len();
+    let foot = last + 1..lines.len();
     let mut mark = |k: usize, max: u32| {
-        let line = lines.lines[k];
+        let line = lines[k];
         let prose = settings.keep_prose && prose_like(table.trimmed(line));
-        if fates[line] == KEPT && words[k] <= max && !prose {
+        if fates[line] == KEPT && words(line) <= max && !prose {
             fates[line] = reason;
         }
     };

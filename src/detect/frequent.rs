@@ -5,7 +5,6 @@
 use super::Frequent;
 use crate::clean::{KEPT, LineTable};
 use crate::counts::frequent::FrequentLines;
-use crate::lines;
 use crate::normal;
 
 /// Marks kept, non-blank lines whose key is frequent with `reason`. `site` is the host
@@ -19,19 +18,16 @@ pub(crate) fn run(
     fates: &mut [u32],
 ) {
     let mut scratch = Vec::new();
-    for (index, fate) in fates.iter_mut().enumerate() {
-        if *fate != KEPT || table.is_blank(index) {
+    for &index in table.non_blank() {
+        if fates[index] != KEPT {
             continue;
         }
-        let trimmed = table.trimmed(index);
         let short = settings
             .max_words
-            .is_none_or(|max| lines::word_count(trimmed, max as usize) <= max as usize);
-        if short
-            && normal::line_key(trimmed, site, &mut scratch)
-                .is_some_and(|key| frequent.contains(key))
-        {
-            *fate = reason;
+            .is_none_or(|max| table.has_at_most(index, max));
+        let key = normal::line_key(table.trimmed(index), site, &mut scratch);
+        if short && key.is_some_and(|key| frequent.contains(key)) {
+            fates[index] = reason;
         }
     }
 }

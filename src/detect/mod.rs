@@ -168,28 +168,6 @@ impl DetectorConfig {
     }
 }
 
-/// Word counts of the non-blank lines of a document, capped just above `limit`: the
-/// shared view of the detectors that reason about line length.
-pub(crate) struct NonBlank {
-    /// Index of each non-blank line in the document.
-    pub lines: Vec<usize>,
-    /// Its word count, exact up to `limit` and `limit + 1` for anything longer.
-    pub words: Vec<u32>,
-}
-
-impl NonBlank {
-    /// The non-blank lines of `table` with their word counts capped at `limit + 1`
-    /// (taken from the table, which counted them once for all detectors).
-    pub(crate) fn new(table: &crate::clean::LineTable<'_>, limit: u32) -> NonBlank {
-        let lines: Vec<usize> = (0..table.len()).filter(|&i| !table.is_blank(i)).collect();
-        let words = lines
-            .iter()
-            .map(|&i| table.words(i, limit).min(limit + 1))
-            .collect();
-        NonBlank { lines, words }
-    }
-}
-
 /// True if a trimmed line reads like prose rather than a label: it ends in sentence
 /// punctuation (before closing quotes or brackets) or holds a comma between words. Menus,
 /// language lists and footer links almost never do; short sentences, verse and datelines

@@ -11,16 +11,16 @@ use crate::clean::{KEPT, LineTable};
 
 /// Marks orphaned short lines in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fates: &mut [u32]) {
-    let non_blank: Vec<usize> = (0..table.len()).filter(|&i| !table.is_blank(i)).collect();
-    let short: Vec<bool> = non_blank
-        .iter()
-        .map(|&i| table.is_short(i, settings.max_words))
-        .collect();
+    let non_blank = table.non_blank();
     loop {
         let mut changed = false;
-        for k in 1..non_blank.len().saturating_sub(1) {
-            let (prev, line, next) = (non_blank[k - 1], non_blank[k], non_blank[k + 1]);
-            if fates[line] == KEPT && short[k] && fates[prev] != KEPT && fates[next] != KEPT {
+        for window in non_blank.windows(3) {
+            let [prev, line, next] = [window[0], window[1], window[2]];
+            if fates[line] == KEPT
+                && fates[prev] != KEPT
+                && fates[next] != KEPT
+                && table.has_at_most(line, settings.max_words)
+            {
                 fates[line] = reason;
                 changed = true;
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::ShortLines;
 use crate::clean::LineTable;
-use crate::normal;
+use crate::normal::{self, KeyHasher};
 
 /// Marks every copy of a repeated short line in `fates` with `reason`, leaving lines that
 /// are already removed as they are. Lines compare by their normal form.
@@ -13,13 +13,13 @@ pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fate
     let mut scratch = Vec::new();
     let hashes: Vec<Option<u64>> = (0..table.len())
         .map(|i| {
-            if table.is_blank(i) || !table.is_short(i, settings.max_words) {
+            if table.is_blank(i) || !table.has_at_most(i, settings.max_words) {
                 return None;
             }
             normal::line_hash(table.trimmed(i), &mut scratch)
         })
         .collect();
-    let mut counts: HashMap<u64, u32> = HashMap::new();
+    let mut counts: HashMap<u64, u32, KeyHasher> = HashMap::default();
     for hash in hashes.iter().flatten() {
         *counts.entry(*hash).or_default() += 1;
     }
