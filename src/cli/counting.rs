@@ -18,7 +18,7 @@ use super::args::{CountArgs, KeyArgs, MergeArgs, RunArgs, TopArgs};
 use super::commands::{open_input, total_size};
 use super::config::{self, InputConfig};
 use super::exit::Exit;
-use super::output::write_atomically;
+use super::output::{directory_of, write_atomically};
 use super::report::Reporter;
 
 /// `boilerstrip count`: a count table of the inputs' lines.
@@ -71,11 +71,7 @@ fn count_into(
 /// A temporary directory for spilled runs next to `output`, so they land on the same
 /// disk as the result rather than in a possibly small /tmp.
 fn spill_dir_beside(output: &Path) -> Result<tempfile::TempDir> {
-    let dir = match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    let dir = directory_of(output)?;
     tempfile::Builder::new()
         .prefix(".boilerstrip-count.")
         .tempdir_in(dir)

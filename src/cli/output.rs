@@ -115,11 +115,7 @@ pub fn write_atomically<T>(
 /// A temporary file in `path`'s directory (created if needed), so that the final rename
 /// stays on one file system.
 fn temp_beside(path: &Path) -> Result<NamedTempFile> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    let dir = directory_of(path)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
@@ -131,6 +127,17 @@ fn temp_beside(path: &Path) -> Result<NamedTempFile> {
     builder
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))
+}
+
+/// The directory `path` is (to be) in, created if missing: where temporary files for
+/// it go, so that renames and spills stay on its file system.
+pub fn directory_of(path: &Path) -> Result<&Path> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    Ok(dir)
 }
 
 /// Flushes, syncs and renames a finished temporary file to `path`.

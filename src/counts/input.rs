@@ -41,6 +41,17 @@ impl Default for KeyOptions {
     }
 }
 
+impl KeyOptions {
+    /// The site a document with `url` is counted under: none for corpus scope, else the
+    /// URL's host, or `""` when it has none.
+    pub fn site<'a>(&self, url: Option<&'a str>) -> Option<&'a str> {
+        match self.scope {
+            Scope::Corpus => None,
+            Scope::Site => Some(url.and_then(host_of).unwrap_or("")),
+        }
+    }
+}
+
 /// The keys of one record: `Ok(None)` when it holds no document.
 pub fn record_keys(
     record: &Record,
@@ -68,10 +79,7 @@ pub fn record_keys(
         .document(&options.text_field, &options.url_field)
         .map_err(|error| Error::input(origin, record.place(), error.message))?;
     Ok(document.map(|document| {
-        let site = match options.scope {
-            Scope::Corpus => None,
-            Scope::Site => Some(document.url.as_deref().and_then(host_of).unwrap_or("")),
-        };
+        let site = options.site(document.url.as_deref());
         let (mut scratch, mut keys) = (Vec::new(), Vec::new());
         document_keys(&document.text, site, &mut scratch, &mut keys);
         keys

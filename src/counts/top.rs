@@ -10,7 +10,7 @@ use super::input::KeyOptions;
 use crate::error::Result;
 use crate::formats::Input;
 use crate::lines;
-use crate::normal::{self, KeyHasher, host_of};
+use crate::normal::{self, KeyHasher};
 
 /// The `n` entries with the highest document counts (at least `min_docs`), highest
 /// first; ties in key order, so the result is deterministic.
@@ -76,10 +76,7 @@ impl Examples {
             else {
                 continue;
             };
-            let site = match options.scope {
-                super::Scope::Corpus => None,
-                _ => Some(document.url.as_deref().and_then(host_of).unwrap_or("")),
-            };
+            let site = options.site(document.url.as_deref());
             for line in lines::split(&document.text) {
                 let content = line.content(&document.text);
                 let Some(key) = normal::line_key(content, site, &mut scratch) else {
