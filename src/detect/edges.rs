@@ -30,8 +30,10 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &m
     let foot = last + 1..lines.len();
     let mut mark = |k: usize, max: u32| {
         let line = lines[k];
-        let prose = settings.keep_prose && prose_like(table.trimmed(line));
-        if fates[line] == KEPT && words(line) <= max && !prose {
+        if fates[line] == KEPT
+            && words(line) <= max
+            && !(settings.keep_prose && prose_like(table.trimmed(line)))
+        {
             fates[line] = reason;
         }
     };
