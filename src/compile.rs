@@ -1,16 +1,132 @@
-//! Rule markers → one overlapping Aho-Corasick automaton, with a table from pattern id to
-//! rule. This is the only place markers are compiled; its cost is benchmarked apart
+//! Rule markers → one overlapping Aho-Corasick automaton, searchable both anchored and
+//! unanchored, with a table from pattern id to rule. This is the only place markers are compiled; its cost is benchmarked apart
 //! from cleaning.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
+use memchr::memmem;
+
+use crate::clean::LineTable;
 use crate::error::{Error, Result};
-use crate::rules::Rule;
+use crate::rules::{Rule, Where};
 
 /// Up to this many bytes of markers in total, the automaton is built as a DFA (fastest
 /// to search, about 1 KiB of table per marker byte at worst); above it, as a contiguous
 /// NFA, so that very large rule sets (100,000 markers) compile in bounded memory.
 pub const DFA_MAX_MARKER_BYTES: usize = 64 * 1024;
+
+/// At most this many symbols gate a `contains` rule; a rule whose markers need more
+/// is gated by its guards alone.
+const MAX_GATE_SYMBOLS: usize = 3;
+
+/// Where on a line the markers of a rule set can matter beyond its start: the cheap
+/// tests that tell whether a line needs an unanchored search at all.
+#[derive(Debug, Clone)]
+pub(crate) struct Reach {
+    /// What each `contains` rule needs of a line before the line is searched in full.
+    contains: Vec<ContainsGate>,
+    /// The longest `ends` marker in bytes: how much of a line's end needs searching
+    /// (0 without `ends` rules).
+    ends_len: usize,
+    /// The bytes an `ends` marker can end with (both ASCII cases): a line ending in any
+    /// other byte needs no search of its end.
+    ends_last: [bool; 256],
+}
+
+/// What a line must have for a `contains` rule to fire on it, whatever its markers:
+/// the rule's guards, and one of the symbols its markers hold.
+#[derive(Debug, Clone)]
+struct ContainsGate {
+    rule: Rule,
+    /// Symbols one of which every marker of the rule holds (`©`, `(`); `None` when some
+    /// marker holds none, or the rule would need too many.
+    symbols: Option<Vec<memmem::Finder<'static>>>,
+}
+
+impl ContainsGate {
+    fn of(rule: &Rule) -> ContainsGate {
+        let mut symbols: Vec<&[u8]> = Vec::new();
+        for marker in rule.markers() {
+            match symbol_run(marker.as_bytes()) {
+                Some(run) if !symbols.contains(&run) => symbols.push(run),
+                Some(_) => {}
+                None => {
+                    symbols.clear();
+                    break;
+                }
+            }
+        }
+        let gated = !symbols.is_empty() && symbols.len() <= MAX_GATE_SYMBOLS;
+        ContainsGate {
+            rule: rule.clone(),
+            symbols: gated.then(|| {
+                symbols
+                    .iter()
+                    .map(|run| memmem::Finder::new(run).into_owned())
+                    .collect()
+            }),
+        }
+    }
+
+    /// True if the line holds one of the symbols and passes the rule's guards, the
+    /// cheaper tests first.
+    fn admits(&self, table: &LineTable<'_>, index: usize) -> bool {
+        let line = table.trimmed(index);
+        self.symbols
+            .as_ref()
+            .is_none_or(|symbols| symbols.iter().any(|symbol| symbol.find(line).is_some()))
+            && self.rule.guards_pass(table, index)
+    }
+}
+
+/// The first run of symbol bytes in a marker: bytes that are neither ASCII letters,
+/// digits nor white space (so the automaton matches them exactly, in any case).
+fn symbol_run(marker: &[u8]) -> Option<&[u8]> {
+    let is_symbol = |b: &u8| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace();
+    let start = marker.iter().position(is_symbol)?;
+    let len = marker[start..].iter().take_while(|b| is_symbol(b)).count();
+    Some(&marker[start..start + len])
+}
+
+impl Reach {
+    fn of(rules: &[Rule]) -> Reach {
+        let mut reach = Reach {
+            contains: Vec::new(),
+            ends_len: 0,
+            ends_last: [false; 256],
+        };
+        for rule in rules {
+            match rule.where_() {
+                Where::Contains => reach.contains.push(ContainsGate::of(rule)),
+                Where::Ends => {
+                    for marker in rule.markers().iter().map(String::as_bytes) {
+                        reach.ends_len = reach.ends_len.max(marker.len());
+                        if let Some(&last) = marker.last() {
+                            reach.ends_last[usize::from(last.to_ascii_lowercase())] = true;
+                            reach.ends_last[usize::from(last.to_ascii_uppercase())] = true;
+                        }
+                    }
+                }
+                Where::Starts | Where::Equals => {}
+            }
+        }
+        reach
+    }
+
+    /// True if some `contains` rule could fire on line `index` of `table`: the line
+    /// passes its guards and holds one of its symbols.
+    pub(crate) fn wants_whole_line(&self, table: &LineTable<'_>, index: usize) -> bool {
+        self.contains.iter().any(|gate| gate.admits(table, index))
+    }
+
+    /// The part of a line's trimmed span `start..end` that can hold an `ends` marker
+    /// ending at `end`, if any.
+    pub(crate) fn line_end(&self, doc: &[u8], start: usize, end: usize) -> Option<Range<usize>> {
+        let last = *doc[start..end].last()?;
+        self.ends_last[usize::from(last)].then(|| end.saturating_sub(self.ends_len).max(start)..end)
+    }
+}
 
 /// The compiled markers of a rule set.
 #[derive(Debug, Clone)]
@@ -18,6 +134,7 @@ pub(crate) struct Matcher {
     automaton: Option<AhoCorasick>,
     pattern_rule: Vec<u32>,
     patterns: Vec<Box<[u8]>>,
+    reach: Reach,
 }
 
 impl Matcher {
@@ -32,11 +149,13 @@ impl Matcher {
                 patterns.push(marker.as_bytes().into());
             }
         }
+        let reach = Reach::of(rules);
         if patterns.is_empty() {
             return Ok(Matcher {
                 automaton: None,
                 pattern_rule,
                 patterns,
+                reach,
             });
         }
         let total: usize = patterns.iter().map(|p| p.len()).sum();
@@ -48,6 +167,7 @@ impl Matcher {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
+            .start_kind(StartKind::Both)
             .kind(Some(kind))
             .build(&patterns)
             .map_err(|err| Error::compile(err.to_string()))?;
@@ -55,7 +175,42 @@ impl Matcher {
             automaton: Some(automaton),
             pattern_rule,
             patterns,
+            reach,
         })
+    }
+
+    /// Calls `visit` with every occurrence of every marker in `doc[span]`, or with
+    /// `anchored` only those starting at `span.start` (and any marker that is a suffix
+    /// of one of them, which ends where it does).
+    pub(crate) fn occurrences(
+        &self,
+        span: Range<usize>,
+        anchored: bool,
+        doc: &[u8],
+        mut visit: impl FnMut(Match),
+    ) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        let anchored = if anchored {
+            Anchored::Yes
+        } else {
+            Anchored::No
+        };
+        let input = Input::new(doc).range(span).anchored(anchored);
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        loop {
+            automaton.find_overlapping(input.clone(), &mut state);
+            match state.get_match() {
+                Some(hit) => visit(hit),
+                None => return,
+            }
+        }
+    }
+
+    /// Where on a line the markers can matter beyond its start.
+    pub(crate) fn reach(&self) -> &Reach {
+        &self.reach
     }
 
     /// The automaton, or `None` when there are no markers.
@@ -81,5 +236,71 @@ impl Matcher {
     /// Heap bytes used by the automaton.
     pub(crate) fn memory_usage(&self) -> usize {
         self.automaton.as_ref().map_or(0, AhoCorasick::memory_usage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn reach(toml: &str) -> Reach {
+        Reach::of(RuleSet::from_toml(toml, "t.toml").unwrap().rules())
+    }
+
+    /// Whether each line of `doc` would be searched in full.
+    fn whole_lines(reach: &Reach, doc: &str) -> Vec<bool> {
+        let table = LineTable::new(doc.as_bytes(), 100);
+        (0..table.len())
+            .map(|index| reach.wants_whole_line(&table, index))
+            .collect()
+    }
+
+    #[test]
+    fn symbol_runs() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("©", Some("©")),
+            ("(c) 20", Some("(")),
+            ("Copyright ©", Some("©")),
+            ("SOURCE: AP", Some(":")),
+            ("a -- b", Some("--")),
+            ("comments", None),
+            ("12 AB", None),
+        ];
+        for (marker, run) in cases {
+            assert_eq!(
+                symbol_run(marker.as_bytes()),
+                run.map(str::as_bytes),
+                "{marker}"
+            );
+        }
+    }
+
+    #[test]
+    fn contains_rules_search_only_lines_that_could_take_them() {
+        let symbols =
+            reach("[[rule]]\nname = \"c\"\nmarkers = [\"©\", \"(c) 20\"]\nmax_words = 3\n");
+        let doc = "© 2020 Me\nno sign here\n(C) 2020\na (c) b c d e\n";
+        assert_eq!(whole_lines(&symbols, doc), [true, false, true, false]);
+        let letters = reach("[[rule]]\nname = \"c\"\nmarkers = [\"©\", \"reply\"]\n");
+        assert_eq!(whole_lines(&letters, "no sign here\n"), [true]);
+        let late = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\nafter = 0.5\n");
+        assert_eq!(whole_lines(&late, "one\ntwo\n"), [false, true]);
+        let pattern = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\npattern = '^\\d'\n");
+        assert_eq!(whole_lines(&pattern, "1 reply\nno reply\n"), [true, false]);
+        let none = reach("[[rule]]\nname = \"s\"\nmarkers = [\"reply\"]\nwhere = \"starts\"\n");
+        assert_eq!(whole_lines(&none, "reply\n"), [false]);
+    }
+
+    #[test]
+    fn ends_rules_search_the_end_of_lines_ending_like_a_marker() {
+        let reach =
+            reach("[[rule]]\nname = \"e\"\nmarkers = [\"shares\", \"]\"]\nwhere = \"ends\"\n");
+        let doc = b"12 SHARES";
+        assert_eq!(reach.line_end(doc, 0, doc.len()), Some(3..9));
+        assert_eq!(reach.line_end(doc, 5, doc.len()), Some(5..9));
+        assert_eq!(reach.line_end(b"a [b]", 0, 5), Some(0..5));
+        assert_eq!(reach.line_end(b"12 shares.", 0, 10), None);
+        assert_eq!(reach.line_end(b"", 0, 0), None);
     }
 }

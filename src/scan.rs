@@ -1,9 +1,9 @@
-//! One automaton pass over a document → for each line, the rule that fires on it.
+//! The automaton over each line of a document → for each line, the rule that fires on it.
 //!
-//! Matches come in order of their end offset, and no marker spans a line break, so a
-//! cursor over the line table maps each match to its line without searching. The rule's
-//! `where`, case, position, `max_words` and `pattern` are then checked for that line
-//! only; there is no loop over rules or markers on the text.
+//! Each occurrence of a marker is checked against its own rule: `where`, case, position,
+//! `max_words` and `pattern`, for that line only; there is no loop over rules or markers
+//! on the text. Where on a line the automaton looks depends on where the rule set's
+//! markers may sit, so that a line is read only as far as some rule could fire on it.
 
 use crate::clean::LineTable;
 use crate::compile::Matcher;
@@ -47,77 +47,95 @@ fn placed(
 /// Finds, for each line with at least one firing rule, the rule that wins on it.
 /// Firings come out in line order.
 ///
-/// Two passes, so that the common case stays fast: a non-overlapping search over the
-/// whole document finds the lines that hold any marker at all (every line with an
-/// occurrence gets at least one non-overlapping match, because no marker spans a line
-/// break), and only those lines are searched again with overlapping semantics, which
-/// reports every occurrence of every marker.
+/// Most markers may only sit at the start of a line (`starts`, `equals`), so each line
+/// is first searched *anchored* at its start and after its list bullet, which reads a
+/// few bytes of it rather than all of them. Only the markers that may sit elsewhere
+/// need more: the line's last bytes are searched for `ends` markers, and the whole line
+/// for `contains` markers, the latter only when the line is short enough for some
+/// `contains` rule's `max_words` (see [`Matcher::reach`]).
 pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
     let mut firings: Vec<Firing> = Vec::new();
-    let Some(automaton) = matcher.automaton() else {
+    if matcher.automaton().is_none() {
         return firings;
-    };
-    let doc = table.doc();
-    let mut cursor = 0;
-    let mut at = 0;
-    while let Some(hit) = automaton.find(aho_corasick::Input::new(doc).range(at..)) {
-        while table.line(cursor).end < hit.end() {
-            cursor += 1;
+    }
+    for &line in table.non_blank() {
+        if let Some(rule) = winner_on_line(matcher, rules, table, line) {
+            firings.push(Firing { line, rule });
         }
-        // `find` reports the match that ends first, so no occurrence on this line ends
-        // before `hit` does, nor starts more than a marker's length before that end.
-        let from = hit.end().saturating_sub(automaton.max_pattern_len());
-        if let Some(rule) = winner_on_line(matcher, rules, table, cursor, from) {
-            firings.push(Firing { line: cursor, rule });
-        }
-        // The line has been searched in full; go on after it.
-        at = table.line(cursor).end;
     }
     firings
 }
 
-/// Every marker occurrence on line `index` that starts at or after `from`, checked
-/// against its rule; the winning rule.
+/// The rule that wins on line `index`, from every marker occurrence that could be placed
+/// where its rule wants it.
 fn winner_on_line(
     matcher: &Matcher,
     rules: &[Rule],
     table: &LineTable<'_>,
     index: usize,
-    from: usize,
 ) -> Option<u32> {
-    let automaton = matcher.automaton()?;
     let doc = table.doc();
-    let line = table.line(index);
     let (trim_start, trim_end) = table.trim_span(index);
-    let trim = (
-        trim_start,
-        trim_start + lines::bullet_len(table.trimmed(index)),
-        trim_end,
-    );
-    let mut winner: Option<u32> = None;
-    // Rules whose guards already failed here, so a rule with several markers on one line
-    // runs its regex once.
-    let mut failed: Vec<u32> = Vec::new();
-    let input = aho_corasick::Input::new(doc).range(from.max(line.start)..line.content_end);
-    for hit in automaton.find_overlapping_iter(input) {
-        let rule_index = matcher.rule_of(hit.pattern().as_usize());
-        if winner.is_some_and(|w| !outranks(rules, rule_index, w)) || failed.contains(&rule_index) {
-            continue;
+    let body_start = trim_start + lines::bullet_len(table.trimmed(index));
+    let mut judge = Judge {
+        matcher,
+        rules,
+        table,
+        index,
+        trim: (trim_start, body_start, trim_end),
+        winner: None,
+        failed: Vec::new(),
+    };
+    matcher.occurrences(trim_start..trim_end, true, doc, |hit| judge.consider(hit));
+    if body_start != trim_start {
+        matcher.occurrences(body_start..trim_end, true, doc, |hit| judge.consider(hit));
+    }
+    let reach = matcher.reach();
+    if reach.wants_whole_line(table, index) {
+        matcher.occurrences(trim_start..trim_end, false, doc, |hit| judge.consider(hit));
+    } else if let Some(end) = reach.line_end(doc, trim_start, trim_end) {
+        matcher.occurrences(end, false, doc, |hit| judge.consider(hit));
+    }
+    judge.winner
+}
+
+/// Checks marker occurrences on one line against their rules and keeps the winner.
+struct Judge<'m, 't> {
+    matcher: &'m Matcher,
+    rules: &'m [Rule],
+    table: &'m LineTable<'t>,
+    index: usize,
+    /// The line's trimmed start, text start after a bullet, and trimmed end.
+    trim: (usize, usize, usize),
+    winner: Option<u32>,
+    /// Rules whose guards already failed here, so a rule with several markers on one
+    /// line runs its regex once.
+    failed: Vec<u32>,
+}
+
+impl Judge<'_, '_> {
+    fn consider(&mut self, hit: aho_corasick::Match) {
+        let rule_index = self.matcher.rule_of(hit.pattern().as_usize());
+        if self
+            .winner
+            .is_some_and(|w| !outranks(self.rules, rule_index, w))
+            || self.failed.contains(&rule_index)
+        {
+            return;
         }
-        let rule = &rules[rule_index as usize];
-        if !placed(rule.where_(), (hit.start(), hit.end()), trim) {
-            continue;
+        let rule = &self.rules[rule_index as usize];
+        if !placed(rule.where_(), (hit.start(), hit.end()), self.trim) {
+            return;
         }
         if rule.case() == Case::Sensitive
-            && doc[hit.start()..hit.end()] != *matcher.marker(hit.pattern().as_usize())
+            && self.table.doc()[hit.range()] != *self.matcher.marker(hit.pattern().as_usize())
         {
-            continue;
+            return;
         }
-        if !rule.guards_pass(table, index) {
-            failed.push(rule_index);
-            continue;
+        if !rule.guards_pass(self.table, self.index) {
+            self.failed.push(rule_index);
+            return;
         }
-        winner = Some(rule_index);
+        self.winner = Some(rule_index);
     }
-    winner
 }

@@ -207,9 +207,11 @@ const WORDS: &[&str] = &[
     "*",
     "•",
     "-",
+    "(c)",
+    "©2020",
 ];
 const MARKERS: &[&str] = &[
-    "share", "SOURCE:", "read", "photo", "the cat", "]", "é", "ad", "a", "分享",
+    "share", "SOURCE:", "read", "photo", "the cat", "]", "é", "ad", "a", "分享", "(c)", "©",
 ];
 const PATTERNS: &[&str] = &[r"^\w", r"\d", r"cat$", r"(?i)share"];
 
