@@ -1,10 +1,13 @@
 //! Rule markers → one overlapping Aho-Corasick automaton, searchable both anchored and
-//! unanchored, with a table from pattern id to rule. This is the only place markers are compiled; its cost is benchmarked apart
-//! from cleaning.
+//! unanchored, with a table from pattern id to rule, and the cheap tests that tell how
+//! much of a line needs searching. This is the only place markers are compiled; its cost
+//! is benchmarked apart from cleaning.
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use memchr::memmem;
 
 use crate::clean::LineTable;
@@ -26,12 +29,10 @@ const MAX_GATE_SYMBOLS: usize = 3;
 pub(crate) struct Reach {
     /// What each `contains` rule needs of a line before the line is searched in full.
     contains: Vec<ContainsGate>,
-    /// The longest `ends` marker in bytes: how much of a line's end needs searching
-    /// (0 without `ends` rules).
-    ends_len: usize,
-    /// The bytes an `ends` marker can end with (both ASCII cases): a line ending in any
-    /// other byte needs no search of its end.
-    ends_last: [bool; 256],
+    /// For each last two bytes of a line (ASCII lower case, see [`suffix_key`]), the
+    /// longest `ends` marker ending with them: how much of the line's end needs
+    /// searching (0: none; a one-byte marker counts for every byte before it).
+    ends_windows: Vec<u16>,
 }
 
 /// What a line must have for a `contains` rule to fire on it, whatever its markers:
@@ -93,18 +94,21 @@ impl Reach {
     fn of(rules: &[Rule]) -> Reach {
         let mut reach = Reach {
             contains: Vec::new(),
-            ends_len: 0,
-            ends_last: [false; 256],
+            ends_windows: vec![0; 1 << 16],
         };
         for rule in rules {
             match rule.where_() {
                 Where::Contains => reach.contains.push(ContainsGate::of(rule)),
                 Where::Ends => {
                     for marker in rule.markers().iter().map(String::as_bytes) {
-                        reach.ends_len = reach.ends_len.max(marker.len());
-                        if let Some(&last) = marker.last() {
-                            reach.ends_last[usize::from(last.to_ascii_lowercase())] = true;
-                            reach.ends_last[usize::from(last.to_ascii_uppercase())] = true;
+                        let len = u16::try_from(marker.len()).unwrap_or(u16::MAX);
+                        let keys: Vec<usize> = match marker {
+                            [.., before, last] => vec![suffix_key(*before, *last)],
+                            [last] => (0..=u8::MAX).map(|b| suffix_key(b, *last)).collect(),
+                            [] => Vec::new(),
+                        };
+                        for key in keys {
+                            reach.ends_windows[key] = reach.ends_windows[key].max(len);
                         }
                     }
                 }
@@ -123,15 +127,40 @@ impl Reach {
     /// The part of a line's trimmed span `start..end` that can hold an `ends` marker
     /// ending at `end`, if any.
     pub(crate) fn line_end(&self, doc: &[u8], start: usize, end: usize) -> Option<Range<usize>> {
-        let last = *doc[start..end].last()?;
-        self.ends_last[usize::from(last)].then(|| end.saturating_sub(self.ends_len).max(start)..end)
+        let (before, last) = match doc[start..end] {
+            [.., before, last] => (before, last),
+            [last] => (0, last),
+            [] => return None,
+        };
+        let window = usize::from(self.ends_windows[suffix_key(before, last)]);
+        (window > 0).then(|| end.saturating_sub(window).max(start)..end)
     }
+}
+
+/// The index of two bytes in a table of line endings, ASCII case folded.
+fn suffix_key(before: u8, last: u8) -> usize {
+    usize::from(before.to_ascii_lowercase()) << 8 | usize::from(last.to_ascii_lowercase())
+}
+
+/// An occurrence of a marker: its pattern id and byte span in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Occurrence {
+    pub pattern: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The one automaton over all markers, of the kind chosen by their size.
+#[derive(Debug, Clone)]
+enum Markers {
+    Dfa(dfa::DFA),
+    Nfa(contiguous::NFA),
 }
 
 /// The compiled markers of a rule set.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Markers>,
     pattern_rule: Vec<u32>,
     patterns: Vec<Box<[u8]>>,
     reach: Reach,
@@ -159,18 +188,29 @@ impl Matcher {
             });
         }
         let total: usize = patterns.iter().map(|p| p.len()).sum();
-        let kind = if allow_dfa && total <= DFA_MAX_MARKER_BYTES {
-            AhoCorasickKind::DFA
+        let compile_error = |err: aho_corasick::BuildError| Error::compile(err.to_string());
+        // Without a prefilter, the only special states are dead and match states, which
+        // is what `walk` expects.
+        let automaton = if allow_dfa && total <= DFA_MAX_MARKER_BYTES {
+            Markers::Dfa(
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .start_kind(StartKind::Both)
+                    .prefilter(false)
+                    .build(&patterns)
+                    .map_err(compile_error)?,
+            )
         } else {
-            AhoCorasickKind::ContiguousNFA
+            Markers::Nfa(
+                contiguous::NFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .prefilter(false)
+                    .build(&patterns)
+                    .map_err(compile_error)?,
+            )
         };
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .start_kind(StartKind::Both)
-            .kind(Some(kind))
-            .build(&patterns)
-            .map_err(|err| Error::compile(err.to_string()))?;
         Ok(Matcher {
             automaton: Some(automaton),
             pattern_rule,
@@ -187,24 +227,18 @@ impl Matcher {
         span: Range<usize>,
         anchored: bool,
         doc: &[u8],
-        mut visit: impl FnMut(Match),
+        visit: impl FnMut(Occurrence),
     ) {
-        let Some(automaton) = &self.automaton else {
-            return;
-        };
         let anchored = if anchored {
             Anchored::Yes
         } else {
             Anchored::No
         };
-        let input = Input::new(doc).range(span).anchored(anchored);
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            automaton.find_overlapping(input.clone(), &mut state);
-            match state.get_match() {
-                Some(hit) => visit(hit),
-                None => return,
-            }
+        let hay = &doc[..span.end];
+        match &self.automaton {
+            Some(Markers::Dfa(dfa)) => walk(dfa, anchored, hay, span.start, visit),
+            Some(Markers::Nfa(nfa)) => walk(nfa, anchored, hay, span.start, visit),
+            None => {}
         }
     }
 
@@ -213,9 +247,9 @@ impl Matcher {
         &self.reach
     }
 
-    /// The automaton, or `None` when there are no markers.
-    pub(crate) fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton.as_ref()
+    /// True if the rule set has markers to search for.
+    pub(crate) fn has_markers(&self) -> bool {
+        self.automaton.is_some()
     }
 
     /// The rule a pattern belongs to.
@@ -230,12 +264,50 @@ impl Matcher {
 
     /// The kind of automaton built (`DFA` or `ContiguousNFA`), for `rules list`.
     pub(crate) fn kind(&self) -> Option<AhoCorasickKind> {
-        self.automaton.as_ref().map(AhoCorasick::kind)
+        self.automaton.as_ref().map(|markers| match markers {
+            Markers::Dfa(_) => AhoCorasickKind::DFA,
+            Markers::Nfa(_) => AhoCorasickKind::ContiguousNFA,
+        })
     }
 
     /// Heap bytes used by the automaton.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.automaton.as_ref().map_or(0, AhoCorasick::memory_usage)
+        self.automaton.as_ref().map_or(0, |markers| match markers {
+            Markers::Dfa(dfa) => dfa.memory_usage(),
+            Markers::Nfa(nfa) => nfa.memory_usage(),
+        })
+    }
+}
+
+/// Runs `automaton` over `hay[from..]` and calls `visit` with each occurrence it
+/// reports, stopping early once an anchored search can match no more.
+fn walk<A: Automaton>(
+    automaton: &A,
+    anchored: Anchored,
+    hay: &[u8],
+    from: usize,
+    mut visit: impl FnMut(Occurrence),
+) {
+    let mut state = automaton
+        .start_state(anchored)
+        .expect("the automaton is built for anchored and unanchored searches");
+    for (at, &byte) in hay.iter().enumerate().skip(from) {
+        state = automaton.next_state(anchored, state, byte);
+        if !automaton.is_special(state) {
+            continue;
+        }
+        if automaton.is_dead(state) {
+            return;
+        }
+        let end = at + 1;
+        for index in 0..automaton.match_len(state) {
+            let pattern = automaton.match_pattern(state, index);
+            visit(Occurrence {
+                pattern: pattern.as_usize(),
+                start: end - automaton.pattern_len(pattern),
+                end,
+            });
+        }
     }
 }
 
@@ -299,7 +371,9 @@ mod tests {
         let doc = b"12 SHARES";
         assert_eq!(reach.line_end(doc, 0, doc.len()), Some(3..9));
         assert_eq!(reach.line_end(doc, 5, doc.len()), Some(5..9));
-        assert_eq!(reach.line_end(b"a [b]", 0, 5), Some(0..5));
+        assert_eq!(reach.line_end(b"a [b]", 0, 5), Some(4..5));
+        assert_eq!(reach.line_end(b"]", 0, 1), Some(0..1));
+        assert_eq!(reach.line_end(b"a glass", 0, 7), None);
         assert_eq!(reach.line_end(b"12 shares.", 0, 10), None);
         assert_eq!(reach.line_end(b"", 0, 0), None);
     }

@@ -6,7 +6,7 @@
 //! markers may sit, so that a line is read only as far as some rule could fire on it.
 
 use crate::clean::LineTable;
-use crate::compile::Matcher;
+use crate::compile::{Matcher, Occurrence};
 use crate::lines;
 use crate::rules::{Case, Rule, Where};
 
@@ -55,7 +55,7 @@ fn placed(
 /// `contains` rule's `max_words` (see [`Matcher::reach`]).
 pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
     let mut firings: Vec<Firing> = Vec::new();
-    if matcher.automaton().is_none() {
+    if !matcher.has_markers() {
         return firings;
     }
     for &line in table.non_blank() {
@@ -114,8 +114,8 @@ struct Judge<'m, 't> {
 }
 
 impl Judge<'_, '_> {
-    fn consider(&mut self, hit: aho_corasick::Match) {
-        let rule_index = self.matcher.rule_of(hit.pattern().as_usize());
+    fn consider(&mut self, hit: Occurrence) {
+        let rule_index = self.matcher.rule_of(hit.pattern);
         if self
             .winner
             .is_some_and(|w| !outranks(self.rules, rule_index, w))
@@ -124,11 +124,11 @@ impl Judge<'_, '_> {
             return;
         }
         let rule = &self.rules[rule_index as usize];
-        if !placed(rule.where_(), (hit.start(), hit.end()), self.trim) {
+        if !placed(rule.where_(), (hit.start, hit.end), self.trim) {
             return;
         }
         if rule.case() == Case::Sensitive
-            && self.table.doc()[hit.range()] != *self.matcher.marker(hit.pattern().as_usize())
+            && self.table.doc()[hit.start..hit.end] != *self.matcher.marker(hit.pattern)
         {
             return;
         }
