@@ -2,9 +2,11 @@
 //! documents, each ended by a line equal to the separator (kept in the output).
 
 use std::io::{BufRead, Read};
+use std::ops::Range;
+
+use memchr::memmem;
 
 use crate::error::{Error, Result};
-use crate::lines;
 
 /// How a text stream is cut into documents.
 #[derive(Debug, Clone)]
@@ -43,17 +45,25 @@ pub struct TextReader<R> {
     origin: String,
     documents: u64,
     done: bool,
+    /// A line break followed by the separator: where a separator line can start.
+    needle: Vec<u8>,
 }
 
 impl<R: BufRead> TextReader<R> {
     /// A reader over `reader`; `origin` names the input in errors.
     pub fn new(reader: R, origin: &str, options: TextOptions) -> Self {
+        let needle = [
+            b"\n".as_slice(),
+            options.separator.as_deref().unwrap_or_default(),
+        ]
+        .concat();
         TextReader {
             reader,
             options,
             origin: origin.to_string(),
             documents: 0,
             done: false,
+            needle,
         }
     }
 
@@ -102,26 +112,60 @@ impl<R: BufRead> TextReader<R> {
         })
     }
 
+    /// Reads up to and including the next separator line. The input is searched a
+    /// buffer at a time for the separator after a line break, so that a document costs
+    /// one copy, not one read per line.
     fn read_until_separator(&mut self, separator: &[u8]) -> Result<Option<TextDocument>> {
+        let finder = memmem::Finder::new(&self.needle);
         let mut body = Vec::new();
+        // Where the last, unfinished line of `body` starts (`body.len()` at a line start).
+        let mut line_start = 0;
         loop {
-            let start = body.len();
-            let read = self
-                .reader
-                .read_until(b'\n', &mut body)
-                .map_err(|err| self.io_error(err))?;
-            if read == 0 {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(err) => return Err(Error::io(&self.origin, err)),
+            };
+            if chunk.is_empty() {
                 self.done = true;
-                return Ok((!body.is_empty()).then_some(TextDocument {
-                    body,
-                    separator: Vec::new(),
-                }));
+                if body.is_empty() {
+                    return Ok(None);
+                }
+                let separator = if body[line_start..] == *separator {
+                    body.split_off(line_start)
+                } else {
+                    Vec::new()
+                };
+                return Ok(Some(TextDocument { body, separator }));
             }
-            let line = lines::split(&body[start..])
-                .next()
-                .map(|l| l.content(&body[start..]));
-            if line == Some(separator) {
-                let separator = body.split_off(start);
+            let (taken, found) = if line_start < body.len() {
+                // Finish the line begun in an earlier buffer before searching this one.
+                let end = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
+                body.extend_from_slice(&chunk[..end]);
+                let done = body.last() == Some(&b'\n');
+                let line = &body[line_start..];
+                if done && line_content(line) == separator {
+                    (end, Some(body.split_off(line_start)))
+                } else {
+                    if done {
+                        line_start = body.len();
+                    }
+                    (end, None)
+                }
+            } else {
+                match find_separator_line(chunk, separator, &finder) {
+                    Found::Line(range) => {
+                        body.extend_from_slice(&chunk[..range.start]);
+                        (range.end, Some(chunk[range].to_vec()))
+                    }
+                    Found::Undecided(at) | Found::Nothing(at) => {
+                        body.extend_from_slice(chunk);
+                        line_start = body.len() - (chunk.len() - at);
+                        (chunk.len(), None)
+                    }
+                }
+            };
+            self.reader.consume(taken);
+            if let Some(separator) = found {
                 return Ok(Some(TextDocument { body, separator }));
             }
             if body.len() > self.options.max_doc_bytes {
@@ -129,6 +173,49 @@ impl<R: BufRead> TextReader<R> {
             }
         }
     }
+}
+
+/// What a buffer that starts at a line start holds of a separator line.
+enum Found {
+    /// A whole separator line, terminator included.
+    Line(Range<usize>),
+    /// A line from this offset to the end of the buffer that may be a separator line,
+    /// depending on what follows.
+    Undecided(usize),
+    /// No separator line; the buffer's last, unfinished line starts at this offset.
+    Nothing(usize),
+}
+
+/// Finds the first separator line in `chunk`, which starts at a line start; `finder`
+/// looks for a line break followed by the separator.
+fn find_separator_line(chunk: &[u8], separator: &[u8], finder: &memmem::Finder<'_>) -> Found {
+    let mut candidate = chunk.starts_with(separator).then_some(0);
+    let mut from = 0;
+    loop {
+        let start = match candidate.take() {
+            Some(start) => start,
+            None => match finder.find(&chunk[from..]) {
+                Some(i) => from + i + 1,
+                None => {
+                    let last_line = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
+                    return Found::Nothing(last_line);
+                }
+            },
+        };
+        let after = &chunk[start + separator.len()..];
+        match after {
+            [b'\n', ..] => return Found::Line(start..start + separator.len() + 1),
+            [b'\r', b'\n', ..] => return Found::Line(start..start + separator.len() + 2),
+            [] | [b'\r'] => return Found::Undecided(start),
+            _ => from = start,
+        }
+    }
+}
+
+/// A line without its terminator (`\n` or `\r\n`).
+fn line_content(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 #[cfg(test)]
@@ -171,6 +258,61 @@ mod tests {
         let tail = documents(b"a\n---\nb", Some("---"), 100).unwrap();
         assert_eq!(tail[1].body, b"b");
         assert!(tail[1].separator.is_empty());
+    }
+
+    /// Cuts `input` line by line: the reference the buffered search must agree with.
+    fn naive(input: &[u8], separator: &[u8]) -> Vec<TextDocument> {
+        let mut docs = Vec::new();
+        let mut body = Vec::new();
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            if line_content(line) == separator && (line.ends_with(b"\n") || line == separator) {
+                docs.push(TextDocument {
+                    body: std::mem::take(&mut body),
+                    separator: line.to_vec(),
+                });
+            } else {
+                body.extend_from_slice(line);
+            }
+        }
+        if !body.is_empty() {
+            docs.push(TextDocument {
+                body,
+                separator: Vec::new(),
+            });
+        }
+        docs
+    }
+
+    #[test]
+    fn separator_lines_are_found_across_buffer_boundaries() {
+        let inputs: &[&[u8]] = &[
+            b"a\n---\nb\n---\n",
+            b"---\n---\r\na---\n----\n--\n---",
+            b"one\r\n---\r\n\r\ntwo\n---\rx\n---\r",
+            b"\n---\n\n---\n\n",
+            b"no separator at all\nonly - and -- here\n",
+        ];
+        for input in inputs {
+            let expected = naive(input, b"---");
+            for capacity in 1..12 {
+                let reader = std::io::BufReader::with_capacity(capacity, *input);
+                let options = TextOptions {
+                    separator: Some(b"---".to_vec()),
+                    max_doc_bytes: 100,
+                };
+                let mut reader = TextReader::new(reader, "in.txt", options);
+                let mut docs = Vec::new();
+                while let Some(doc) = reader.next_document().unwrap() {
+                    docs.push(doc);
+                }
+                assert_eq!(
+                    docs,
+                    expected,
+                    "{:?} at capacity {capacity}",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
     }
 
     #[test]
