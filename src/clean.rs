@@ -5,6 +5,7 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -21,23 +22,32 @@ use crate::scan;
 /// The fate of a line that is kept; any other value is the index of a reason.
 pub(crate) const KEPT: u32 = u32::MAX;
 
-/// The lines of one document with their trimmed spans and (for detectors) their word
-/// counts, computed once and shared by every step.
+/// Words counted on a line so far: exact when `words <= limit`, else "more than
+/// `limit`".
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    words: u32,
+    limit: u32,
+}
+
+/// A line's words are counted at least this far when first asked, so that the small
+/// limits the detectors compare with are answered by one count.
+const MIN_COUNT: u32 = 8;
+
+/// The lines of one document with their trimmed spans, and their word counts, counted
+/// as far as some step asks and remembered.
 pub(crate) struct LineTable<'a> {
     doc: &'a [u8],
     lines: Vec<Line>,
     trims: Vec<Range<usize>>,
     /// Indices of the lines that are not blank, in order.
     non_blank: Vec<usize>,
-    /// Words per line, exact up to `word_cap` (more than it for longer lines); empty
-    /// when no detector needs them.
-    words: Vec<u32>,
-    word_cap: u32,
+    counted: Vec<Cell<Counted>>,
 }
 
 impl<'a> LineTable<'a> {
-    /// Splits `doc`; counts words up to `word_cap` (0: not at all).
-    pub(crate) fn new(doc: &'a [u8], word_cap: u32) -> Self {
+    /// Splits `doc` into lines and trims them.
+    pub(crate) fn new(doc: &'a [u8]) -> Self {
         let lines: Vec<Line> = lines::split(doc).collect();
         let trims: Vec<Range<usize>> = lines
             .iter()
@@ -46,22 +56,21 @@ impl<'a> LineTable<'a> {
                 line.start + span.start..line.start + span.end
             })
             .collect();
-        let words = if word_cap == 0 {
-            Vec::new()
-        } else {
-            trims
-                .iter()
-                .map(|span| lines::word_count(&doc[span.clone()], word_cap as usize) as u32)
-                .collect()
-        };
         let non_blank = (0..trims.len()).filter(|&i| !trims[i].is_empty()).collect();
+        // A blank line has exactly no words; any other, more than none.
+        let counted = trims
+            .iter()
+            .map(|span| {
+                let words = u32::from(!span.is_empty());
+                Cell::new(Counted { words, limit: 0 })
+            })
+            .collect();
         LineTable {
             doc,
             lines,
             trims,
             non_blank,
-            words,
-            word_cap,
+            counted,
         }
     }
 
@@ -70,24 +79,23 @@ impl<'a> LineTable<'a> {
         &self.non_blank
     }
 
-    /// The words of a line, exact up to `limit` (which must not exceed the cap the table
-    /// was built with) and more than `limit` for longer lines.
-    pub(crate) fn words(&self, index: usize, limit: u32) -> u32 {
-        debug_assert!(
-            limit <= self.word_cap,
-            "word counts are capped below {limit}"
-        );
-        self.words[index]
-    }
-
-    /// True if a line has at most `max_words` words, from the counts when `max_words` is
-    /// within the cap, else counted now.
+    /// True if a line has at most `max_words` words (see [`lines::word_count`]); the
+    /// words are counted only as far as needed, once.
     pub(crate) fn has_at_most(&self, index: usize, max_words: u32) -> bool {
-        if max_words <= self.word_cap {
-            self.words[index] <= max_words
-        } else {
-            lines::word_count(self.trimmed(index), max_words as usize) <= max_words as usize
+        let counted = self.counted[index].get();
+        if counted.words <= counted.limit {
+            return counted.words <= max_words;
         }
+        if max_words <= counted.limit {
+            return false;
+        }
+        let limit = max_words.max(MIN_COUNT);
+        let words = lines::word_count(self.trimmed(index), limit as usize);
+        let words = u32::try_from(words)
+            .unwrap_or(u32::MAX)
+            .min(limit.saturating_add(1));
+        self.counted[index].set(Counted { words, limit });
+        words <= max_words
     }
 
     pub(crate) fn doc(&self) -> &'a [u8] {
@@ -261,7 +269,7 @@ impl Cleaner {
     /// matters only with a per-site count table, where `None` counts as the site `""`.
     pub fn clean_site<'a>(&self, doc: &'a [u8], site: Option<&str>) -> Cleaned<'a> {
         let inner = &*self.inner;
-        let table = LineTable::new(doc, inner.detectors.word_cap());
+        let table = LineTable::new(doc);
         let mut fates = vec![KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);

@@ -8,7 +8,6 @@ use std::ops::Range;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
-use memchr::memmem;
 
 use crate::clean::LineTable;
 use crate::error::{Error, Result};
@@ -40,43 +39,65 @@ pub(crate) struct Reach {
 #[derive(Debug, Clone)]
 struct ContainsGate {
     rule: Rule,
-    /// Symbols one of which every marker of the rule holds (`©`, `(`); `None` when some
-    /// marker holds none, or the rule would need too many.
-    symbols: Option<Vec<memmem::Finder<'static>>>,
+    /// Symbols one of which every marker of the rule holds; `None` when some marker
+    /// holds none, or the rule would need too many.
+    symbols: Option<Symbols>,
+}
+
+/// A few runs of symbol bytes (`©`, `(`), found by their first bytes.
+#[derive(Debug, Clone)]
+struct Symbols {
+    runs: Vec<Box<[u8]>>,
+    /// The first byte of each run, repeated to fill three.
+    firsts: [u8; MAX_GATE_SYMBOLS],
+}
+
+impl Symbols {
+    /// `None` for no runs or more than [`MAX_GATE_SYMBOLS`].
+    fn new(runs: Vec<Box<[u8]>>) -> Option<Symbols> {
+        if runs.is_empty() || runs.len() > MAX_GATE_SYMBOLS {
+            return None;
+        }
+        let first = |i: usize| runs[i.min(runs.len() - 1)][0];
+        let firsts = [first(0), first(1), first(2)];
+        Some(Symbols { runs, firsts })
+    }
+
+    fn found_in(&self, line: &[u8]) -> bool {
+        let [a, b, c] = self.firsts;
+        memchr::memchr3_iter(a, b, c, line)
+            .any(|at| self.runs.iter().any(|run| line[at..].starts_with(run)))
+    }
 }
 
 impl ContainsGate {
     fn of(rule: &Rule) -> ContainsGate {
-        let mut symbols: Vec<&[u8]> = Vec::new();
+        let mut runs: Vec<Box<[u8]>> = Vec::new();
         for marker in rule.markers() {
             match symbol_run(marker.as_bytes()) {
-                Some(run) if !symbols.contains(&run) => symbols.push(run),
+                Some(run) if !runs.iter().any(|r| **r == *run) => runs.push(run.into()),
                 Some(_) => {}
                 None => {
-                    symbols.clear();
+                    runs.clear();
                     break;
                 }
             }
         }
-        let gated = !symbols.is_empty() && symbols.len() <= MAX_GATE_SYMBOLS;
         ContainsGate {
             rule: rule.clone(),
-            symbols: gated.then(|| {
-                symbols
-                    .iter()
-                    .map(|run| memmem::Finder::new(run).into_owned())
-                    .collect()
-            }),
+            symbols: Symbols::new(runs),
         }
     }
 
     /// True if the line holds one of the symbols and passes the rule's guards, the
     /// cheaper tests first.
     fn admits(&self, table: &LineTable<'_>, index: usize) -> bool {
-        let line = table.trimmed(index);
-        self.symbols
-            .as_ref()
-            .is_none_or(|symbols| symbols.iter().any(|symbol| symbol.find(line).is_some()))
+        let start = table.line(index).start;
+        self.rule.position().allows(start, table.doc().len())
+            && self
+                .symbols
+                .as_ref()
+                .is_none_or(|symbols| symbols.found_in(table.trimmed(index)))
             && self.rule.guards_pass(table, index)
     }
 }
@@ -322,7 +343,7 @@ mod tests {
 
     /// Whether each line of `doc` would be searched in full.
     fn whole_lines(reach: &Reach, doc: &str) -> Vec<bool> {
-        let table = LineTable::new(doc.as_bytes(), 100);
+        let table = LineTable::new(doc.as_bytes());
         (0..table.len())
             .map(|index| reach.wants_whole_line(&table, index))
             .collect()

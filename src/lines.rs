@@ -133,9 +133,16 @@ fn trailing_space_len(bytes: &[u8]) -> usize {
 /// The range of `content` left after trimming white space on both sides.
 ///
 /// ASCII white space (most of what there is to trim: indentation, table padding) is
-/// skipped byte by byte; only a non-ASCII byte is decoded to check for a Unicode space.
+/// skipped without decoding; only a non-ASCII byte is decoded to check for a Unicode
+/// space.
 pub fn trim_range(content: &[u8]) -> Range<usize> {
-    let mut start = 0;
+    // Deep indentation is common in text taken from web pages: skip it eight spaces at a
+    // time before stepping byte by byte.
+    let spaces = content
+        .chunks_exact(8)
+        .take_while(|chunk| *chunk == b"        ")
+        .count();
+    let mut start = spaces * 8;
     while let Some(&byte) = content.get(start) {
         let len = if byte.is_ascii() {
             usize::from(is_ascii_space(byte))
@@ -194,8 +201,10 @@ pub fn bullet_len(trimmed: &[u8]) -> usize {
     const BULLETS: [char; 8] = [
         '*', '+', '-', '\u{2022}', '\u{B7}', '\u{25E6}', '\u{25AA}', '\u{2023}',
     ];
-    if trimmed.is_empty() {
-        return 0;
+    match trimmed.first() {
+        None => return 0,
+        Some(&first) if first.is_ascii() && !matches!(first, b'*' | b'+' | b'-') => return 0,
+        Some(_) => {}
     }
     let (bullet, len) = decode(trimmed);
     if !bullet.is_some_and(|c| BULLETS.contains(&c)) {

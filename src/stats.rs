@@ -67,7 +67,11 @@ impl Stats {
         let mut first_in_doc: Vec<&str> = Vec::new();
         for removal in cleaned.removals() {
             let name = removal.reason.as_str();
-            let entry = self.reasons.entry(name.to_string()).or_default();
+            if !self.reasons.contains_key(name) {
+                self.reasons
+                    .insert(name.to_string(), ReasonStats::default());
+            }
+            let entry = self.reasons.get_mut(name).expect("inserted above");
             entry.lines += removal.lines.len() as u64;
             entry.bytes += removal.bytes.len() as u64;
             if !first_in_doc.contains(&name) {

@@ -13,21 +13,20 @@ use crate::clean::{KEPT, LineTable};
 
 /// Marks short lines between short neighbours in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: &mut [u32]) {
-    let limit = settings.max_words.max(settings.neighbour_max_words);
     let lines = table.non_blank();
-    let words = |k: usize| table.words(lines[k], limit);
+    let at_most = |k: usize, max: u32| table.has_at_most(lines[k], max);
     // A document of short lines only (a title, a list, a verse) has no running text to
     // tell its chrome from: leave it whole rather than delete all of it.
-    if (0..lines.len()).all(|k| words(k) <= settings.neighbour_max_words) {
+    if (0..lines.len()).all(|k| at_most(k, settings.neighbour_max_words)) {
         return;
     }
     let short_neighbour = |k: Option<usize>| {
         k.filter(|&k| k < lines.len())
-            .is_none_or(|k| words(k) <= settings.neighbour_max_words)
+            .is_none_or(|k| at_most(k, settings.neighbour_max_words))
     };
     for (k, &line) in lines.iter().enumerate() {
         if fates[line] == KEPT
-            && words(k) <= settings.max_words
+            && at_most(k, settings.max_words)
             && short_neighbour(k.checked_sub(1))
             && short_neighbour(Some(k + 1))
             && !(settings.keep_prose && prose_like(table.trimmed(line)))
@@ -88,7 +87,7 @@ mod tests {
     #[test]
     fn keeps_lines_already_removed_by_others() {
         let doc = format!("Home\nNews\nSport\n{LONG}\n");
-        let table = LineTable::new(doc.as_bytes(), 8);
+        let table = LineTable::new(doc.as_bytes());
         let mut fates = vec![7, KEPT, KEPT, KEPT];
         run(&table, Context::DEFAULT, 0, &mut fates);
         assert_eq!(fates, [7, 0, KEPT, KEPT]);

@@ -13,13 +13,10 @@ use crate::clean::{KEPT, LineTable};
 
 /// Marks short head and foot lines in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &mut [u32]) {
-    let limit = settings
-        .long_words
-        .max(settings.head_max_words)
-        .max(settings.foot_max_words);
     let lines = table.non_blank();
-    let words = |line: usize| table.words(line, limit);
-    let is_long = |&line: &usize| words(line) >= settings.long_words;
+    let is_long = |&line: &usize| {
+        settings.long_words == 0 || !table.has_at_most(line, settings.long_words - 1)
+    };
     let (Some(first), Some(last)) = (
         lines.iter().position(is_long),
         lines.iter().rposition(is_long),
@@ -31,7 +28,7 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &m
     let mut mark = |k: usize, max: u32| {
         let line = lines[k];
         if fates[line] == KEPT
-            && words(line) <= max
+            && table.has_at_most(line, max)
             && !(settings.keep_prose && prose_like(table.trimmed(line)))
         {
             fates[line] = reason;

@@ -142,18 +142,6 @@ impl DetectorConfig {
         }
     }
 
-    /// The largest word count any enabled detector compares with: how far the words of
-    /// each line need counting.
-    pub(crate) fn word_cap(&self) -> u32 {
-        let short_lines = [self.repeated, self.orphan]
-            .into_iter()
-            .flatten()
-            .map(|s| s.max_words);
-        let context = self.context.map(|c| c.max_words.max(c.neighbour_max_words));
-        let edges = self.edges.map(|e| e.long_words);
-        short_lines.chain(context).chain(edges).max().unwrap_or(0)
-    }
-
     /// Switches off the detector called `name`; false if there is none by that name.
     pub(crate) fn disable(&mut self, name: &str) -> bool {
         match name {
@@ -171,21 +159,31 @@ impl DetectorConfig {
 /// True if a trimmed line reads like prose rather than a label: it ends in sentence
 /// punctuation (before closing quotes or brackets) or holds a comma between words. Menus,
 /// language lists and footer links almost never do; short sentences, verse and datelines
-/// of running text do.
+/// of running text do. Bytes that are not UTF-8 are taken as they are.
 pub fn prose_like(trimmed: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(trimmed) else {
-        return false;
-    };
-    let end = text.trim_end_matches([
-        '"', '\'', ')', ']', '\u{201D}', '\u{2019}', '\u{BB}', '\u{300D}',
-    ]);
-    let sentence_end = end.ends_with([
-        '.', '!', '?', ';', '\u{2026}', '\u{3002}', '\u{FF01}', '\u{FF1F}',
-    ]);
-    let ellipsis_or_dots = end.ends_with("..") || end.ends_with('\u{2026}');
+    const CLOSERS: [&str; 8] = [
+        "\"", "'", ")", "]", "\u{201D}", "\u{2019}", "\u{BB}", "\u{300D}",
+    ];
+    const SENTENCE_ENDS: [&str; 8] = [
+        ".", "!", "?", ";", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}",
+    ];
+    const COMMAS: [&str; 3] = [", ", "\u{FF0C}", "\u{3001}"];
+    let mut end = trimmed;
+    while let Some(rest) = CLOSERS
+        .iter()
+        .find_map(|closer| end.strip_suffix(closer.as_bytes()))
+    {
+        end = rest;
+    }
+    let sentence_end = SENTENCE_ENDS.iter().any(|e| end.ends_with(e.as_bytes()));
+    let ellipsis_or_dots = end.ends_with(b"..") || end.ends_with("\u{2026}".as_bytes());
+    let [a, b, c] = COMMAS.map(|comma| comma.as_bytes()[0]);
     (sentence_end && !ellipsis_or_dots)
-        || text.contains(", ")
-        || text.contains(['\u{FF0C}', '\u{3001}'])
+        || memchr::memchr3_iter(a, b, c, trimmed).any(|at| {
+            COMMAS
+                .iter()
+                .any(|comma| trimmed[at..].starts_with(comma.as_bytes()))
+        })
 }
 
 /// Runs a detector on `doc` with every line kept and returns the indices of the lines it
@@ -196,7 +194,7 @@ pub(crate) fn removed_lines(
     detector: impl FnOnce(&crate::clean::LineTable<'_>, &mut [u32]),
 ) -> Vec<usize> {
     use crate::clean::{KEPT, LineTable};
-    let table = LineTable::new(doc.as_bytes(), 1000);
+    let table = LineTable::new(doc.as_bytes());
     let mut fates = vec![KEPT; table.len()];
     detector(&table, &mut fates);
     (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
@@ -218,10 +216,16 @@ mod tests {
             ("More\u{2026}", false),
             ("今日は雨でした。", true),
             ("Home > News", false),
+            ("\u{FF0C}x", true),
+            ("So it ended, \u{2018}mostly\u{2019}", true),
             ("", false),
         ];
         for (line, expected) in cases {
             assert_eq!(prose_like(line.as_bytes()), *expected, "{line:?}");
         }
+        assert!(
+            prose_like(b"caf\xE9 au lait."),
+            "not UTF-8, still a sentence"
+        );
     }
 }
