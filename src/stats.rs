@@ -64,19 +64,33 @@ impl Stats {
         if !cleaned.input().is_empty() && removed_bytes == cleaned.input().len() as u64 {
             self.documents_emptied += 1;
         }
-        let mut first_in_doc: Vec<&str> = Vec::new();
+        // Sum per reason within the document first: a document has many removals but
+        // few reasons, so the map is looked up once per reason.
+        let mut in_doc: Vec<(&str, ReasonStats)> = Vec::new();
         for removal in cleaned.removals() {
             let name = removal.reason.as_str();
-            if !self.reasons.contains_key(name) {
-                self.reasons
-                    .insert(name.to_string(), ReasonStats::default());
-            }
-            let entry = self.reasons.get_mut(name).expect("inserted above");
-            entry.lines += removal.lines.len() as u64;
-            entry.bytes += removal.bytes.len() as u64;
-            if !first_in_doc.contains(&name) {
-                first_in_doc.push(name);
-                entry.documents += 1;
+            let at = match in_doc.iter().position(|(seen, _)| *seen == name) {
+                Some(at) => at,
+                None => {
+                    in_doc.push((
+                        name,
+                        ReasonStats {
+                            documents: 1,
+                            ..ReasonStats::default()
+                        },
+                    ));
+                    in_doc.len() - 1
+                }
+            };
+            in_doc[at].1.lines += removal.lines.len() as u64;
+            in_doc[at].1.bytes += removal.bytes.len() as u64;
+        }
+        for (name, removed) in in_doc {
+            match self.reasons.get_mut(name) {
+                Some(total) => *total += removed,
+                None => {
+                    self.reasons.insert(name.to_string(), removed);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ use super::jsonl::{self, FieldPath};
 use super::reader::{Malformed, Record};
 use super::warc;
 use crate::clean::Cleaner;
+use crate::decision::Cleaned;
 use crate::error::Error;
 use crate::explain::{ExplainStyle, explain};
 use crate::normal::host_of;
@@ -109,13 +110,15 @@ pub fn process(
     let clean = |text: &[u8],
                  url: Option<&str>,
                  stats: &mut Stats,
-                 rewrap: &dyn Fn(&[u8], &mut Vec<u8>)| {
+                 rewrap: &dyn Fn(&Cleaned<'_>, &mut Vec<u8>)| {
         let site = url.and_then(host_of);
         Processed::valid(clean_document(text, site, cleaner, options, stats, rewrap))
     };
     match record {
-        Record::Text(doc) => clean(&doc.body, None, stats, &|kept, out| {
-            out.extend_from_slice(kept);
+        Record::Text(doc) => clean(&doc.body, None, stats, &|cleaned, out| {
+            cleaned
+                .write_kept(out)
+                .expect("writing to a Vec cannot fail");
             out.extend_from_slice(&doc.separator);
         }),
         Record::Jsonl { line, number } => {
@@ -130,9 +133,10 @@ pub fn process(
                         .then(|| jsonl::text_span(content, &options.url_field).ok())
                         .flatten()
                         .map(|(_, url)| url);
-                    clean(text.as_bytes(), url.as_deref(), stats, &|kept, out| {
+                    clean(text.as_bytes(), url.as_deref(), stats, &|cleaned, out| {
                         // Kept lines are whole lines of valid UTF-8, so this never replaces.
-                        let kept = String::from_utf8_lossy(kept);
+                        let kept = cleaned.kept();
+                        let kept = String::from_utf8_lossy(&kept);
                         jsonl::rewrite(content, span.clone(), &kept, out);
                         out.extend_from_slice(&line[content.len()..]);
                     })
@@ -143,11 +147,14 @@ pub fn process(
                 }
             }
         }
-        Record::Warc { record, .. } if record.is_conversion() => {
-            clean(record.body(), record.target_uri(), stats, &|kept, out| {
-                warc::write_record(record, Some(kept), out);
-            })
-        }
+        Record::Warc { record, .. } if record.is_conversion() => clean(
+            record.body(),
+            record.target_uri(),
+            stats,
+            &|cleaned, out| {
+                warc::write_record(record, Some(&cleaned.kept()), out);
+            },
+        ),
         Record::Warc { .. } => Processed::valid(passthrough(options)),
         Record::Unsplit {
             malformed:
@@ -204,7 +211,7 @@ fn clean_document(
     cleaner: &Cleaner,
     options: &ProcessOptions,
     stats: &mut Stats,
-    rewrap: &dyn Fn(&[u8], &mut Vec<u8>),
+    rewrap: &dyn Fn(&Cleaned<'_>, &mut Vec<u8>),
 ) -> Emit {
     let cleaned = cleaner.clean_site(text, site);
     stats.record(&cleaned);
@@ -221,6 +228,6 @@ fn clean_document(
         return Emit::Verbatim;
     }
     let mut out = Vec::with_capacity(text.len());
-    rewrap(&cleaned.kept(), &mut out);
+    rewrap(&cleaned, &mut out);
     Emit::Replaced(out)
 }
