@@ -32,7 +32,7 @@ struct Counted {
 
 /// A line's words are counted at least this far when first asked, so that the small
 /// limits the detectors compare with are answered by one count.
-const MIN_COUNT: u32 = 8;
+const MIN_COUNT: u32 = 3;
 
 /// The lines of one document with their trimmed spans, and their word counts, counted
 /// as far as some step asks and remembered.

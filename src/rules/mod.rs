@@ -7,6 +7,7 @@
 mod builtin;
 mod examples;
 mod parse;
+mod start_bytes;
 mod validate;
 
 use std::collections::HashMap;
@@ -106,6 +107,9 @@ pub struct Rule {
     pub(crate) max_words: Option<u32>,
     pub(crate) position: Position,
     pub(crate) pattern: Option<regex::bytes::Regex>,
+    /// The bytes a line must start with for `pattern` to match, when it is anchored at
+    /// the start of the line.
+    pub(crate) pattern_start: Option<Box<start_bytes::ByteSet>>,
     pub(crate) examples: Vec<String>,
     pub(crate) counterexamples: Vec<String>,
 }
@@ -169,15 +173,18 @@ impl Rule {
     /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
     /// `pattern`), cheapest first. Marker placement is checked by the scanner.
     pub(crate) fn guards_pass(&self, table: &crate::clean::LineTable<'_>, index: usize) -> bool {
+        let trimmed = table.trimmed(index);
         self.position
             .allows(table.line(index).start, table.doc().len())
+            && self.pattern_start.as_ref().is_none_or(|set| {
+                trimmed
+                    .first()
+                    .is_some_and(|&first| set[usize::from(first)])
+            })
             && self
                 .max_words
                 .is_none_or(|max| table.has_at_most(index, max))
-            && self
-                .pattern
-                .as_ref()
-                .is_none_or(|re| re.is_match(table.trimmed(index)))
+            && self.pattern.as_ref().is_none_or(|re| re.is_match(trimmed))
     }
 }
 

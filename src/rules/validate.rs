@@ -173,6 +173,10 @@ fn rule(raw: RawRule, site: &Site<'_>, pack: &Arc<str>) -> Result<Rule> {
         action,
         max_words,
         position,
+        pattern_start: raw
+            .pattern
+            .as_ref()
+            .and_then(|pattern| super::start_bytes::start_bytes(pattern.get_ref())),
         pattern,
         examples: raw.examples,
         counterexamples: raw.counterexamples,
