@@ -22,13 +22,19 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
         let byte = text[at];
         if byte.is_ascii() {
             at += 1;
-            if byte.is_ascii_digit() {
-                push(out, b"0", &mut pending_space);
+            let normal = if byte.is_ascii_digit() {
+                b'0'
             } else if byte.is_ascii_alphabetic() {
-                push(out, &[byte.to_ascii_lowercase()], &mut pending_space);
-            } else if lines::is_ascii_space(byte) {
-                pending_space = true;
+                byte.to_ascii_lowercase()
+            } else {
+                pending_space |= lines::is_ascii_space(byte);
+                continue;
+            };
+            if pending_space && !out.is_empty() {
+                out.push(b' ');
             }
+            pending_space = false;
+            out.push(normal);
             continue;
         }
         let (c, len) = lines::decode(&text[at..]);
