@@ -133,7 +133,7 @@ fn process_all(cleaner: &Cleaner, records: &[Record]) -> (u64, usize) {
         .filter(|record| {
             matches!(
                 process(record, "bench", cleaner, &options, &mut stats).emit,
-                Emit::Replaced(_)
+                Emit::Replaced(_) | Emit::Kept(_)
             )
         })
         .count();

@@ -247,6 +247,7 @@ impl Pipeline {
                 match processed.emit {
                     Emit::Verbatim => record.write_raw(out).map_err(io_error)?,
                     Emit::Replaced(bytes) => out.write_all(&bytes).map_err(io_error)?,
+                    Emit::Kept(ranges) => record.write_kept(&ranges, out).map_err(io_error)?,
                     Emit::Dropped => {}
                 }
                 if record.ends_member() {

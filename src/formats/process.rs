@@ -1,6 +1,8 @@
 //! Cleans one record: finds its text, runs the cleaner, and decides what to write
 //! (the record verbatim, a rewritten record, or nothing). Writes nothing itself.
 
+use std::ops::Range;
+
 use super::jsonl::{self, FieldPath};
 use super::reader::{Malformed, Record};
 use super::warc;
@@ -72,6 +74,9 @@ pub enum Emit {
     Verbatim,
     /// These bytes instead.
     Replaced(Vec<u8>),
+    /// A text record with only these byte ranges of its text kept, written straight
+    /// from the record (see [`Record::write_kept`]).
+    Kept(Vec<Range<usize>>),
     /// Nothing.
     Dropped,
 }
@@ -107,20 +112,12 @@ pub fn process(
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    let clean = |text: &[u8],
-                 url: Option<&str>,
-                 stats: &mut Stats,
-                 rewrap: &dyn Fn(&Cleaned<'_>, &mut Vec<u8>)| {
+    let clean = |text: &[u8], url: Option<&str>, stats: &mut Stats, rewrap: Option<Rewrap<'_>>| {
         let site = url.and_then(host_of);
         Processed::valid(clean_document(text, site, cleaner, options, stats, rewrap))
     };
     match record {
-        Record::Text(doc) => clean(&doc.body, None, stats, &|cleaned, out| {
-            cleaned
-                .write_kept(out)
-                .expect("writing to a Vec cannot fail");
-            out.extend_from_slice(&doc.separator);
-        }),
+        Record::Text(doc) => clean(&doc.body, None, stats, None),
         Record::Jsonl { line, number } => {
             let content = line.strip_suffix(b"\n").unwrap_or(line);
             if content.trim_ascii().is_empty() {
@@ -133,13 +130,14 @@ pub fn process(
                         .then(|| jsonl::text_span(content, &options.url_field).ok())
                         .flatten()
                         .map(|(_, url)| url);
-                    clean(text.as_bytes(), url.as_deref(), stats, &|cleaned, out| {
+                    let rewrap = |cleaned: &Cleaned<'_>, out: &mut Vec<u8>| {
                         // Kept lines are whole lines of valid UTF-8, so this never replaces.
                         let kept = cleaned.kept();
                         let kept = String::from_utf8_lossy(&kept);
                         jsonl::rewrite(content, span.clone(), &kept, out);
                         out.extend_from_slice(&line[content.len()..]);
-                    })
+                    };
+                    clean(text.as_bytes(), url.as_deref(), stats, Some(&rewrap))
                 }
                 Err(error) => {
                     let error = Error::input(origin, format!("line {number}"), error.message);
@@ -147,14 +145,12 @@ pub fn process(
                 }
             }
         }
-        Record::Warc { record, .. } if record.is_conversion() => clean(
-            record.body(),
-            record.target_uri(),
-            stats,
-            &|cleaned, out| {
+        Record::Warc { record, .. } if record.is_conversion() => {
+            let rewrap = |cleaned: &Cleaned<'_>, out: &mut Vec<u8>| {
                 warc::write_record(record, Some(&cleaned.kept()), out);
-            },
-        ),
+            };
+            clean(record.body(), record.target_uri(), stats, Some(&rewrap))
+        }
         Record::Warc { .. } => Processed::valid(passthrough(options)),
         Record::Unsplit {
             malformed:
@@ -204,14 +200,18 @@ fn invalid(error: Error, options: &ProcessOptions, stats: &mut Stats) -> Process
     }
 }
 
-/// Cleans one document's text; `rewrap` writes the record around the kept text.
+/// Writes a record around the kept text of its document.
+type Rewrap<'r> = &'r dyn Fn(&Cleaned<'_>, &mut Vec<u8>);
+
+/// Cleans one document's text; `rewrap` writes the record around the kept text, and
+/// without one (a text record, which is its text) the kept ranges are emitted.
 fn clean_document(
     text: &[u8],
     site: Option<&str>,
     cleaner: &Cleaner,
     options: &ProcessOptions,
     stats: &mut Stats,
-    rewrap: &dyn Fn(&Cleaned<'_>, &mut Vec<u8>),
+    rewrap: Option<Rewrap<'_>>,
 ) -> Emit {
     let cleaned = cleaner.clean_site(text, site);
     stats.record(&cleaned);
@@ -227,7 +227,12 @@ fn clean_document(
     if cleaned.is_unchanged() {
         return Emit::Verbatim;
     }
-    let mut out = Vec::with_capacity(text.len());
-    rewrap(&cleaned, &mut out);
-    Emit::Replaced(out)
+    match rewrap {
+        Some(rewrap) => {
+            let mut out = Vec::with_capacity(text.len());
+            rewrap(&cleaned, &mut out);
+            Emit::Replaced(out)
+        }
+        None => Emit::Kept(cleaned.kept_ranges().collect()),
+    }
 }

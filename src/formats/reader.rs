@@ -99,6 +99,23 @@ impl Record {
         }
     }
 
+    /// Writes the record with only the `kept` byte ranges of its text: for a text
+    /// record, those ranges of its body, then its separator. Records of other formats
+    /// are not cut by ranges; they are written as read.
+    pub fn write_kept<W: Write + ?Sized>(
+        &self,
+        kept: &[std::ops::Range<usize>],
+        out: &mut W,
+    ) -> io::Result<()> {
+        let Record::Text(doc) = self else {
+            return self.write_raw(out);
+        };
+        for range in kept {
+            out.write_all(&doc.body[range.clone()])?;
+        }
+        out.write_all(&doc.separator)
+    }
+
     /// The document this record holds, with the URL it came from where the record says
     /// (`WARC-Target-URI`, or the JSONL field `url_field` when it is a string).
     /// `Ok(None)` for records that hold no document: WARC records other than
