@@ -1,7 +1,8 @@
 //! The one place that knows about threads: runs a cleaner over one input in three
-//! stages. A reader thread cuts the input into batches of whole records (a few MB); a
-//! cleaning thread has rayon process each batch's records in parallel; the calling
-//! thread writes them in input order. Bounded channels between the stages keep at most
+//! stages. A reader thread cuts the input into batches of whole records (a few MB); each
+//! batch goes to the rayon pool as soon as it is read, so the workers move on to the next
+//! batch while the last records of one are cleaned; the calling thread writes the
+//! batches in input order. Bounded channels between the stages keep at most
 //! a fixed number of batches in flight, so memory stays flat whatever the input size.
 
 use std::io::Write;
@@ -176,23 +177,37 @@ impl Pipeline {
             let (clean_tx, clean_rx) = sync_channel(in_flight);
             scope.spawn(move || read_batches(input, batch_bytes, &read_tx));
             scope.spawn(move || self.clean_batches(&origin, &read_rx, &clean_tx));
+            let cleaned = clean_rx.into_iter().map(|pending: Receiver<_>| {
+                pending.recv().unwrap_or_else(|_| {
+                    Err(Error::config("a cleaning task ended without a result"))
+                })
+            });
             // Returning early drops `clean_rx`, which stops the other stages.
-            self.write_batches(clean_rx, out, out_name, observer)
+            self.write_batches(cleaned, out, out_name, observer)
         })
     }
 
+    /// Hands each batch to the pool as soon as it is read, so that the workers go on
+    /// with the next batch while the last records of one are still being cleaned. The
+    /// writer gets one receiver per batch, in input order.
     fn clean_batches(
         &self,
         origin: &str,
         batches: &Receiver<Result<Batch>>,
-        cleaned: &SyncSender<Result<CleanedBatch>>,
+        cleaned: &SyncSender<Receiver<Result<CleanedBatch>>>,
     ) {
-        for batch in batches {
-            let batch = batch.map(|batch| self.clean_batch(origin, batch));
-            if cleaned.send(batch).is_err() {
-                return;
+        self.pool.in_place_scope(|tasks| {
+            for batch in batches {
+                let (done_tx, done_rx) = sync_channel(1);
+                if cleaned.send(done_rx).is_err() {
+                    return;
+                }
+                tasks.spawn(move |_| {
+                    // The writer may have stopped; the batch is then not needed.
+                    let _ = done_tx.send(batch.map(|batch| self.clean_batch(origin, batch)));
+                });
             }
-        }
+        });
     }
 
     fn clean_batch(&self, origin: &str, batch: Batch) -> CleanedBatch {
