@@ -1,6 +1,6 @@
-//! Rule markers → one overlapping Aho-Corasick automaton, searchable both anchored and
-//! unanchored, with a table from pattern id to rule, and the cheap tests that tell how
-//! much of a line needs searching. This is the only place markers are compiled; its cost
+//! Rule markers → one overlapping Aho-Corasick automaton, built for anchored search, with
+//! a table from pattern id to rule, and the cheap tests that tell how much of a line
+//! needs searching. This is the only place markers are compiled; its cost
 //! is benchmarked apart from cleaning.
 
 use std::ops::Range;
@@ -217,7 +217,7 @@ impl Matcher {
                 dfa::DFA::builder()
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
-                    .start_kind(StartKind::Both)
+                    .start_kind(StartKind::Anchored)
                     .prefilter(false)
                     .build(&patterns)
                     .map_err(compile_error)?,
@@ -242,24 +242,29 @@ impl Matcher {
 
     /// Calls `visit` with every occurrence of every marker in `doc[span]`, or with
     /// `anchored` only those starting at `span.start` (and any marker that is a suffix
-    /// of one of them, which ends where it does).
+    /// of one of them, which ends where it does). The automaton is built for anchored
+    /// search only, half the size; the rare unanchored searches (a line's end, a line a
+    /// `contains` rule may fire on) run it from every position of the span, so an
+    /// occurrence may be reported more than once.
     pub(crate) fn occurrences(
         &self,
         span: Range<usize>,
         anchored: bool,
         doc: &[u8],
-        visit: impl FnMut(Occurrence),
+        mut visit: impl FnMut(Occurrence),
     ) {
-        let anchored = if anchored {
-            Anchored::Yes
-        } else {
-            Anchored::No
-        };
         let hay = &doc[..span.end];
-        match &self.automaton {
-            Some(Markers::Dfa(dfa)) => walk(dfa, anchored, hay, span.start, visit),
-            Some(Markers::Nfa(nfa)) => walk(nfa, anchored, hay, span.start, visit),
-            None => {}
+        let starts = if anchored {
+            span.start..span.start + 1
+        } else {
+            span
+        };
+        for start in starts {
+            match &self.automaton {
+                Some(Markers::Dfa(dfa)) => walk(dfa, hay, start, &mut visit),
+                Some(Markers::Nfa(nfa)) => walk(nfa, hay, start, &mut visit),
+                None => return,
+            }
         }
     }
 
@@ -300,20 +305,14 @@ impl Matcher {
     }
 }
 
-/// Runs `automaton` over `hay[from..]` and calls `visit` with each occurrence it
-/// reports, stopping early once an anchored search can match no more.
-fn walk<A: Automaton>(
-    automaton: &A,
-    anchored: Anchored,
-    hay: &[u8],
-    from: usize,
-    mut visit: impl FnMut(Occurrence),
-) {
+/// Runs `automaton` anchored at `hay[from]` and calls `visit` with each occurrence it
+/// reports, until no marker can match any more.
+fn walk<A: Automaton>(automaton: &A, hay: &[u8], from: usize, visit: &mut impl FnMut(Occurrence)) {
     let mut state = automaton
-        .start_state(anchored)
-        .expect("the automaton is built for anchored and unanchored searches");
+        .start_state(Anchored::Yes)
+        .expect("the automaton is built for anchored searches");
     for (at, &byte) in hay.iter().enumerate().skip(from) {
-        state = automaton.next_state(anchored, state, byte);
+        state = automaton.next_state(Anchored::Yes, state, byte);
         if !automaton.is_special(state) {
             continue;
         }
