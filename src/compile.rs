@@ -44,53 +44,63 @@ struct ContainsGate {
     symbols: Option<Symbols>,
 }
 
-/// A few runs of symbol bytes (`©`, `(`), found by their first bytes.
+/// The markers of a `contains` rule, each found by the first byte of its first run of
+/// symbols (`©`, `(`): a line holds one of them only if one of those bytes, at most
+/// three distinct ones, starts the marker's symbols there.
 #[derive(Debug, Clone)]
 struct Symbols {
-    runs: Vec<Box<[u8]>>,
-    /// The first byte of each run, repeated to fill three.
+    /// Each marker with the offset of its first symbol byte.
+    markers: Vec<(Box<[u8]>, usize)>,
+    /// The distinct first symbol bytes, the last repeated to fill three.
     firsts: [u8; MAX_GATE_SYMBOLS],
 }
 
 impl Symbols {
-    /// `None` for no runs or more than [`MAX_GATE_SYMBOLS`].
-    fn new(runs: Vec<Box<[u8]>>) -> Option<Symbols> {
-        if runs.is_empty() || runs.len() > MAX_GATE_SYMBOLS {
+    /// `None` when some marker holds no symbol, or the markers' symbols start with more
+    /// than [`MAX_GATE_SYMBOLS`] distinct bytes.
+    fn of(markers: &[String]) -> Option<Symbols> {
+        let mut firsts: Vec<u8> = Vec::new();
+        let mut found = Vec::new();
+        for marker in markers.iter().map(String::as_bytes) {
+            let offset = marker.iter().position(is_symbol)?;
+            if !firsts.contains(&marker[offset]) {
+                firsts.push(marker[offset]);
+            }
+            found.push((marker.into(), offset));
+        }
+        if firsts.is_empty() || firsts.len() > MAX_GATE_SYMBOLS {
             return None;
         }
-        let first = |i: usize| runs[i.min(runs.len() - 1)][0];
-        let firsts = [first(0), first(1), first(2)];
-        Some(Symbols { runs, firsts })
+        let first = |i: usize| firsts[i.min(firsts.len() - 1)];
+        Some(Symbols {
+            markers: found,
+            firsts: [first(0), first(1), first(2)],
+        })
     }
 
+    /// True if one of the markers occurs in `line` (ASCII case ignored).
     fn found_in(&self, line: &[u8]) -> bool {
         let [a, b, c] = self.firsts;
-        memchr::memchr3_iter(a, b, c, line)
-            .any(|at| self.runs.iter().any(|run| line[at..].starts_with(run)))
+        memchr::memchr3_iter(a, b, c, line).any(|at| {
+            self.markers.iter().any(|(marker, offset)| {
+                at.checked_sub(*offset)
+                    .and_then(|start| line.get(start..start + marker.len()))
+                    .is_some_and(|text| text.eq_ignore_ascii_case(marker))
+            })
+        })
     }
 }
 
 impl ContainsGate {
     fn of(rule: &Rule) -> ContainsGate {
-        let mut runs: Vec<Box<[u8]>> = Vec::new();
-        for marker in rule.markers() {
-            match symbol_run(marker.as_bytes()) {
-                Some(run) if !runs.iter().any(|r| **r == *run) => runs.push(run.into()),
-                Some(_) => {}
-                None => {
-                    runs.clear();
-                    break;
-                }
-            }
-        }
         ContainsGate {
             rule: rule.clone(),
-            symbols: Symbols::new(runs),
+            symbols: Symbols::of(rule.markers()),
         }
     }
 
-    /// True if the line holds one of the symbols and passes the rule's guards, the
-    /// cheaper tests first.
+    /// True if the line holds one of the rule's markers (when they all hold a symbol)
+    /// and passes the rule's guards, the cheaper tests first.
     fn admits(&self, table: &LineTable<'_>, index: usize) -> bool {
         let start = table.line(index).start;
         self.rule.position().allows(start, table.doc().len())
@@ -102,13 +112,10 @@ impl ContainsGate {
     }
 }
 
-/// The first run of symbol bytes in a marker: bytes that are neither ASCII letters,
-/// digits nor white space (so the automaton matches them exactly, in any case).
-fn symbol_run(marker: &[u8]) -> Option<&[u8]> {
-    let is_symbol = |b: &u8| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace();
-    let start = marker.iter().position(is_symbol)?;
-    let len = marker[start..].iter().take_while(|b| is_symbol(b)).count();
-    Some(&marker[start..start + len])
+/// A symbol byte: neither an ASCII letter, digit nor white space, so the automaton
+/// matches it exactly, in any case.
+fn is_symbol(byte: &u8) -> bool {
+    !byte.is_ascii_alphanumeric() && !byte.is_ascii_whitespace()
 }
 
 impl Reach {
@@ -349,23 +356,29 @@ mod tests {
     }
 
     #[test]
-    fn symbol_runs() {
-        let cases: &[(&str, Option<&str>)] = &[
-            ("©", Some("©")),
-            ("(c) 20", Some("(")),
-            ("Copyright ©", Some("©")),
-            ("SOURCE: AP", Some(":")),
-            ("a -- b", Some("--")),
-            ("comments", None),
-            ("12 AB", None),
-        ];
-        for (marker, run) in cases {
-            assert_eq!(
-                symbol_run(marker.as_bytes()),
-                run.map(str::as_bytes),
-                "{marker}"
-            );
+    fn symbols_find_the_markers_that_hold_them() {
+        let markers = |list: &[&str]| list.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+        let symbols = Symbols::of(&markers(&["©", "(c) 20", "SOURCE:"])).unwrap();
+        for (line, expected) in [
+            ("© Example", true),
+            ("(C) 2019 x", true),
+            ("x (c) 2019", true),
+            ("x (c) 19", false),
+            ("(the end)", false),
+            ("source: AP", true),
+            ("source AP", false),
+            ("", false),
+        ] {
+            assert_eq!(symbols.found_in(line.as_bytes()), expected, "{line}");
         }
+        assert!(
+            Symbols::of(&markers(&["©", "reply"])).is_none(),
+            "a marker without symbol"
+        );
+        assert!(
+            Symbols::of(&markers(&["a!", "b?", "c;", "d:"])).is_none(),
+            "four symbols"
+        );
     }
 
     #[test]
