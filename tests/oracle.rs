@@ -208,6 +208,7 @@ const WORDS: &[&str] = &[
     "•",
     "-",
     "(c)",
+    "(C)",
     "©2020",
 ];
 const MARKERS: &[&str] = &[
