@@ -36,6 +36,7 @@ pub mod formats;
 pub mod lines;
 pub mod normal;
 pub mod pipeline;
+mod reach;
 pub mod rules;
 mod scan;
 pub mod stats;

@@ -86,16 +86,26 @@ fn winner_on_line(
         winner: None,
         failed: Vec::new(),
     };
-    matcher.occurrences(trim_start..trim_end, true, doc, |hit| judge.consider(hit));
-    if body_start != trim_start {
-        matcher.occurrences(body_start..trim_end, true, doc, |hit| judge.consider(hit));
-    }
+    // The stretch of the line searched from every position: all of it when a
+    // `contains` rule may fire there, else the bytes that could begin an `ends` marker.
     let reach = matcher.reach();
-    if reach.wants_whole_line(table, index) {
-        matcher.occurrences(trim_start..trim_end, false, doc, |hit| judge.consider(hit));
-    } else if let Some(end) = reach.line_end(doc, trim_start, trim_end) {
-        matcher.occurrences(end, false, doc, |hit| judge.consider(hit));
+    let stretch = if reach.wants_whole_line(rules, table, index) {
+        trim_start..trim_end
+    } else {
+        reach
+            .line_end(doc, trim_start, trim_end)
+            .unwrap_or(trim_end..trim_end)
+    };
+    // The line's start and the text after its bullet, where not searched with the rest.
+    let anchors = [
+        Some(trim_start),
+        (body_start != trim_start).then_some(body_start),
+    ];
+    let mut consider = |hit| judge.consider(hit);
+    for start in anchors.into_iter().flatten().filter(|&s| s < stretch.start) {
+        matcher.occurrences(start..start + 1, trim_end, doc, &mut consider);
     }
+    matcher.occurrences(stretch, trim_end, doc, &mut consider);
     judge.winner
 }
 
