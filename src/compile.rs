@@ -2,8 +2,6 @@
 //! a table from pattern id to rule. This is the only place markers are compiled; its
 //! cost is benchmarked apart from cleaning.
 
-use std::ops::Range;
-
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
@@ -94,14 +92,14 @@ impl Matcher {
         })
     }
 
-    /// Runs the automaton from each position in `starts` over `doc[..end]` and calls
+    /// Runs the automaton from each of `starts` over `doc[..end]` and calls
     /// `visit` with every occurrence it reports: the markers that start there (and any
     /// marker that is a suffix of one of them). The automaton is built for anchored search
     /// only; a search of a stretch of a line runs it from each of its positions, so an
     /// occurrence may be reported more than once.
     pub(crate) fn occurrences(
         &self,
-        starts: Range<usize>,
+        starts: impl IntoIterator<Item = usize>,
         end: usize,
         doc: &[u8],
         mut visit: impl FnMut(Occurrence),

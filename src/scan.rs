@@ -101,11 +101,13 @@ fn winner_on_line(
         Some(trim_start),
         (body_start != trim_start).then_some(body_start),
     ];
-    let mut consider = |hit| judge.consider(hit);
-    for start in anchors.into_iter().flatten().filter(|&s| s < stretch.start) {
-        matcher.occurrences(start..start + 1, trim_end, doc, &mut consider);
-    }
-    matcher.occurrences(stretch, trim_end, doc, &mut consider);
+    let stretch_start = stretch.start;
+    let starts = anchors
+        .into_iter()
+        .flatten()
+        .filter(|&start| start < stretch_start)
+        .chain(stretch);
+    matcher.occurrences(starts, trim_end, doc, |hit| judge.consider(hit));
     judge.winner
 }
 
