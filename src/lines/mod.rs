@@ -7,6 +7,10 @@
 
 use std::ops::Range;
 
+mod words;
+
+pub use words::{is_cjk, word_count};
+
 /// One line of a document, as byte offsets into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line {
@@ -227,123 +231,6 @@ pub fn bullet_len(trimmed: &[u8]) -> usize {
     }
 }
 
-/// True for characters that form a word on their own: CJK ideographs and kana, which
-/// are written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FFFF}')
-}
-
-/// Counts the words of `text`: exactly up to `limit`, and some number above `limit` for
-/// longer text (counting stops soon after the limit is passed).
-///
-/// A word is a run of non-space characters; each CJK ideograph or kana counts as a word
-/// of its own, so `max_words` guards work for Chinese and Japanese too. Bytes that are
-/// not valid UTF-8 count as word characters. ASCII is stepped byte by byte; only
-/// non-ASCII characters are decoded, since this runs on every line a detector looks at.
-pub fn word_count(text: &[u8], limit: usize) -> usize {
-    let mut count = 0;
-    let mut in_word = false;
-    let mut at = 0;
-    while at < text.len() {
-        // Eight ASCII bytes at a time, the common case.
-        if let Some(chunk) = text.get(at..at + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            if word & HIGH_BITS == 0 {
-                let starts = word_starts(word, in_word);
-                count += starts.count_ones() as usize;
-                in_word = word_byte_at_end(word);
-                at += 8;
-                if count > limit {
-                    break;
-                }
-                continue;
-            }
-        }
-        let byte = text[at];
-        if byte.is_ascii() {
-            let space = is_ascii_space(byte);
-            if !space && !in_word {
-                count += 1;
-                if count > limit {
-                    break;
-                }
-            }
-            in_word = !space;
-            at += 1;
-            continue;
-        }
-        let (class, len) = classify(&text[at..]);
-        at += len;
-        match class {
-            CharClass::Space => in_word = false,
-            CharClass::Alone => {
-                count += 1;
-                in_word = false;
-            }
-            CharClass::Word if !in_word => {
-                count += 1;
-                in_word = true;
-            }
-            CharClass::Word => continue,
-        }
-        if count > limit {
-            break;
-        }
-    }
-    count
-}
-
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// The high bit of each byte of `word` (eight ASCII bytes) that is ASCII white space.
-fn space_bytes(word: u64) -> u64 {
-    let spread = |byte: u8| u64::from(byte) * 0x0101_0101_0101_0101;
-    // Exact zero-byte test on `word ^ b' '`: the high bit is set where the byte is a space.
-    let xored = word ^ spread(b' ');
-    let is_space = !(((xored & LOW_SEVEN) + LOW_SEVEN) | xored | LOW_SEVEN);
-    // Bytes 9..=13 (tab to carriage return): at least 9 and not at least 14. Bytes are
-    // below 0x80, so adding at most 0x77 never carries into the next byte.
-    let at_least = |low: u8| (word + spread(0x80 - low)) & HIGH_BITS;
-    let control_space = at_least(9) & !at_least(14);
-    (is_space | control_space) & HIGH_BITS
-}
-
-/// The high bit of each byte of `word` (eight ASCII bytes) that starts a word, given
-/// whether the byte before the chunk was inside a word.
-fn word_starts(word: u64, in_word_before: bool) -> u64 {
-    let non_space = !space_bytes(word) & HIGH_BITS;
-    let previous_non_space = (non_space << 8) | if in_word_before { 0x80 } else { 0 };
-    non_space & !previous_non_space
-}
-
-/// True if the last byte of `word` (eight ASCII bytes) is inside a word.
-fn word_byte_at_end(word: u64) -> bool {
-    space_bytes(word) >> 63 == 0
-}
-
-/// How a character takes part in word counting.
-enum CharClass {
-    Space,
-    /// A character that is a word by itself (CJK).
-    Alone,
-    Word,
-}
-
-/// The class and byte length of the non-ASCII character at the start of `bytes`.
-fn classify(bytes: &[u8]) -> (CharClass, usize) {
-    match decode(bytes) {
-        (Some(c), len) if is_space(c) => (CharClass::Space, len),
-        (Some(c), len) if is_cjk(c) => (CharClass::Alone, len),
-        (_, len) => (CharClass::Word, len),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,49 +272,5 @@ mod tests {
     fn trimming_leaves_invalid_utf8_alone() {
         assert_eq!(trimmed(b" \xff\xfe "), b"\xff\xfe");
         assert_eq!(trimmed(b"\xa0x\xc2"), b"\xa0x\xc2");
-    }
-
-    #[test]
-    fn eight_byte_steps_count_like_one_byte_steps() {
-        // A plain byte-by-byte count of ASCII text, to check the word-at-a-time path.
-        let naive = |text: &[u8]| {
-            let mut count = 0;
-            let mut in_word = false;
-            for &b in text {
-                let space = b == b' ' || (9..=13).contains(&b);
-                count += usize::from(!space && !in_word);
-                in_word = !space;
-            }
-            count
-        };
-        let alphabet = [
-            b'a', b' ', b'\t', b'\n', b'\x0b', b'\x0c', b'\r', b'\x08', b'\x0e', b'\x1f', b'!',
-            b'~',
-        ];
-        let mut seed = 12345u32;
-        for len in 0..64 {
-            for _ in 0..50 {
-                let text: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                        alphabet[(seed >> 16) as usize % alphabet.len()]
-                    })
-                    .collect();
-                assert_eq!(word_count(&text, usize::MAX), naive(&text), "{text:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn counts_words_with_cjk_and_limit() {
-        assert_eq!(word_count(b"one two  three", 10), 3);
-        assert_eq!(word_count("東京 tower".as_bytes(), 10), 3);
-        assert!(word_count(b"a b c d e f", 2) > 2);
-        assert_eq!(word_count(b"", 5), 0);
-        assert_eq!(word_count(b"x\xffy z", 5), 2);
-        assert_eq!(word_count("a\u{a0}b".as_bytes(), 5), 2);
-        assert_eq!(word_count(b"a\x0bb\x0cc", 5), 3);
-        assert_eq!(word_count("日本語".as_bytes(), 1), 2);
-        assert_eq!(word_count(b"\xe6\x97", 5), 1);
     }
 }
