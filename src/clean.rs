@@ -110,6 +110,13 @@ impl<'a> LineTable<'a> {
         self.lines[index]
     }
 
+    /// The index of the line holding byte `offset` of the document (the last line for
+    /// an offset past the end).
+    pub(crate) fn line_at(&self, offset: usize) -> usize {
+        let index = self.lines.partition_point(|line| line.end <= offset);
+        index.min(self.lines.len().saturating_sub(1))
+    }
+
     /// Absolute byte offsets of the trimmed content of a line.
     pub(crate) fn trim_span(&self, index: usize) -> (usize, usize) {
         let span = &self.trims[index];

@@ -69,27 +69,42 @@ impl Symbols {
         })
     }
 
-    /// True if one of the markers occurs in `line` (ASCII case ignored).
-    fn found_in(&self, line: &[u8]) -> bool {
+    /// The lines of `table` that hold one of the markers within their trimmed span
+    /// (ASCII case ignored), in order, a line once per occurrence. The document is
+    /// searched for the symbol bytes in one pass, not line by line.
+    fn lines_in<'t>(&'t self, table: &'t LineTable<'_>) -> impl Iterator<Item = usize> + 't {
+        let doc = table.doc();
         let [a, b, c] = self.firsts;
-        memchr::memchr3_iter(a, b, c, line).any(|at| {
-            self.markers.iter().any(|(marker, offset)| {
-                at.checked_sub(*offset)
-                    .and_then(|start| line.get(start..start + marker.len()))
-                    .is_some_and(|text| text.eq_ignore_ascii_case(marker))
+        memchr::memchr3_iter(a, b, c, doc).flat_map(move |at| {
+            self.markers.iter().filter_map(move |(marker, offset)| {
+                let start = at.checked_sub(*offset)?;
+                let end = start + marker.len();
+                let text = doc.get(start..end)?;
+                if !text.eq_ignore_ascii_case(marker) {
+                    return None;
+                }
+                let index = table.line_at(start);
+                let (trim_start, trim_end) = table.trim_span(index);
+                (start >= trim_start && end <= trim_end).then_some(index)
             })
         })
     }
 }
 
 impl ContainsGate {
-    /// True if line `index` holds one of the rule's markers (when they all hold a
-    /// symbol) and passes the rule's guards.
-    fn admits(&self, rules: &[Rule], table: &LineTable<'_>, index: usize) -> bool {
-        self.symbols
-            .as_ref()
-            .is_none_or(|symbols| symbols.found_in(table.trimmed(index)))
-            && rules[self.rule].guards_pass(table, index)
+    /// Marks in `whole` the lines of `table` that hold one of the rule's markers (every
+    /// non-blank line when they do not all hold a symbol) and pass the rule's guards.
+    fn mark(&self, rules: &[Rule], table: &LineTable<'_>, whole: &mut [bool]) {
+        let rule = &rules[self.rule];
+        let mark = |index: usize| {
+            if !whole[index] && rule.guards_pass(table, index) {
+                whole[index] = true;
+            }
+        };
+        match &self.symbols {
+            Some(symbols) => symbols.lines_in(table).for_each(mark),
+            None => table.non_blank().iter().copied().for_each(mark),
+        }
     }
 }
 
@@ -131,17 +146,18 @@ impl Reach {
         reach
     }
 
-    /// True if some `contains` rule of `rules` (the rules the gates were made of) could
-    /// fire on line `index` of `table`.
-    pub(crate) fn wants_whole_line(
-        &self,
-        rules: &[Rule],
-        table: &LineTable<'_>,
-        index: usize,
-    ) -> bool {
-        self.contains
-            .iter()
-            .any(|gate| gate.admits(rules, table, index))
+    /// For each line of `table`, whether some `contains` rule of `rules` (the rules the
+    /// gates were made of) could fire on it; empty when the rules have no `contains`
+    /// rule.
+    pub(crate) fn whole_lines(&self, rules: &[Rule], table: &LineTable<'_>) -> Vec<bool> {
+        if self.contains.is_empty() {
+            return Vec::new();
+        }
+        let mut whole = vec![false; table.len()];
+        for gate in &self.contains {
+            gate.mark(rules, table, &mut whole);
+        }
+        whole
     }
 
     /// The part of a line's trimmed span `start..end` that can hold an `ends` marker
@@ -175,8 +191,9 @@ mod tests {
     /// Whether each line of `doc` would be searched in full.
     fn whole_lines((reach, rules): &(Reach, RuleSet), doc: &str) -> Vec<bool> {
         let table = LineTable::new(doc.as_bytes());
+        let whole = reach.whole_lines(rules.rules(), &table);
         (0..table.len())
-            .map(|index| reach.wants_whole_line(rules.rules(), &table, index))
+            .map(|index| whole.get(index) == Some(&true))
             .collect()
     }
 
@@ -194,8 +211,13 @@ mod tests {
             ("source AP", false),
             ("", false),
         ] {
-            assert_eq!(symbols.found_in(line.as_bytes()), expected, "{line}");
+            let table = LineTable::new(line.as_bytes());
+            let found: Vec<usize> = symbols.lines_in(&table).collect();
+            assert_eq!(found == [0], expected, "{line}");
         }
+        // Lines are told apart, and found once per occurrence.
+        let table = LineTable::new("x\n  © a ©\n(c)\n20 ©\n".as_bytes());
+        assert_eq!(symbols.lines_in(&table).collect::<Vec<_>>(), [1, 1, 3]);
         assert!(
             Symbols::of(&markers(&["©", "reply"])).is_none(),
             "a marker without symbol"

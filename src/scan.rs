@@ -58,8 +58,10 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
     if !matcher.has_markers() {
         return firings;
     }
+    let whole_lines = matcher.reach().whole_lines(rules, table);
     for &line in table.non_blank() {
-        if let Some(rule) = winner_on_line(matcher, rules, table, line) {
+        let whole = whole_lines.get(line) == Some(&true);
+        if let Some(rule) = winner_on_line(matcher, rules, table, line, whole) {
             firings.push(Firing { line, rule });
         }
     }
@@ -67,12 +69,14 @@ pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> 
 }
 
 /// The rule that wins on line `index`, from every marker occurrence that could be placed
-/// where its rule wants it.
+/// where its rule wants it; with `whole`, a `contains` rule may fire on the line, so all
+/// of it is searched.
 fn winner_on_line(
     matcher: &Matcher,
     rules: &[Rule],
     table: &LineTable<'_>,
     index: usize,
+    whole: bool,
 ) -> Option<u32> {
     let doc = table.doc();
     let (trim_start, trim_end) = table.trim_span(index);
@@ -89,7 +93,7 @@ fn winner_on_line(
     // The stretch of the line searched from every position: all of it when a
     // `contains` rule may fire there, else the bytes that could begin an `ends` marker.
     let reach = matcher.reach();
-    let stretch = if reach.wants_whole_line(rules, table, index) {
+    let stretch = if whole {
         trim_start..trim_end
     } else {
         reach
