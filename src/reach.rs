@@ -1,9 +1,9 @@
 //! The cheap tests that tell how much of a line the automaton needs to read: whether some
-//! `contains` rule could fire on it (so the whole line is searched), and how many of its
-//! last bytes could hold an `ends` marker. A line passing neither is searched only at its
-//! start, for `starts` and `equals` markers.
+//! `contains` rule could fire on it (so the whole line is searched), and where an `ends`
+//! marker could start on it. A line passing neither is searched only at its start, for
+//! `starts` and `equals` markers.
 
-use std::ops::Range;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::clean::LineTable;
 use crate::rules::{Rule, Where};
@@ -18,10 +18,12 @@ const MAX_GATE_SYMBOLS: usize = 3;
 pub(crate) struct Reach {
     /// What each `contains` rule needs of a line before the line is searched in full.
     contains: Vec<ContainsGate>,
-    /// For each last two bytes of a line (ASCII lower case, see [`pair_key`]), the
-    /// longest `ends` marker ending with them: how much of the line's end needs
-    /// searching (0: none; a one-byte marker counts for every byte before it).
-    ends_windows: Vec<u16>,
+    /// For each last two bytes of a line (ASCII lower case, see [`pair_key`]), the index
+    /// in `ends_lengths` of the lengths of the `ends` markers ending with them (a
+    /// one-byte marker ends with every pair that ends with its byte).
+    ends_sets: Vec<u32>,
+    /// The distinct sets of `ends` marker lengths, each longest first; set 0 is empty.
+    ends_lengths: Vec<Vec<usize>>,
 }
 
 /// What a line must have for a `contains` rule to fire on it: one of the rule's
@@ -117,33 +119,44 @@ fn is_symbol(byte: &u8) -> bool {
 impl Reach {
     /// The gates of `rules`.
     pub(crate) fn of(rules: &[Rule]) -> Reach {
-        let mut reach = Reach {
-            contains: Vec::new(),
-            ends_windows: vec![0; 1 << 16],
-        };
+        let mut contains = Vec::new();
+        let mut ends: HashMap<usize, BTreeSet<usize>> = HashMap::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.where_() {
-                Where::Contains => reach.contains.push(ContainsGate {
+                Where::Contains => contains.push(ContainsGate {
                     rule: index,
                     symbols: Symbols::of(rule.markers()),
                 }),
                 Where::Ends => {
                     for marker in rule.markers().iter().map(String::as_bytes) {
-                        let len = u16::try_from(marker.len()).unwrap_or(u16::MAX);
                         let keys: Vec<usize> = match marker {
                             [.., before, last] => vec![pair_key(*before, *last)],
                             [last] => (0..=u8::MAX).map(|b| pair_key(b, *last)).collect(),
                             [] => Vec::new(),
                         };
                         for key in keys {
-                            reach.ends_windows[key] = reach.ends_windows[key].max(len);
+                            ends.entry(key).or_default().insert(marker.len());
                         }
                     }
                 }
                 Where::Starts | Where::Equals => {}
             }
         }
-        reach
+        let mut ends_sets = vec![0; 1 << 16];
+        let mut ends_lengths: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut set_index: HashMap<Vec<usize>, u32> = HashMap::new();
+        for (key, lengths) in ends {
+            let lengths: Vec<usize> = lengths.into_iter().rev().collect();
+            ends_sets[key] = *set_index.entry(lengths.clone()).or_insert_with(|| {
+                ends_lengths.push(lengths);
+                u32::try_from(ends_lengths.len() - 1).expect("at most 2^16 sets")
+            });
+        }
+        Reach {
+            contains,
+            ends_sets,
+            ends_lengths,
+        }
     }
 
     /// For each line of `table`, whether some `contains` rule of `rules` (the rules the
@@ -160,16 +173,25 @@ impl Reach {
         whole
     }
 
-    /// The part of a line's trimmed span `start..end` that can hold an `ends` marker
-    /// ending at `end`, if any.
-    pub(crate) fn line_end(&self, doc: &[u8], start: usize, end: usize) -> Option<Range<usize>> {
-        let (before, last) = match doc[start..end] {
-            [.., before, last] => (before, last),
-            [last] => (0, last),
-            [] => return None,
+    /// Where in a line's trimmed span `start..end` an `ends` marker ending at `end` could
+    /// start, in order: one position per length of the markers that end with the line's
+    /// last two bytes.
+    pub(crate) fn ends_starts(
+        &self,
+        doc: &[u8],
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = usize> + '_ {
+        let key = match doc[start..end] {
+            [.., before, last] => pair_key(before, last),
+            [last] => pair_key(0, last),
+            [] => pair_key(0, 0),
         };
-        let window = usize::from(self.ends_windows[pair_key(before, last)]);
-        (window > 0).then(|| end.saturating_sub(window).max(start)..end)
+        let lengths = &self.ends_lengths[self.ends_sets[key] as usize];
+        lengths
+            .iter()
+            .filter(move |&&len| len <= end - start)
+            .map(move |&len| end - len)
     }
 }
 
@@ -245,16 +267,18 @@ mod tests {
     }
 
     #[test]
-    fn ends_rules_search_the_end_of_lines_ending_like_a_marker() {
-        let (reach, _) =
-            reach("[[rule]]\nname = \"e\"\nmarkers = [\"shares\", \"]\"]\nwhere = \"ends\"\n");
-        let doc = b"12 SHARES";
-        assert_eq!(reach.line_end(doc, 0, doc.len()), Some(3..9));
-        assert_eq!(reach.line_end(doc, 5, doc.len()), Some(5..9));
-        assert_eq!(reach.line_end(b"a [b]", 0, 5), Some(4..5));
-        assert_eq!(reach.line_end(b"]", 0, 1), Some(0..1));
-        assert_eq!(reach.line_end(b"a glass", 0, 7), None);
-        assert_eq!(reach.line_end(b"12 shares.", 0, 10), None);
-        assert_eq!(reach.line_end(b"", 0, 0), None);
+    fn ends_rules_search_where_a_marker_would_start() {
+        let (reach, _) = reach(
+            "[[rule]]\nname = \"e\"\nmarkers = [\"shares\", \"res\", \"]\"]\nwhere = \"ends\"\n",
+        );
+        let starts =
+            |doc: &[u8], start: usize| reach.ends_starts(doc, start, doc.len()).collect::<Vec<_>>();
+        assert_eq!(starts(b"12 SHARES", 0), [3, 6]);
+        assert_eq!(starts(b"12 SHARES", 5), [6]);
+        assert_eq!(starts(b"a [b]", 0), [4]);
+        assert_eq!(starts(b"]", 0), [0]);
+        assert!(starts(b"a glass", 0).is_empty());
+        assert!(starts(b"12 shares.", 0).is_empty());
+        assert!(starts(b"", 0).is_empty());
     }
 }

@@ -90,28 +90,24 @@ fn winner_on_line(
         winner: None,
         failed: Vec::new(),
     };
-    // The stretch of the line searched from every position: all of it when a
-    // `contains` rule may fire there, else the bytes that could begin an `ends` marker.
-    let reach = matcher.reach();
-    let stretch = if whole {
-        trim_start..trim_end
+    if whole {
+        // Every position of the line, its start and bullet among them.
+        let starts = trim_start..trim_end;
+        matcher.occurrences(starts, trim_end, doc, |hit| judge.consider(hit));
     } else {
-        reach
-            .line_end(doc, trim_start, trim_end)
-            .unwrap_or(trim_end..trim_end)
-    };
-    // The line's start and the text after its bullet, where not searched with the rest.
-    let anchors = [
-        Some(trim_start),
-        (body_start != trim_start).then_some(body_start),
-    ];
-    let stretch_start = stretch.start;
-    let starts = anchors
-        .into_iter()
-        .flatten()
-        .filter(|&start| start < stretch_start)
-        .chain(stretch);
-    matcher.occurrences(starts, trim_end, doc, |hit| judge.consider(hit));
+        // The line's start, the text after its bullet, and where an `ends` marker
+        // could start.
+        let anchors = [
+            Some(trim_start),
+            (body_start != trim_start).then_some(body_start),
+        ];
+        let ends = matcher.reach().ends_starts(doc, trim_start, trim_end);
+        let starts = anchors
+            .into_iter()
+            .flatten()
+            .chain(ends.filter(|&start| start != trim_start && start != body_start));
+        matcher.occurrences(starts, trim_end, doc, |hit| judge.consider(hit));
+    }
     judge.winner
 }
 
