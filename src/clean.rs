@@ -5,7 +5,6 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
-use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -15,62 +14,43 @@ use crate::counts::frequent::FrequentLines;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect::{self, DetectorConfig, Frequent};
 use crate::error::Result;
-use crate::lines::{self, Line};
+use crate::lines::Line;
+use crate::lines::maps::ByteMaps;
 use crate::rules::{Action, Rule, RuleSet};
 use crate::scan;
 
 /// The fate of a line that is kept; any other value is the index of a reason.
 pub(crate) const KEPT: u32 = u32::MAX;
 
-/// Words counted on a line so far: exact when `words <= limit`, else "more than
-/// `limit`".
-#[derive(Debug, Clone, Copy)]
-struct Counted {
-    words: u32,
-    limit: u32,
-}
-
-/// A line's words are counted at least this far when first asked, so that the small
-/// limits the detectors compare with are answered by one count.
-const MIN_COUNT: u32 = 3;
-
-/// The lines of one document with their trimmed spans, and their word counts, counted
-/// as far as some step asks and remembered.
+/// The lines of one document with their trimmed spans and word counts.
 pub(crate) struct LineTable<'a> {
     doc: &'a [u8],
     lines: Vec<Line>,
     trims: Vec<Range<usize>>,
     /// Indices of the lines that are not blank, in order.
     non_blank: Vec<usize>,
-    counted: Vec<Cell<Counted>>,
+    /// Words of each line (see [`crate::lines::word_count`]).
+    words: Vec<u32>,
 }
 
 impl<'a> LineTable<'a> {
-    /// Splits `doc` into lines and trims them.
+    /// Splits `doc` into lines, trims them and counts their words, from the document's
+    /// bit maps.
     pub(crate) fn new(doc: &'a [u8]) -> Self {
-        let lines: Vec<Line> = lines::split(doc).collect();
+        let maps = ByteMaps::of(doc);
+        let lines = maps.lines(doc);
         let trims: Vec<Range<usize>> = lines
             .iter()
-            .map(|line| {
-                let span = lines::trim_range(line.content(doc));
-                line.start + span.start..line.start + span.end
-            })
+            .map(|line| maps.trim(line.start..line.content_end))
             .collect();
+        let words = trims.iter().map(|span| maps.words(span.clone())).collect();
         let non_blank = (0..trims.len()).filter(|&i| !trims[i].is_empty()).collect();
-        // A blank line has exactly no words; any other, more than none.
-        let counted = trims
-            .iter()
-            .map(|span| {
-                let words = u32::from(!span.is_empty());
-                Cell::new(Counted { words, limit: 0 })
-            })
-            .collect();
         LineTable {
             doc,
             lines,
             trims,
             non_blank,
-            counted,
+            words,
         }
     }
 
@@ -79,23 +59,9 @@ impl<'a> LineTable<'a> {
         &self.non_blank
     }
 
-    /// True if a line has at most `max_words` words (see [`lines::word_count`]); the
-    /// words are counted only as far as needed, once.
+    /// True if a line has at most `max_words` words (see [`crate::lines::word_count`]).
     pub(crate) fn has_at_most(&self, index: usize, max_words: u32) -> bool {
-        let counted = self.counted[index].get();
-        if counted.words <= counted.limit {
-            return counted.words <= max_words;
-        }
-        if max_words <= counted.limit {
-            return false;
-        }
-        let limit = max_words.max(MIN_COUNT);
-        let words = lines::word_count(self.trimmed(index), limit as usize);
-        let words = u32::try_from(words)
-            .unwrap_or(u32::MAX)
-            .min(limit.saturating_add(1));
-        self.counted[index].set(Counted { words, limit });
-        words <= max_words
+        self.words[index] <= max_words
     }
 
     pub(crate) fn doc(&self) -> &'a [u8] {

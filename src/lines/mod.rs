@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+pub(crate) mod maps;
+mod window;
 mod words;
 
 pub use words::{is_cjk, word_count};

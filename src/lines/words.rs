@@ -1,20 +1,16 @@
 //! Word counting, for `max_words` guards and the detectors: a word is a run of non-space
 //! characters, and each CJK ideograph or kana is a word of its own.
 //!
-//! Text is read a window of 32 bytes at a time, all compared at once (the `wide` crate's
-//! portable vectors): the bit mask of the bytes that are not ASCII white space, shifted
-//! against itself, gives the window's word starts. Bytes of multi-byte characters count
-//! as word bytes there, which is right for every character but white space (NBSP,
-//! U+2000…) and CJK. Those start with one of a few lead bytes (`C2`, `E1`–`E9`, `EF`,
-//! `F0`): such a character, and any run of non-ASCII bytes after it, is decoded
-//! character by character before the next window is read.
+//! Text is read a window of 32 bytes at a time (see [`Window`]): the bit mask of the
+//! bytes that are not ASCII white space, shifted against itself, gives the window's word
+//! starts. Bytes of multi-byte characters count as word bytes there, which is right for
+//! every character but white space (NBSP, U+2000…) and CJK. Those start with one of a
+//! few lead bytes (`C2`, `E1`–`E9`, `EF`, `F0`): such a character, and any run of
+//! non-ASCII bytes after it, is decoded character by character before the next window.
+//! (A cleaner counts the words of a whole document at once, from its bit maps.)
 
-use wide::u8x32;
-
+use super::window::{WINDOW, Window};
 use super::{decode, is_space};
-
-/// Bytes read per step.
-const WINDOW: usize = 32;
 
 /// True for characters that form a word on their own: CJK ideographs and kana, which
 /// are written without spaces between words.
@@ -45,7 +41,8 @@ pub fn word_count(text: &[u8], limit: usize) -> usize {
     while at < text.len() && counter.count <= limit {
         let window_end = (at + WINDOW).min(text.len());
         let window = Window::of(&text[at..window_end]);
-        let plain = window.plain_len(window_end - at);
+        // The bytes before the first character to decode.
+        let plain = (window.to_decode.trailing_zeros() as usize).min(window_end - at);
         counter.add_plain(window.word_bytes, plain);
         at += plain;
         if at < window_end {
@@ -57,54 +54,6 @@ pub fn word_count(text: &[u8], limit: usize) -> usize {
         }
     }
     counter.count
-}
-
-/// Bit masks of up to [`WINDOW`] bytes of text (bit `i` for byte `i`).
-struct Window {
-    /// Bytes that are not ASCII white space.
-    word_bytes: u32,
-    /// Lead bytes of the characters that must be decoded: white space beyond ASCII
-    /// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF) and CJK (U+3040–U+9FFF,
-    /// U+F900–U+FAFF, U+20000–U+2FFFF). They also start other characters (`©`, curly
-    /// quotes), which are decoded and found to be word characters.
-    to_decode: u32,
-}
-
-impl Window {
-    /// The masks of `bytes` (at most [`WINDOW`] of them), compared all at once.
-    fn of(bytes: &[u8]) -> Window {
-        let chunk = <[u8; WINDOW]>::try_from(bytes).unwrap_or_else(|_| {
-            // The end of the text: spaces after it start no word.
-            let mut padded = [b' '; WINDOW];
-            padded[..bytes.len()].copy_from_slice(bytes);
-            padded
-        });
-        let v = u8x32::new(chunk);
-        let splat = u8x32::splat;
-        // `\t`..=`\r` are the five bytes from 9: subtracting 9 brings them to 0..=4.
-        let control = v - splat(b'\t');
-        let space = v.simd_eq(splat(b' ')) | control.min(splat(4)).simd_eq(control);
-        // The high bit of every non-ASCII byte: most windows have none.
-        let to_decode = if v.to_bitmask() == 0 {
-            0
-        } else {
-            let cjk_or_space = v - splat(0xE1);
-            (v.simd_eq(splat(0xC2))
-                | cjk_or_space.min(splat(0xE9 - 0xE1)).simd_eq(cjk_or_space)
-                | v.simd_eq(splat(0xEF))
-                | v.simd_eq(splat(0xF0)))
-            .to_bitmask()
-        };
-        Window {
-            word_bytes: !space.to_bitmask(),
-            to_decode,
-        }
-    }
-
-    /// How many of the window's first `len` bytes come before the first byte to decode.
-    fn plain_len(&self, len: usize) -> usize {
-        (self.to_decode.trailing_zeros() as usize).min(len)
-    }
 }
 
 /// A running word count.
@@ -217,34 +166,5 @@ mod tests {
         assert!(word_count("日本語".as_bytes(), 1) > 1);
         assert_eq!(word_count(b"\xe6\x97", 5), 1);
         assert_eq!(word_count("a\u{feff}b\u{200b}c".as_bytes(), 5), 3);
-    }
-
-    /// The lead bytes [`Window::to_decode`] marks, one at a time.
-    fn needs_decoding(byte: u8) -> bool {
-        matches!(byte, 0xC2 | 0xE1..=0xE9 | 0xEF | 0xF0)
-    }
-
-    #[test]
-    fn windows_mark_the_bytes_one_at_a_time_would() {
-        for byte in 0..=u8::MAX {
-            let window = Window::of(&[byte]);
-            assert_eq!(
-                window.word_bytes & 1 == 1,
-                !super::super::is_ascii_space(byte),
-                "{byte:#x}"
-            );
-            assert_eq!(window.to_decode & 1 == 1, needs_decoding(byte), "{byte:#x}");
-        }
-    }
-
-    #[test]
-    fn every_space_and_cjk_character_starts_with_a_byte_to_decode() {
-        for c in (0x80..=0x2FFFF).filter_map(char::from_u32) {
-            if is_space(c) || is_cjk(c) {
-                let mut buf = [0; 4];
-                let lead = c.encode_utf8(&mut buf).as_bytes()[0];
-                assert!(needs_decoding(lead), "{c:?}");
-            }
-        }
     }
 }
