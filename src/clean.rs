@@ -5,6 +5,7 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -25,43 +26,76 @@ pub(crate) const KEPT: u32 = u32::MAX;
 /// The lines of one document with their trimmed spans and word counts.
 pub(crate) struct LineTable<'a> {
     doc: &'a [u8],
+    memory: TableMemory,
+}
+
+/// What a [`LineTable`] holds besides its document: kept by each cleaning thread from one
+/// document to the next (see [`LineTable::reusing`]), so that a table costs no
+/// allocation once its buffers have grown.
+#[derive(Debug, Default)]
+struct TableMemory {
+    /// The document's bit maps, from which the rest is read.
+    maps: ByteMaps,
     lines: Vec<Line>,
     trims: Vec<Range<usize>>,
-    /// Indices of the lines that are not blank, in order.
-    non_blank: Vec<usize>,
     /// Words of each line (see [`crate::lines::word_count`]).
     words: Vec<u32>,
+    /// Indices of the lines that are not blank, in order.
+    non_blank: Vec<usize>,
+}
+
+/// The memory of a table of a larger document is freed, not kept: a thread holds at most
+/// what a table of this size needs between documents.
+const KEEP_MEMORY_UP_TO: usize = 4 << 20;
+
+thread_local! {
+    /// The memory of the table this thread last gave back.
+    static SPARE_MEMORY: Cell<TableMemory> = Cell::default();
 }
 
 impl<'a> LineTable<'a> {
-    /// Splits `doc` into lines, trims them and counts their words, from the document's
-    /// bit maps.
+    /// Splits `doc` into lines, trims them and counts their words, in the memory of the
+    /// table this thread last gave back with [`LineTable::give_back`], if any.
     pub(crate) fn new(doc: &'a [u8]) -> Self {
-        let maps = ByteMaps::of(doc);
-        let lines = maps.lines(doc);
-        let trims: Vec<Range<usize>> = lines
-            .iter()
-            .map(|line| maps.trim(line.start..line.content_end))
-            .collect();
-        let words = trims.iter().map(|span| maps.words(span.clone())).collect();
-        let non_blank = (0..trims.len()).filter(|&i| !trims[i].is_empty()).collect();
-        LineTable {
-            doc,
+        let mut memory = SPARE_MEMORY.take();
+        let TableMemory {
+            maps,
             lines,
             trims,
-            non_blank,
             words,
+            non_blank,
+        } = &mut memory;
+        maps.fill(doc);
+        maps.lines_into(doc, lines);
+        trims.clear();
+        trims.extend(
+            lines
+                .iter()
+                .map(|line| maps.trim(line.start..line.content_end)),
+        );
+        words.clear();
+        words.extend(trims.iter().map(|span| maps.words(span.clone())));
+        non_blank.clear();
+        non_blank.extend((0..trims.len()).filter(|&i| !trims[i].is_empty()));
+        LineTable { doc, memory }
+    }
+
+    /// Keeps this table's memory for the next [`LineTable::new`] on this thread, unless
+    /// its document was larger than [`KEEP_MEMORY_UP_TO`].
+    pub(crate) fn give_back(self) {
+        if self.doc.len() <= KEEP_MEMORY_UP_TO {
+            SPARE_MEMORY.set(self.memory);
         }
     }
 
     /// Indices of the lines that are not blank, in order.
     pub(crate) fn non_blank(&self) -> &[usize] {
-        &self.non_blank
+        &self.memory.non_blank
     }
 
     /// True if a line has at most `max_words` words (see [`crate::lines::word_count`]).
     pub(crate) fn has_at_most(&self, index: usize, max_words: u32) -> bool {
-        self.words[index] <= max_words
+        self.memory.words[index] <= max_words
     }
 
     pub(crate) fn doc(&self) -> &'a [u8] {
@@ -69,32 +103,32 @@ impl<'a> LineTable<'a> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.lines.len()
+        self.memory.lines.len()
     }
 
     pub(crate) fn line(&self, index: usize) -> Line {
-        self.lines[index]
+        self.memory.lines[index]
     }
 
     /// The index of the line holding byte `offset` of the document (the last line for
     /// an offset past the end).
     pub(crate) fn line_at(&self, offset: usize) -> usize {
-        let index = self.lines.partition_point(|line| line.end <= offset);
-        index.min(self.lines.len().saturating_sub(1))
+        let index = self.memory.lines.partition_point(|line| line.end <= offset);
+        index.min(self.memory.lines.len().saturating_sub(1))
     }
 
     /// Absolute byte offsets of the trimmed content of a line.
     pub(crate) fn trim_span(&self, index: usize) -> (usize, usize) {
-        let span = &self.trims[index];
+        let span = &self.memory.trims[index];
         (span.start, span.end)
     }
 
     pub(crate) fn trimmed(&self, index: usize) -> &'a [u8] {
-        &self.doc[self.trims[index].clone()]
+        &self.doc[self.memory.trims[index].clone()]
     }
 
     pub(crate) fn is_blank(&self, index: usize) -> bool {
-        self.trims[index].is_empty()
+        self.memory.trims[index].is_empty()
     }
 }
 
@@ -268,7 +302,9 @@ impl Cleaner {
             detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);
         }
         repair_scars(&table, &mut fates);
-        Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons))
+        let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
+        table.give_back();
+        cleaned
     }
 }
 

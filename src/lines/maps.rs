@@ -15,68 +15,77 @@ use super::{Line, decode, is_space, utf8_len, words::is_cjk};
 /// Bytes per map word.
 const BITS: usize = 64;
 
-/// The bit maps of one document (bit `i % 64` of word `i / 64` for byte `i`).
+/// The bit maps of one document (bit `i % 64` of word `i / 64` for byte `i`). Made once,
+/// they can be filled again for another document without allocating.
+#[derive(Debug, Default)]
 pub struct ByteMaps {
     /// Line feeds.
     newlines: Vec<u64>,
     /// Bytes of words: not white space.
     word_bytes: Vec<u64>,
+    /// Lead bytes of CJK characters.
+    cjk: Vec<u64>,
     /// First bytes of words, as [`super::word_count`] counts them.
     word_starts: Vec<u64>,
 }
 
 impl ByteMaps {
-    /// The maps of `doc`.
-    pub fn of(doc: &[u8]) -> ByteMaps {
-        let words = doc.len().div_ceil(BITS);
-        let mut newlines = Vec::with_capacity(words);
-        let mut word_bytes = Vec::with_capacity(words);
-        let mut to_decode = Vec::with_capacity(words);
+    /// Makes these the maps of `doc`, reusing their memory.
+    pub fn fill(&mut self, doc: &[u8]) {
+        for map in [
+            &mut self.newlines,
+            &mut self.word_bytes,
+            &mut self.cjk,
+            &mut self.word_starts,
+        ] {
+            map.clear();
+            map.reserve(doc.len().div_ceil(BITS));
+        }
         for block in doc.chunks(BITS) {
             let (low, high) = block.split_at(block.len().min(WINDOW));
             let (low, high) = (Window::of(low), Window::of(high));
             let join = |low: u32, high: u32| u64::from(low) | u64::from(high) << WINDOW;
-            newlines.push(join(low.newlines, high.newlines));
-            word_bytes.push(join(low.word_bytes, high.word_bytes));
-            to_decode.push(join(low.to_decode, high.to_decode));
+            self.newlines.push(join(low.newlines, high.newlines));
+            self.word_bytes.push(join(low.word_bytes, high.word_bytes));
+            self.cjk.push(join(low.to_decode, high.to_decode));
         }
-        // White space beyond ASCII is no word; what stays marked are the CJK characters.
-        let mut cjk = to_decode;
-        for at in set_bits(&cjk.clone()) {
-            let (c, len) = decode(&doc[at..]);
-            if c.is_some_and(is_space) {
-                (at..at + len).for_each(|i| clear(&mut word_bytes, i));
-            }
-            if !c.is_some_and(is_cjk) {
-                clear(&mut cjk, at);
+        // The characters to decode: white space beyond ASCII is no word; what stays
+        // marked are the CJK characters.
+        for k in 0..self.cjk.len() {
+            let mut pending = self.cjk[k];
+            while pending != 0 {
+                let at = k * BITS + pending.trailing_zeros() as usize;
+                pending &= pending - 1;
+                let (c, len) = decode(&doc[at..]);
+                if c.is_some_and(is_space) {
+                    (at..at + len).for_each(|i| clear(&mut self.word_bytes, i));
+                }
+                if !c.is_some_and(is_cjk) {
+                    clear(&mut self.cjk, at);
+                }
             }
         }
         // A word starts where a word byte follows a space, at each CJK character, and
         // right after one.
-        let mut word_starts: Vec<u64> = (0..word_bytes.len())
-            .map(|k| {
-                let before = if k == 0 { 0 } else { word_bytes[k - 1] >> 63 };
-                word_bytes[k] & !(word_bytes[k] << 1 | before) | cjk[k]
-            })
-            .collect();
-        for at in set_bits(&cjk) {
+        let (word_bytes, cjk) = (&self.word_bytes, &self.cjk);
+        self.word_starts.extend((0..word_bytes.len()).map(|k| {
+            let before = if k == 0 { 0 } else { word_bytes[k - 1] >> 63 };
+            word_bytes[k] & !(word_bytes[k] << 1 | before) | cjk[k]
+        }));
+        for at in set_bits(&self.cjk) {
             let after = at + utf8_len(doc[at]);
-            if after < doc.len() && is_set(&word_bytes, after) {
-                word_starts[after / BITS] |= 1 << (after % BITS);
+            if after < doc.len() && is_set(&self.word_bytes, after) {
+                self.word_starts[after / BITS] |= 1 << (after % BITS);
             }
-        }
-        ByteMaps {
-            newlines,
-            word_bytes,
-            word_starts,
         }
     }
 
-    /// The lines of `doc` (the document the maps were made of), as [`super::split`]
-    /// gives them.
-    pub fn lines(&self, doc: &[u8]) -> Vec<Line> {
+    /// Puts the lines of `doc` (the document the maps were made of) into `lines`
+    /// (cleared first), as [`super::split`] gives them.
+    pub fn lines_into(&self, doc: &[u8], lines: &mut Vec<Line>) {
+        lines.clear();
         let count: u32 = self.newlines.iter().map(|word| word.count_ones()).sum();
-        let mut lines = Vec::with_capacity(count as usize + 1);
+        lines.reserve(count as usize + 1);
         let mut start = 0;
         for newline in set_bits(&self.newlines) {
             let content_end = if newline > start && doc[newline - 1] == b'\r' {
@@ -98,7 +107,6 @@ impl ByteMaps {
                 end: doc.len(),
             });
         }
-        lines
     }
 
     /// The trimmed span of `content` (a range of the document), as
@@ -221,9 +229,12 @@ mod tests {
 
     #[test]
     fn maps_split_trim_and_count_like_the_byte_wise_functions() {
+        // One set of maps, filled again for each document.
+        let mut maps = ByteMaps::default();
         for doc in documents() {
-            let maps = ByteMaps::of(&doc);
-            let lines = maps.lines(&doc);
+            maps.fill(&doc);
+            let mut lines = Vec::new();
+            maps.lines_into(&doc, &mut lines);
             assert_eq!(lines, split(&doc).collect::<Vec<_>>(), "{doc:?}");
             for line in lines {
                 let content = line.start..line.content_end;
