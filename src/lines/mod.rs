@@ -192,6 +192,15 @@ pub fn is_blank(content: &[u8]) -> bool {
     trim_range(content).is_empty()
 }
 
+/// The list bullets [`bullet_len`] knows.
+const BULLETS: [char; 8] = [
+    '*', '+', '-', '\u{2022}', '\u{B7}', '\u{25E6}', '\u{25AA}', '\u{2023}',
+];
+
+/// The first bytes of the [`BULLETS`] in UTF-8: a line that starts with another byte has
+/// no bullet, and is not decoded to find out.
+const BULLET_LEADS: [u8; 5] = [b'*', b'+', b'-', 0xC2, 0xE2];
+
 /// The byte length of a list bullet and the spaces after it at the start of a trimmed
 /// line (`* Home`, `• Home`), or 0. Text-from-HTML converters render list items this way;
 /// `starts` and `equals` markers also match the line after its bullet.
@@ -204,13 +213,9 @@ pub fn is_blank(content: &[u8]) -> bool {
 /// assert_eq!(bullet_len(b"- "), 0);
 /// ```
 pub fn bullet_len(trimmed: &[u8]) -> usize {
-    const BULLETS: [char; 8] = [
-        '*', '+', '-', '\u{2022}', '\u{B7}', '\u{25E6}', '\u{25AA}', '\u{2023}',
-    ];
     match trimmed.first() {
-        None => return 0,
-        Some(&first) if first.is_ascii() && !matches!(first, b'*' | b'+' | b'-') => return 0,
-        Some(_) => {}
+        Some(first) if BULLET_LEADS.contains(first) => {}
+        _ => return 0,
     }
     let (bullet, len) = decode(trimmed);
     if !bullet.is_some_and(|c| BULLETS.contains(&c)) {
@@ -268,6 +273,19 @@ mod tests {
         assert_eq!(trimmed("\u{2003}".as_bytes()), b"");
         assert!(is_blank(" \u{a0}\t".as_bytes()));
         assert!(!is_blank(b"."));
+    }
+
+    #[test]
+    fn every_bullet_starts_with_a_bullet_lead() {
+        for bullet in BULLETS {
+            let mut buf = [0; 4];
+            let lead = bullet.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(BULLET_LEADS.contains(&lead), "{bullet:?}");
+            assert!(
+                bullet_len(format!("{bullet} x").as_bytes()) > 0,
+                "{bullet:?}"
+            );
+        }
     }
 
     #[test]
