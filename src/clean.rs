@@ -141,8 +141,8 @@ impl<'a> LineTable<'a> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct CleanerBuilder {
-    /// Build the marker automaton as a DFA when the markers are small enough (default
-    /// true); false always builds the smaller, slower NFA.
+    /// Build the marker automaton as a DFA when its table stays cache-sized (default
+    /// true); false always builds the contiguous NFA.
     dfa: bool,
     /// Frequent lines of a counted corpus, for the `frequent` detector (default none).
     counts: Option<FrequentLines>,
