@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use wide::u8x32;
 
 use super::RecordError;
 
@@ -59,19 +60,84 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
     Ok((start..start + value.len(), text))
 }
 
-/// Appends `line` to `out` with the bytes in `span` replaced by `new_text` as a JSON string.
+/// Appends `line` to `out` with the bytes in `span` replaced by one JSON string holding the
+/// `pieces` of text, one after another.
 ///
 /// Escaping is serde_json's: quotes, backslashes and control characters are escaped, other
-/// characters are kept as UTF-8.
+/// characters are kept as UTF-8. The text is scanned 32 bytes at a time for the few bytes
+/// that need escaping.
 ///
 /// # Panics
 ///
 /// If `span` does not lie within `line`; spans from [`text_span`] on the same line always do.
-pub fn rewrite(line: &[u8], span: Range<usize>, new_text: &str, out: &mut Vec<u8>) {
+pub fn rewrite<'t>(
+    line: &[u8],
+    span: Range<usize>,
+    pieces: impl IntoIterator<Item = &'t str>,
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(&line[..span.start]);
-    serde_json::to_writer(&mut *out, new_text)
-        .expect("serializing a string into a Vec cannot fail");
+    out.push(b'"');
+    for piece in pieces {
+        escape_into(piece.as_bytes(), out);
+    }
+    out.push(b'"');
     out.extend_from_slice(&line[span.end..]);
+}
+
+/// Appends `text` (valid UTF-8) to `out` escaped as in a JSON string, without the quotes.
+fn escape_into(text: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let end = (at + ESCAPE_WINDOW).min(text.len());
+        let mask = to_escape(&text[at..end]);
+        if mask == 0 {
+            at = end;
+            continue;
+        }
+        let found = at + mask.trailing_zeros() as usize;
+        out.extend_from_slice(&text[copied..found]);
+        let byte = text[found];
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xF)],
+            ]),
+        }
+        copied = found + 1;
+        at = found + 1;
+    }
+    out.extend_from_slice(&text[copied..]);
+}
+
+/// Bytes examined at once by [`to_escape`].
+const ESCAPE_WINDOW: usize = 32;
+
+/// The bit mask (bit `i` for byte `i`) of the bytes of `bytes` (at most
+/// [`ESCAPE_WINDOW`]) that a JSON string must escape: control characters, `"` and `\`.
+fn to_escape(bytes: &[u8]) -> u32 {
+    let chunk = <[u8; ESCAPE_WINDOW]>::try_from(bytes).unwrap_or_else(|_| {
+        let mut padded = [b' '; ESCAPE_WINDOW];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        padded
+    });
+    let v = u8x32::new(chunk);
+    let splat = u8x32::splat;
+    let control = v.min(splat(0x1F)).simd_eq(v);
+    (control | v.simd_eq(splat(b'"')) | v.simd_eq(splat(b'\\'))).to_bitmask()
 }
 
 /// Returns the raw JSON text of member `path.0[depth]` of `object`, which is `line` itself or a slice of it.
@@ -259,8 +325,44 @@ mod tests {
     fn rewritten(line: &str, spec: &str, new_text: &str) -> String {
         let (range, _) = span(line, spec).unwrap();
         let mut out = Vec::new();
-        rewrite(line.as_bytes(), range, new_text, &mut out);
+        rewrite(line.as_bytes(), range, [new_text], &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_is_escaped_as_serde_json_escapes_it() {
+        let pieces = [
+            "a",
+            "\"",
+            "\\",
+            "\n",
+            "\r",
+            "\t",
+            "\u{8}",
+            "\u{c}",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "é",
+            "😀",
+            "/",
+            " ",
+            "long enough to fill a window ",
+        ];
+        let mut seed = 99u32;
+        for len in 0..120 {
+            let mut text = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            let mut out = Vec::new();
+            // Split anywhere on a char boundary: the pieces make one string.
+            let cut = text.char_indices().nth(len / 2).map_or(0, |(i, _)| i);
+            rewrite(b"[]", 1..1, [&text[..cut], &text[cut..]], &mut out);
+            let expected = format!("[{}]", serde_json::to_string(&text).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{text:?}");
+        }
     }
 
     #[test]
@@ -347,7 +449,7 @@ mod tests {
         let (range, text) = span(line, "text").unwrap();
         assert_eq!(text, "café");
         let mut out = Vec::new();
-        rewrite(line.as_bytes(), range, &text, &mut out);
+        rewrite(line.as_bytes(), range, [text.as_str()], &mut out);
         assert_eq!(out, r#"{"text": "café"}"#.as_bytes());
         // Without escapes, rewriting the same text gives back the very same line.
         assert_eq!(

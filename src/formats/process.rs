@@ -131,10 +131,10 @@ pub fn process(
                         .flatten()
                         .map(|(_, url)| url);
                     let rewrap = |cleaned: &Cleaned<'_>, out: &mut Vec<u8>| {
-                        // Kept lines are whole lines of valid UTF-8, so this never replaces.
-                        let kept = cleaned.kept();
-                        let kept = String::from_utf8_lossy(&kept);
-                        jsonl::rewrite(content, span.clone(), &kept, out);
+                        // Kept ranges are whole lines, so they start and end on character
+                        // boundaries of the decoded text.
+                        let kept = cleaned.kept_ranges().map(|range| &text[range]);
+                        jsonl::rewrite(content, span.clone(), kept, out);
                         out.extend_from_slice(&line[content.len()..]);
                     };
                     clean(text.as_bytes(), url.as_deref(), stats, Some(&rewrap))
