@@ -181,17 +181,70 @@ fn member<'a>(
 /// Decodes the raw JSON value found at `path`, which must be a string.
 fn decode_string(line: &str, raw: &str, path: &FieldPath) -> Result<String, RecordError> {
     match Kind::of(raw) {
-        Kind::String => serde_json::from_str(raw).map_err(|error| {
-            RecordError::new(format!(
-                "field `{path}` is not a valid string {}",
-                position(&error, offset_in(line, raw))
-            ))
-        }),
+        Kind::String => unescape(raw).map_or_else(
+            || {
+                serde_json::from_str(raw).map_err(|error| {
+                    RecordError::new(format!(
+                        "field `{path}` is not a valid string {}",
+                        position(&error, offset_in(line, raw))
+                    ))
+                })
+            },
+            Ok,
+        ),
         kind => Err(RecordError::new(format!(
             "field `{path}` is {}, not a string",
             kind.described()
         ))),
     }
+}
+
+/// Decodes `raw`, a JSON string that the parser has already checked, jumping from one
+/// backslash to the next. `None` for a `\u` escape that is not a whole character (a lone
+/// surrogate), which is left to serde_json to report.
+fn unescape(raw: &str) -> Option<String> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let mut copied = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[copied..]) {
+        let at = copied + found;
+        out.push_str(&inner[copied..at]);
+        let (decoded, len) = match bytes.get(at + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => unicode_escape(&inner[at..])?,
+            _ => return None,
+        };
+        out.push(decoded);
+        copied = at + len;
+    }
+    out.push_str(&inner[copied..]);
+    Some(out)
+}
+
+/// The character of the `\uXXXX` escape (or surrogate pair of two) at the start of
+/// `text`, and the escape's length.
+fn unicode_escape(text: &str) -> Option<(char, usize)> {
+    let hex = |at: usize| {
+        text.get(at..at + 4)
+            .and_then(|digits| u32::from_str_radix(digits, 16).ok())
+    };
+    let unit = hex(2)?;
+    if !(0xD800..0xDC00).contains(&unit) {
+        return char::from_u32(unit).map(|c| (c, 6));
+    }
+    let low = text.get(6..8).filter(|&u| u == "\\u").and(hex(8))?;
+    if !(0xDC00..0xE000).contains(&low) {
+        return None;
+    }
+    char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)).map(|c| (c, 12))
 }
 
 /// Formats a serde_json error as "at column N: message", with the column counted in the whole
@@ -393,6 +446,27 @@ mod tests {
         let (range, text) = span(line, "text").unwrap();
         assert_eq!(text, "a\nb \"q\" back\\slash café 😀 /");
         assert_eq!(range.end, line.len() - 1);
+    }
+
+    #[test]
+    fn strings_decode_as_serde_json_decodes_them() {
+        for raw in [
+            r#""""#,
+            r#""plain""#,
+            r#""a\nb\r\t\b\f\/\\\"end""#,
+            r#""caf\u00e9 \u00E9 \ud83d\ude00 \u0000 x""#,
+            r#""\\u0041 is not an escape""#,
+            r#""tail \\""#,
+        ] {
+            let expected: String = serde_json::from_str(raw).unwrap();
+            assert_eq!(unescape(raw).as_deref(), Some(expected.as_str()), "{raw}");
+        }
+        // Lone surrogates are left to serde_json, which names the error.
+        for raw in [r#""\ud83d""#, r#""\ud83d\u0041""#, r#""\ude00""#] {
+            assert_eq!(unescape(raw), None, "{raw}");
+            let error = error(format!(r#"{{"text": {raw}}}"#).as_bytes(), "text");
+            assert!(error.contains("not a valid string"), "{error}");
+        }
     }
 
     #[test]
