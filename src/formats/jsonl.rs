@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use wide::u8x32;
 
 use super::RecordError;
+use super::json_string::{escape_into, string_at, top_level_string};
 
 /// A dotted path to a string field, e.g. `text` or `metadata.content`.
 ///
@@ -51,6 +51,11 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
     let line = std::str::from_utf8(line).map_err(|error| {
         RecordError::new(format!("invalid UTF-8 at byte {}", error.valid_up_to()))
     })?;
+    if let [key] = path.0.as_slice()
+        && let Some(found) = top_level_string(line, key)
+    {
+        return Ok(found);
+    }
     let mut value = line;
     for depth in 0..path.0.len() {
         value = member(line, value, path, depth)?;
@@ -64,8 +69,7 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
 /// `pieces` of text, one after another.
 ///
 /// Escaping is serde_json's: quotes, backslashes and control characters are escaped, other
-/// characters are kept as UTF-8. The text is scanned 32 bytes at a time for the few bytes
-/// that need escaping.
+/// characters are kept as UTF-8.
 ///
 /// # Panics
 ///
@@ -83,61 +87,6 @@ pub fn rewrite<'t>(
     }
     out.push(b'"');
     out.extend_from_slice(&line[span.end..]);
-}
-
-/// Appends `text` (valid UTF-8) to `out` escaped as in a JSON string, without the quotes.
-fn escape_into(text: &[u8], out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut copied = 0;
-    let mut at = 0;
-    while at < text.len() {
-        let end = (at + ESCAPE_WINDOW).min(text.len());
-        let mask = to_escape(&text[at..end]);
-        if mask == 0 {
-            at = end;
-            continue;
-        }
-        let found = at + mask.trailing_zeros() as usize;
-        out.extend_from_slice(&text[copied..found]);
-        let byte = text[found];
-        match byte {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            _ => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 0xF)],
-            ]),
-        }
-        copied = found + 1;
-        at = found + 1;
-    }
-    out.extend_from_slice(&text[copied..]);
-}
-
-/// Bytes examined at once by [`to_escape`].
-const ESCAPE_WINDOW: usize = 32;
-
-/// The bit mask (bit `i` for byte `i`) of the bytes of `bytes` (at most
-/// [`ESCAPE_WINDOW`]) that a JSON string must escape: control characters, `"` and `\`.
-fn to_escape(bytes: &[u8]) -> u32 {
-    let chunk = <[u8; ESCAPE_WINDOW]>::try_from(bytes).unwrap_or_else(|_| {
-        let mut padded = [b' '; ESCAPE_WINDOW];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        padded
-    });
-    let v = u8x32::new(chunk);
-    let splat = u8x32::splat;
-    let control = v.min(splat(0x1F)).simd_eq(v);
-    (control | v.simd_eq(splat(b'"')) | v.simd_eq(splat(b'\\'))).to_bitmask()
 }
 
 /// Returns the raw JSON text of member `path.0[depth]` of `object`, which is `line` itself or a slice of it.
@@ -181,7 +130,7 @@ fn member<'a>(
 /// Decodes the raw JSON value found at `path`, which must be a string.
 fn decode_string(line: &str, raw: &str, path: &FieldPath) -> Result<String, RecordError> {
     match Kind::of(raw) {
-        Kind::String => unescape(raw).map_or_else(
+        Kind::String => string_at(raw, 0).map(|(text, _)| text).map_or_else(
             || {
                 serde_json::from_str(raw).map_err(|error| {
                     RecordError::new(format!(
@@ -197,54 +146,6 @@ fn decode_string(line: &str, raw: &str, path: &FieldPath) -> Result<String, Reco
             kind.described()
         ))),
     }
-}
-
-/// Decodes `raw`, a JSON string that the parser has already checked, jumping from one
-/// backslash to the next. `None` for a `\u` escape that is not a whole character (a lone
-/// surrogate), which is left to serde_json to report.
-fn unescape(raw: &str) -> Option<String> {
-    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    let bytes = inner.as_bytes();
-    let mut out = String::with_capacity(inner.len());
-    let mut copied = 0;
-    while let Some(found) = memchr::memchr(b'\\', &bytes[copied..]) {
-        let at = copied + found;
-        out.push_str(&inner[copied..at]);
-        let (decoded, len) = match bytes.get(at + 1)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => unicode_escape(&inner[at..])?,
-            _ => return None,
-        };
-        out.push(decoded);
-        copied = at + len;
-    }
-    out.push_str(&inner[copied..]);
-    Some(out)
-}
-
-/// The character of the `\uXXXX` escape (or surrogate pair of two) at the start of
-/// `text`, and the escape's length.
-fn unicode_escape(text: &str) -> Option<(char, usize)> {
-    let hex = |at: usize| {
-        text.get(at..at + 4)
-            .and_then(|digits| u32::from_str_radix(digits, 16).ok())
-    };
-    let unit = hex(2)?;
-    if !(0xD800..0xDC00).contains(&unit) {
-        return char::from_u32(unit).map(|c| (c, 6));
-    }
-    let low = text.get(6..8).filter(|&u| u == "\\u").and(hex(8))?;
-    if !(0xDC00..0xE000).contains(&low) {
-        return None;
-    }
-    char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)).map(|c| (c, 12))
 }
 
 /// Formats a serde_json error as "at column N: message", with the column counted in the whole
@@ -383,42 +284,6 @@ mod tests {
     }
 
     #[test]
-    fn text_is_escaped_as_serde_json_escapes_it() {
-        let pieces = [
-            "a",
-            "\"",
-            "\\",
-            "\n",
-            "\r",
-            "\t",
-            "\u{8}",
-            "\u{c}",
-            "\u{0}",
-            "\u{1f}",
-            "\u{7f}",
-            "é",
-            "😀",
-            "/",
-            " ",
-            "long enough to fill a window ",
-        ];
-        let mut seed = 99u32;
-        for len in 0..120 {
-            let mut text = String::new();
-            for _ in 0..len {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
-            }
-            let mut out = Vec::new();
-            // Split anywhere on a char boundary: the pieces make one string.
-            let cut = text.char_indices().nth(len / 2).map_or(0, |(i, _)| i);
-            rewrite(b"[]", 1..1, [&text[..cut], &text[cut..]], &mut out);
-            let expected = format!("[{}]", serde_json::to_string(&text).unwrap());
-            assert_eq!(String::from_utf8(out).unwrap(), expected, "{text:?}");
-        }
-    }
-
-    #[test]
     fn paths_parse_and_display() {
         assert_eq!(path("text").to_string(), "text");
         assert_eq!(path("metadata.content").to_string(), "metadata.content");
@@ -446,27 +311,6 @@ mod tests {
         let (range, text) = span(line, "text").unwrap();
         assert_eq!(text, "a\nb \"q\" back\\slash café 😀 /");
         assert_eq!(range.end, line.len() - 1);
-    }
-
-    #[test]
-    fn strings_decode_as_serde_json_decodes_them() {
-        for raw in [
-            r#""""#,
-            r#""plain""#,
-            r#""a\nb\r\t\b\f\/\\\"end""#,
-            r#""caf\u00e9 \u00E9 \ud83d\ude00 \u0000 x""#,
-            r#""\\u0041 is not an escape""#,
-            r#""tail \\""#,
-        ] {
-            let expected: String = serde_json::from_str(raw).unwrap();
-            assert_eq!(unescape(raw).as_deref(), Some(expected.as_str()), "{raw}");
-        }
-        // Lone surrogates are left to serde_json, which names the error.
-        for raw in [r#""\ud83d""#, r#""\ud83d\u0041""#, r#""\ude00""#] {
-            assert_eq!(unescape(raw), None, "{raw}");
-            let error = error(format!(r#"{{"text": {raw}}}"#).as_bytes(), "text");
-            assert!(error.contains("not a valid string"), "{error}");
-        }
     }
 
     #[test]

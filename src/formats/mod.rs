@@ -6,6 +6,7 @@
 //! pipeline writes.
 
 pub mod compress;
+mod json_string;
 pub mod jsonl;
 mod process;
 mod reader;
