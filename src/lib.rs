@@ -39,6 +39,7 @@ pub mod pipeline;
 mod reach;
 pub mod rules;
 mod scan;
+mod simd;
 pub mod stats;
 
 pub use clean::{Cleaner, CleanerBuilder};

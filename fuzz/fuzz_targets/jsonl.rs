@@ -1,7 +1,7 @@
 //! Any bytes as a JSONL record: reading and rewriting never panic; the text field found is
-//! the one the general reading through serde_json finds, and a line it refuses is refused; a record the
-//! cleaner leaves alone is copied byte for byte; a rewritten record is valid JSON whose
-//! other fields are unchanged.
+//! the one that serde_json's general reading finds, and a line it refuses is refused; a
+//! record the cleaner leaves alone is copied byte for byte; a rewritten record is valid
+//! JSON whose other fields are unchanged.
 
 #![no_main]
 
@@ -30,8 +30,7 @@ fuzz_target!(|data: &[u8]| {
         format: formats::Format::Jsonl,
         ..InputOptions::default()
     };
-    let Ok(mut input) = formats::open(std::io::Cursor::new(data.to_vec()), "fuzz.jsonl", &options)
-    else {
+    let Ok(mut input) = formats::open(std::io::Cursor::new(data.to_vec()), "fuzz.jsonl", &options) else {
         return;
     };
     let process_options = ProcessOptions::default();
@@ -42,24 +41,9 @@ fuzz_target!(|data: &[u8]| {
             let found = formats::jsonl::text_span(content, &text).ok().map(|(_, text)| text);
             assert_eq!(found, general_reading(content), "a different text field");
         }
-        let untouched = process(
-            &record,
-            "fuzz",
-            &EMPTY,
-            &process_options,
-            &mut Stats::default(),
-        );
-        assert!(
-            matches!(untouched.emit, Emit::Verbatim),
-            "an unchanged record was rewritten"
-        );
-        let cleaned = process(
-            &record,
-            "fuzz",
-            &DEFAULT,
-            &process_options,
-            &mut Stats::default(),
-        );
+        let untouched = process(&record, "fuzz", &EMPTY, &process_options, &mut Stats::default());
+        assert!(matches!(untouched.emit, Emit::Verbatim), "an unchanged record was rewritten");
+        let cleaned = process(&record, "fuzz", &DEFAULT, &process_options, &mut Stats::default());
         if let (Emit::Replaced(bytes), Record::Jsonl { line, .. }) = (&cleaned.emit, &record) {
             // serde_json's Value refuses some valid JSON (numbers out of f64 range); the
             // comparison is only made where it can read the record.

@@ -10,18 +10,15 @@ use std::ops::Range;
 
 use wide::u8x32;
 
+use crate::simd;
+
 /// Bytes examined at once by [`specials`].
-const WINDOW: usize = 32;
+const WINDOW: usize = simd::WIDTH;
 
 /// The bit mask (bit `i` for byte `i`) of the bytes of `bytes` (at most [`WINDOW`]) that
 /// a JSON string must escape: control characters, `"` and `\`.
 fn specials(bytes: &[u8]) -> u32 {
-    let chunk = <[u8; WINDOW]>::try_from(bytes).unwrap_or_else(|_| {
-        let mut padded = [b' '; WINDOW];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        padded
-    });
-    let v = u8x32::new(chunk);
+    let v = simd::load(bytes);
     let splat = u8x32::splat;
     let control = v.min(splat(0x1F)).simd_eq(v);
     (control | v.simd_eq(splat(b'"')) | v.simd_eq(splat(b'\\'))).to_bitmask()

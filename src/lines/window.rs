@@ -4,8 +4,10 @@
 
 use wide::u8x32;
 
+use crate::simd;
+
 /// Bytes classified per step.
-pub(super) const WINDOW: usize = 32;
+pub(super) const WINDOW: usize = simd::WIDTH;
 
 /// Bit masks of up to [`WINDOW`] bytes of text (bit `i` for byte `i`).
 pub(super) struct Window {
@@ -23,12 +25,7 @@ pub(super) struct Window {
 impl Window {
     /// The masks of `bytes` (at most [`WINDOW`] of them; missing bytes count as spaces).
     pub(super) fn of(bytes: &[u8]) -> Window {
-        let chunk = <[u8; WINDOW]>::try_from(bytes).unwrap_or_else(|_| {
-            let mut padded = [b' '; WINDOW];
-            padded[..bytes.len()].copy_from_slice(bytes);
-            padded
-        });
-        let v = u8x32::new(chunk);
+        let v = simd::load(bytes);
         let splat = u8x32::splat;
         // `\t`..=`\r` are the five bytes from 9: subtracting 9 brings them to 0..=4.
         let control = v - splat(b'\t');
