@@ -30,7 +30,7 @@ pub(crate) struct LineTable<'a> {
 }
 
 /// What a [`LineTable`] holds besides its document: kept by each cleaning thread from one
-/// document to the next (see [`LineTable::reusing`]), so that a table costs no
+/// document to the next (see [`LineTable::give_back`]), so that a table costs no
 /// allocation once its buffers have grown.
 #[derive(Debug, Default)]
 struct TableMemory {

@@ -110,12 +110,14 @@ impl Matcher {
         mut visit: impl FnMut(Occurrence),
     ) {
         let hay = &doc[..end];
-        for start in starts {
-            match &self.automaton {
-                Some(Markers::Dfa(dfa)) => walk(dfa, hay, start, &mut visit),
-                Some(Markers::Nfa(nfa)) => walk(nfa, hay, start, &mut visit),
-                None => return,
-            }
+        match &self.automaton {
+            Some(Markers::Dfa(dfa)) => starts
+                .into_iter()
+                .for_each(|start| walk(dfa, hay, start, &mut visit)),
+            Some(Markers::Nfa(nfa)) => starts
+                .into_iter()
+                .for_each(|start| walk(nfa, hay, start, &mut visit)),
+            None => {}
         }
     }
 

@@ -149,7 +149,7 @@ impl Reach {
             let lengths: Vec<usize> = lengths.into_iter().rev().collect();
             ends_sets[key] = *set_index.entry(lengths.clone()).or_insert_with(|| {
                 ends_lengths.push(lengths);
-                u32::try_from(ends_lengths.len() - 1).expect("at most 2^16 sets")
+                u32::try_from(ends_lengths.len() - 1).expect("at most one set per pair")
             });
         }
         Reach {

@@ -50,9 +50,9 @@ fn placed(
 /// Most markers may only sit at the start of a line (`starts`, `equals`), so each line
 /// is first searched *anchored* at its start and after its list bullet, which reads a
 /// few bytes of it rather than all of them. Only the markers that may sit elsewhere
-/// need more: the line's last bytes are searched for `ends` markers when its last two
-/// bytes end one, and the whole line for `contains` markers when it passes some
-/// `contains` rule's cheaper tests (see [`Matcher::reach`]).
+/// need more: the line is also searched from where each `ends` marker that ends with its
+/// last two bytes would start, and from every position when some `contains` rule could
+/// fire on it (see [`Matcher::reach`]).
 pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
     let mut firings: Vec<Firing> = Vec::new();
     if !matcher.has_markers() {
