@@ -191,13 +191,13 @@ pub fn prose_like(trimmed: &[u8]) -> bool {
 #[cfg(test)]
 pub(crate) fn removed_lines(
     doc: &str,
-    detector: impl FnOnce(&crate::clean::LineTable<'_>, &mut [u32]),
+    detector: impl FnOnce(&crate::lines::LineTable<'_>, &mut [crate::lines::Fate]),
 ) -> Vec<usize> {
-    use crate::clean::{KEPT, LineTable};
+    use crate::lines::{Fate, LineTable};
     let table = LineTable::new(doc.as_bytes());
-    let mut fates = vec![KEPT; table.len()];
+    let mut fates = vec![Fate::KEPT; table.len()];
     detector(&table, &mut fates);
-    (0..fates.len()).filter(|&i| fates[i] != KEPT).collect()
+    (0..fates.len()).filter(|&i| !fates[i].is_kept()).collect()
 }
 
 #[cfg(test)]

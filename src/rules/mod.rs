@@ -172,7 +172,7 @@ impl Rule {
 
     /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
     /// `pattern`), cheapest first. Marker placement is checked by the scanner.
-    pub(crate) fn guards_pass(&self, table: &crate::clean::LineTable<'_>, index: usize) -> bool {
+    pub(crate) fn guards_pass(&self, table: &crate::lines::LineTable<'_>, index: usize) -> bool {
         let trimmed = table.trimmed(index);
         self.position
             .allows(table.line(index).start, table.doc().len())
