@@ -11,10 +11,10 @@ use crate::compile::Matcher;
 use crate::counts::Scope;
 use crate::counts::frequent::FrequentLines;
 use crate::decision::{Cleaned, Reason, Removal};
-use crate::detect::{self, DetectorConfig, Frequent};
+use crate::detect;
 use crate::error::Result;
 use crate::lines::{Fate, LineTable};
-use crate::rules::{Action, Rule, RuleSet};
+use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
 
 /// Options for building a [`Cleaner`].
@@ -64,7 +64,7 @@ impl CleanerBuilder {
             .iter()
             .map(|r| Reason::new(r.name()))
             .collect();
-        reasons.extend(detect::DETECTOR_NAMES.iter().map(|name| Reason::new(name)));
+        reasons.extend(Detector::ALL.map(|detector| Reason::new(detector.name())));
         Ok(Cleaner {
             inner: Arc::new(Inner {
                 matcher,
@@ -106,7 +106,7 @@ struct Inner {
     rules: Vec<Rule>,
     detectors: DetectorConfig,
     counts: Option<FrequentLines>,
-    /// Rule names, then detector names in `DETECTOR_NAMES` order.
+    /// Rule names, then detector names in [`Detector::ALL`] order.
     reasons: Vec<Reason>,
 }
 
@@ -149,7 +149,10 @@ impl Cleaner {
 
     /// The `frequent` detector's settings and lines, when it runs.
     fn frequent(&self) -> Option<(Frequent, &FrequentLines)> {
-        Some((self.inner.detectors.frequent?, self.inner.counts.as_ref()?))
+        Some((
+            self.inner.detectors.frequent()?,
+            self.inner.counts.as_ref()?,
+        ))
     }
 
     /// Decides what to remove from one document. Never fails: any bytes are a document.
@@ -165,31 +168,56 @@ impl Cleaner {
         let mut fates = vec![Fate::KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);
-        let detector_reason = |name: &str| {
-            let offset = detect::DETECTOR_NAMES.iter().position(|d| *d == name);
-            Fate::removed((inner.rules.len() + offset.expect("a known detector")) as u32)
-        };
-        if let Some(settings) = inner.detectors.repeated {
-            detect::repeated::run(&table, settings, detector_reason("repeated"), &mut fates);
-        }
-        if let Some((settings, lines)) = self.frequent() {
-            let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
-            let reason = detector_reason("frequent");
-            detect::frequent::run(&table, settings, lines, site, reason, &mut fates);
-        }
-        if let Some(settings) = inner.detectors.context {
-            detect::context::run(&table, settings, detector_reason("context"), &mut fates);
-        }
-        if let Some(settings) = inner.detectors.edges {
-            detect::edges::run(&table, settings, detector_reason("edges"), &mut fates);
-        }
-        if let Some(settings) = inner.detectors.orphan {
-            detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);
+        for detector in Detector::ALL {
+            self.detect(detector, &table, site, &mut fates);
         }
         repair_scars(&table, &mut fates);
         let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
         table.give_back();
         cleaned
+    }
+}
+
+impl Cleaner {
+    /// Runs `detector` over `table` when the rule set switches it on.
+    fn detect(
+        &self,
+        detector: Detector,
+        table: &LineTable<'_>,
+        site: Option<&str>,
+        fates: &mut [Fate],
+    ) {
+        let inner = &*self.inner;
+        let reason = Fate::removed((inner.rules.len() + detector.index()) as u32);
+        let config = &inner.detectors;
+        match detector {
+            Detector::Repeated => {
+                if let Some(settings) = config.repeated() {
+                    detect::repeated::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Frequent => {
+                if let Some((settings, lines)) = self.frequent() {
+                    let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
+                    detect::frequent::run(table, settings, lines, site, reason, fates);
+                }
+            }
+            Detector::Context => {
+                if let Some(settings) = config.context() {
+                    detect::context::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Edges => {
+                if let Some(settings) = config.edges() {
+                    detect::edges::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Orphan => {
+                if let Some(settings) = config.orphan() {
+                    detect::orphan::run(table, settings, reason, fates);
+                }
+            }
+        }
     }
 }
 

@@ -29,7 +29,7 @@ mod clean;
 pub mod compile;
 pub mod counts;
 mod decision;
-pub mod detect;
+mod detect;
 mod error;
 pub mod explain;
 pub mod formats;

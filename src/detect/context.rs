@@ -8,8 +8,9 @@
 //! document has a missing neighbour, which counts as short. A document with no line
 //! longer than the neighbour limit is left alone: it has no running text to set apart.
 
-use super::{Context, prose_like};
+use super::prose_like;
 use crate::lines::{Fate, LineTable};
+use crate::rules::Context;
 
 /// Marks short lines between short neighbours in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: Fate, fates: &mut [Fate]) {

@@ -8,8 +8,9 @@
 //! line is left alone: with no running text there is no body to bound. With `keep_prose`,
 //! lines that read like prose (verse, datelines, short sentences) are never removed.
 
-use super::{Edges, prose_like};
+use super::prose_like;
 use crate::lines::{Fate, LineTable};
+use crate::rules::Edges;
 
 /// Marks short head and foot lines in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: Fate, fates: &mut [Fate]) {

@@ -2,10 +2,10 @@
 //! site — occurs in at least `min_docs` documents of the counted corpus is removed. The
 //! keys come from a count table (`boilerstrip count`), loaded above the threshold only.
 
-use super::Frequent;
 use crate::counts::frequent::FrequentLines;
 use crate::lines::{Fate, LineTable};
 use crate::normal;
+use crate::rules::Frequent;
 
 /// Marks kept, non-blank lines whose key is frequent with `reason`. `site` is the host
 /// of the document's URL for a per-site table (`""` when the document has none).

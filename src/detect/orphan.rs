@@ -6,8 +6,8 @@
 //! removing a line can only make more lines orphans, the result does not depend on the
 //! order lines are visited in.
 
-use super::ShortLines;
 use crate::lines::{Fate, LineTable};
+use crate::rules::ShortLines;
 
 /// Marks orphaned short lines in `fates` with `reason`.
 pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: Fate, fates: &mut [Fate]) {

@@ -1,9 +1,9 @@
 //! `repeated`: a short non-blank line that occurs two or more times in one document is
 //! removed, every copy (duplicated captions, teaser titles printed twice).
 
-use super::ShortLines;
 use crate::lines::{Fate, LineTable};
 use crate::normal;
+use crate::rules::ShortLines;
 
 /// Marks every copy of a repeated short line in `fates` with `reason`, leaving lines that
 /// are already removed as they are. Lines compare by their normal form.

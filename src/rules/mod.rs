@@ -5,6 +5,7 @@
 //! names are unique across all of them.
 
 mod builtin;
+mod detectors;
 mod examples;
 mod parse;
 mod start_bytes;
@@ -15,9 +16,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use builtin::BUILTIN_PACKS;
+pub use detectors::{Context, Detector, DetectorConfig, Edges, Frequent, Settings, ShortLines};
 pub use examples::{ExampleFailure, ExampleKind, ExampleReport, test_examples};
 
-use crate::detect::DetectorConfig;
 use crate::error::{Error, Result};
 
 /// Where a marker must sit in the trimmed line.
@@ -265,7 +266,11 @@ impl RuleSet {
         self.rules
             .retain(|rule| rule.name() != name && rule.pack() != name);
         let removed_rules = self.rules.len() != before;
-        if !self.detectors.disable(name) && !removed_rules {
+        let detector = Detector::from_name(name);
+        if let Some(detector) = detector {
+            self.detectors.disable(detector);
+        }
+        if detector.is_none() && !removed_rules {
             return Err(Error::config(format!(
                 "--disable {name}: no rule, pack or detector has that name \
                  (see `boilerstrip rules list`)"
