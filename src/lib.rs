@@ -31,6 +31,7 @@ pub mod counts;
 mod decision;
 mod detect;
 mod error;
+pub mod examples;
 pub mod explain;
 pub mod formats;
 pub mod lines;

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
 use boilerstrip::pipeline::Pipeline;
-use boilerstrip::rules::{Detector, ExampleKind, Settings, test_examples};
+use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
 use super::config::{CleanConfig, InputConfig, Target};

@@ -6,7 +6,6 @@
 
 mod builtin;
 mod detectors;
-mod examples;
 mod parse;
 mod start_bytes;
 mod validate;
@@ -17,7 +16,6 @@ use std::sync::Arc;
 
 pub use builtin::BUILTIN_PACKS;
 pub use detectors::{Context, Detector, DetectorConfig, Edges, Frequent, Settings, ShortLines};
-pub use examples::{ExampleFailure, ExampleKind, ExampleReport, test_examples};
 
 use crate::error::{Error, Result};
 
