@@ -1,6 +1,7 @@
 //! Criterion benches: compiling the default packs; cleaning a generated multi-MB corpus
-//! on one thread as text, JSONL and WARC; the structural detectors alone; and counting
-//! and merging. Each bench checks its answer first, so a fast wrong answer fails instead
+//! on one thread as text, JSONL and WARC; the structural detectors alone; counting and
+//! merging; and the quadratic corners of issue #12 (a long marker on a long line, 20,000
+//! rules). Each bench checks its answer first, so a fast wrong answer fails instead
 //! of looking good.
 
 use std::hint::black_box;
@@ -274,6 +275,44 @@ fn count_benches(c: &mut Criterion, docs: &[String]) {
     group.finish();
 }
 
+/// The quadratic corners of issue #12: a long `contains` marker on a long line (one
+/// automaton pass, not line × marker), and loading and compiling 20,000 rules (one
+/// position lookup and one name lookup per rule, not a scan of all before it).
+fn corner_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("corners");
+    group.sample_size(10);
+
+    let marker = format!("{}b", "a".repeat(16 << 10));
+    let pack = format!("[[rule]]\nname = \"long\"\nmarkers = [\"{marker}\"]\n");
+    let cleaner =
+        Cleaner::new(&RuleSet::from_toml(&pack, "long.toml").expect("valid")).expect("compiles");
+    let line = "a".repeat(400 << 10) + "b\n";
+    assert_eq!(
+        cleaner.clean(line.as_bytes()).removed_lines(),
+        1,
+        "wrong answer"
+    );
+    group.throughput(Throughput::Bytes(line.len() as u64));
+    group.bench_function("16k-contains-marker/400k-line", |b| {
+        b.iter(|| cleaner.clean(black_box(line.as_bytes())).removed_lines())
+    });
+
+    let rules = 20_000;
+    let pack: String = (0..rules)
+        .map(|i| format!("[[rule]]\nname = \"r{i}\"\nmarkers = [\"marker number {i} here\"]\n"))
+        .collect();
+    let load = |pack: &str| {
+        let set = RuleSet::from_toml(pack, "many.toml").expect("valid");
+        Cleaner::new(&set).expect("compiles").rules().len()
+    };
+    assert_eq!(load(&pack), rules, "wrong answer");
+    group.throughput(Throughput::Elements(rules as u64));
+    group.bench_function("load-and-compile/20k-rules", |b| {
+        b.iter(|| load(black_box(&pack)))
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let rules = RuleSet::builtin();
     c.bench_function("compile/default-pack", |b| {
@@ -293,6 +332,7 @@ fn benches(c: &mut Criterion) {
     format_benches(c, &cleaner, &docs);
     detector_benches(c);
     count_benches(c, &docs);
+    corner_benches(c);
 }
 
 criterion_group!(clean, benches);
