@@ -42,12 +42,14 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};
 pub use decision::{Cleaned, Reason, Removal};
 pub use error::{Error, ErrorCategory, Result};
 pub use rules::RuleSet;
 pub use stats::Stats;
+pub use stop::StopFlag;
 
 #[cfg(test)]
 mod tests {

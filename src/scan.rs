@@ -6,9 +6,11 @@
 //! markers may sit, so that a line is read only as far as some rule could fire on it.
 
 use crate::compile::{Matcher, Occurrence};
+use crate::error::Result;
 use crate::lines;
 use crate::lines::LineTable;
 use crate::rules::{Case, Rule, Where};
+use crate::stop::StopFlag;
 
 /// A rule firing on a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,20 +55,37 @@ fn placed(
 /// need more: the line is also searched from where each `ends` marker that ends with its
 /// last two bytes would start; and when some `contains` rule could fire on it (see
 /// [`Matcher::reach`]), all of it is searched in one unanchored pass.
-pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
+///
+/// With `stop`, the scan gives up with an `Interrupted` error once the flag is set,
+/// checked every [`LINES_PER_STOP_CHECK`] lines.
+pub(crate) fn scan(
+    matcher: &Matcher,
+    rules: &[Rule],
+    table: &LineTable<'_>,
+    stop: Option<&StopFlag>,
+) -> Result<Vec<Firing>> {
     let mut firings: Vec<Firing> = Vec::new();
     if !matcher.has_markers() {
-        return firings;
+        return Ok(firings);
     }
     let whole_lines = matcher.reach().whole_lines(rules, table);
-    for &line in table.non_blank() {
+    for (k, &line) in table.non_blank().iter().enumerate() {
+        if k % LINES_PER_STOP_CHECK == 0
+            && let Some(stop) = stop
+        {
+            stop.check()?;
+        }
         let whole = whole_lines.get(line) == Some(&true);
         if let Some(rule) = winner_on_line(matcher, rules, table, line, whole) {
             firings.push(Firing { line, rule });
         }
     }
-    firings
+    Ok(firings)
 }
+
+/// How often a scan looks at its stop flag: rarely enough to cost nothing, often enough
+/// that a document of millions of lines stops within milliseconds.
+const LINES_PER_STOP_CHECK: usize = 1024;
 
 /// The rule that wins on line `index`, from every marker occurrence that could be placed
 /// where its rule wants it; with `whole`, a `contains` rule may fire on the line, so all
@@ -164,7 +183,7 @@ mod tests {
         let matcher = Matcher::new(rules.rules(), true).unwrap();
         let table = LineTable::new(doc);
         let before = steps::taken();
-        let found = scan(&matcher, rules.rules(), &table);
+        let found = scan(&matcher, rules.rules(), &table, None).unwrap();
         let taken = steps::taken() - before;
         table.give_back();
         (found, taken)

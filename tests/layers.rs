@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("normal", "text"),
     ("simd", "text"),
     ("error", "text"),
+    ("stop", "text"),
     // I/O beside text: readers and writers, compression, the count-table format.
     ("formats", "io"),
     ("counts", "io"),
