@@ -1,0 +1,3 @@
+//! The documentation is tested: the default-pack reference is generated from the packs.
+
+mod default_pack;
