@@ -1,7 +1,7 @@
 //! Validated rules and rule sets: what a rule pack says, checked and ready to compile.
 //!
 //! A pack is a TOML file of `[[rule]]` tables plus optional `[detectors.*]` settings (see
-//! the README's rule-language reference). Several packs load into one [`RuleSet`]; rule
+//! `docs/rules.md`). Several packs load into one [`RuleSet`]; rule
 //! names are unique across all of them.
 
 mod builtin;
