@@ -27,7 +27,7 @@ use crate::rules::{Rule, Where};
 /// (462 KiB for the default pack) searches faster (measured: -j1 CPU 0.46 s with the
 /// DFA, 0.44 s with the NFA, on 200 MB of the compare corpus). Very large rule sets
 /// (100,000 markers) also compile in bounded memory this way.
-pub const DFA_MAX_MARKER_BYTES: usize = 1536;
+pub(crate) const DFA_MAX_MARKER_BYTES: usize = 1536;
 
 /// An occurrence of a marker: its pattern id and byte span in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

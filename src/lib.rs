@@ -26,7 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod clean;
-pub mod compile;
+mod compile;
 pub mod counts;
 mod decision;
 mod detect;
