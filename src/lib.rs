@@ -27,6 +27,7 @@
 
 mod clean;
 pub mod compile;
+pub mod count_table;
 pub mod counts;
 mod decision;
 pub mod detect;

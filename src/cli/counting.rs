@@ -1,17 +1,14 @@
-//! The corpus-count subcommands: `count`, `merge` and `top`. Wiring only: the counting,
-//! merging and selecting live in `boilerstrip::counts`.
+//! The corpus-count subcommands: `count`, `merge` and `top`. Wiring only: the counting
+//! and selecting live in `boilerstrip::counts`, the merging in `boilerstrip::count_table`.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use boilerstrip::Stats;
-use boilerstrip::counts::count::Counter;
-use boilerstrip::counts::input::{KeyOptions, count_input};
-use boilerstrip::counts::merge::{MergeOptions, Partition, merge_tables};
-use boilerstrip::counts::top::{Examples, top_entries};
-use boilerstrip::counts::{TableHeader, TableReader};
+use boilerstrip::count_table::{MergeOptions, Partition, TableHeader, merge_files};
+use boilerstrip::counts::{Counter, Examples, KeyOptions, count_input, top_entries};
 use boilerstrip::pipeline::StopFlag;
 
 use super::args::{CountArgs, KeyArgs, MergeArgs, RunArgs, TopArgs};
@@ -24,8 +21,9 @@ use super::report::Reporter;
 /// `boilerstrip count`: a count table of the inputs' lines.
 pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
     let input = InputConfig::from_args(args.input)?;
+    refuse_output_over_input(&args.output, &input.inputs)?;
     let keys = config::key_options(&args.keys, &input)?;
-    let spill_dir = spill_dir_beside(&args.output)?;
+    let spill_dir = temp_dir_beside(&args.output, "spilled runs")?;
     let (header, stats, exit) = count_into(
         &input,
         &keys,
@@ -64,23 +62,54 @@ fn count_into(
     }
     reporter.finish();
     let name = table.display().to_string();
-    let header = write_atomically(table, |out| Ok(counter.finish(out, &name)?))?;
+    let should_stop = || stop.is_stopped();
+    let header = write_atomically(table, |out| Ok(counter.finish(out, &name, &should_stop)?))?;
     Ok((header, stats, exit))
 }
 
-/// A temporary directory for spilled runs next to `output`, so they land on the same
-/// disk as the result rather than in a possibly small /tmp.
-fn spill_dir_beside(output: &Path) -> Result<tempfile::TempDir> {
+/// A temporary directory for runs next to `output`, so they land on the same disk as
+/// the result rather than in a possibly small /tmp; removed when dropped.
+fn temp_dir_beside(output: &Path, what: &str) -> Result<tempfile::TempDir> {
     let dir = directory_of(output)?;
     tempfile::Builder::new()
         .prefix(".boilerstrip-count.")
         .tempdir_in(dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a directory for spilled runs",
-                dir.display()
-            )
-        })
+        .with_context(|| format!("{}: cannot create a directory for {what}", dir.display()))
+}
+
+/// Refuses a table path that is one of the inputs (the same file, under any name): the
+/// table would replace the corpus it counts.
+// A minimal check of its own until the CLI's shared path check covers `count` too.
+fn refuse_output_over_input(output: &Path, inputs: &[Option<PathBuf>]) -> Result<()> {
+    let Ok(target) = std::fs::metadata(output) else {
+        // A path that does not exist yet cannot be an input.
+        return Ok(());
+    };
+    for input in inputs.iter().flatten() {
+        let Ok(source) = std::fs::metadata(input) else {
+            continue;
+        };
+        if same_file(&target, &source) {
+            bail!(
+                "the table {} is the input {}: writing it would destroy the input; \
+                 choose another -o",
+                output.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Exit 1 when records were invalid and nothing worse happened.
@@ -92,31 +121,29 @@ fn worse(exit: Exit, stats: Stats) -> Exit {
     }
 }
 
-/// `boilerstrip merge`: tables summed into one.
-pub fn merge(args: MergeArgs) -> Result<Exit> {
+/// `boilerstrip merge`: tables summed into one. The output may be one of the inputs
+/// (it is written under a temporary name and renamed once complete).
+pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
     let partition = args
         .partition
         .as_deref()
         .map(Partition::parse)
         .transpose()?;
-    let readers = args
-        .tables
-        .iter()
-        .map(|path| {
-            let file = File::open(path).with_context(|| format!("{}", path.display()))?;
-            Ok(TableReader::new(
-                BufReader::new(file),
-                &path.display().to_string(),
-            )?)
-        })
-        .collect::<Result<Vec<_>>>()?;
     let name = args.output.display().to_string();
-    let options = MergeOptions {
-        min_docs: args.min_docs,
-        partition,
-    };
+    let options = MergeOptions::default()
+        .min_docs(args.min_docs)
+        .partition(partition);
+    let temp = temp_dir_beside(&args.output, "intermediate runs")?;
+    let should_stop = || stop.is_stopped();
     let header = write_atomically(&args.output, |out| {
-        Ok(merge_tables(readers, out, &name, options)?)
+        Ok(merge_files(
+            &args.tables,
+            out,
+            &name,
+            &options,
+            temp.path(),
+            &should_stop,
+        )?)
     })?;
     eprintln!(
         "boilerstrip: merged {} tables: {} documents, {} lines kept -> {name}",
@@ -153,11 +180,14 @@ pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
         (scratch.path(), &table),
         stop,
     )?;
-    let reader = TableReader::new(
+    let should_stop = || stop.is_stopped();
+    let best = top_entries(
         BufReader::new(File::open(&table)?),
         &table.display().to_string(),
+        args.lines,
+        args.min_docs,
+        &should_stop,
     )?;
-    let best = top_entries(reader, args.lines, args.min_docs)?;
     let mut examples = Examples::new(best.iter().map(|&(key, _)| key));
     let mut quiet = Reporter::new(false, true, None);
     for path in &input.inputs {
@@ -165,7 +195,7 @@ pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
             break;
         }
         if let Some(opened) = open_input(&input, path.as_deref(), &mut quiet, &mut exit) {
-            examples.scan(opened, &keys)?;
+            examples.scan(opened, &keys, &should_stop)?;
         }
     }
     let stdout = io::stdout();

@@ -4,7 +4,7 @@
 
 use super::Frequent;
 use crate::clean::{KEPT, LineTable};
-use crate::counts::frequent::FrequentLines;
+use crate::count_table::FrequentLines;
 use crate::normal;
 
 /// Marks kept, non-blank lines whose key is frequent with `reason`. `site` is the host
