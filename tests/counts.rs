@@ -185,6 +185,23 @@ fn a_table_over_its_own_input_is_refused() {
 }
 
 #[test]
+fn an_input_given_twice_is_refused_not_counted_twice() {
+    let env = Env::new();
+    corpus(&env, &["a.txt"]);
+    for command in [&["count", "-o", "t.bsc"][..], &["top"]] {
+        env.cmd()
+            .args(command)
+            .args(["a.txt", "./a.txt"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "a.txt and ./a.txt are the same file",
+            ));
+    }
+    assert!(!env.path("t.bsc").exists());
+}
+
+#[test]
 fn site_scope_keeps_sites_apart() {
     let env = Env::new();
     let jsonl = [

@@ -21,7 +21,7 @@ use super::report::Reporter;
 /// `boilerstrip count`: a count table of the inputs' lines.
 pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
     let input = InputConfig::from_args(args.input)?;
-    refuse_output_over_input(&args.output, &input.inputs)?;
+    refuse_paths(Some(&args.output), &input.inputs)?;
     let keys = config::key_options(&args.keys, &input)?;
     let spill_dir = temp_dir_beside(&args.output, "spilled runs")?;
     let (header, stats, exit) = count_into(
@@ -77,26 +77,36 @@ fn temp_dir_beside(output: &Path, what: &str) -> Result<tempfile::TempDir> {
         .with_context(|| format!("{}: cannot create a directory for {what}", dir.display()))
 }
 
-/// Refuses a table path that is one of the inputs (the same file, under any name): the
-/// table would replace the corpus it counts.
+/// Refuses an input given twice (under any name: it would be counted twice) and a
+/// table path that is one of the inputs (the table would replace the corpus it counts).
 // A minimal check of its own until the CLI's shared path check covers `count` too.
-fn refuse_output_over_input(output: &Path, inputs: &[Option<PathBuf>]) -> Result<()> {
-    let Ok(target) = std::fs::metadata(output) else {
-        // A path that does not exist yet cannot be an input.
-        return Ok(());
-    };
+fn refuse_paths(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<()> {
+    let mut seen: Vec<(&Path, std::fs::Metadata)> = Vec::with_capacity(inputs.len());
     for input in inputs.iter().flatten() {
-        let Ok(source) = std::fs::metadata(input) else {
+        // A missing input is reported when it is opened.
+        let Ok(metadata) = std::fs::metadata(input) else {
             continue;
         };
-        if same_file(&target, &source) {
+        if let Some((earlier, _)) = seen.iter().find(|(_, other)| same_file(other, &metadata)) {
             bail!(
-                "the table {} is the input {}: writing it would destroy the input; \
-                 choose another -o",
-                output.display(),
+                "{} and {} are the same file: counting it twice would double its counts",
+                earlier.display(),
                 input.display()
             );
         }
+        seen.push((input, metadata));
+    }
+    // A table that does not exist yet cannot be an input.
+    let Some((output, Ok(target))) = output.map(|path| (path, std::fs::metadata(path))) else {
+        return Ok(());
+    };
+    if let Some((input, _)) = seen.iter().find(|(_, source)| same_file(&target, source)) {
+        bail!(
+            "the table {} is the input {}: writing it would destroy the input; choose \
+             another -o",
+            output.display(),
+            input.display()
+        );
     }
     Ok(())
 }
@@ -157,6 +167,7 @@ pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
 /// `boilerstrip top`: the most frequent lines with their counts and an example each.
 pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
     let mut input = InputConfig::from_args(args.input)?;
+    refuse_paths(None, &input.inputs)?;
     let keys = config::key_options(&args.keys, &input)?;
     let scratch = tempfile::tempdir().context("cannot create a temporary directory")?;
     // The inputs are read twice (counts, then examples), so standard input is kept in a
