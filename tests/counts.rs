@@ -141,6 +141,66 @@ fn merging_counts_of_shards_partition_by_partition_equals_counting_the_whole() {
 }
 
 #[test]
+fn partitioned_counts_of_shards_merge_range_by_range_into_the_whole() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+    let whole = count(&env, &docs, "whole.bsc", &[]);
+    // Two workers, one spilling, each writing three range tables.
+    for (worker, docs, memory) in [("w0", &docs[..2], "1G"), ("w1", &docs[2..], "100")] {
+        env.cmd()
+            .arg("count")
+            .args(docs)
+            .args(["--partitions", "3", "--memory", memory, "-o", worker])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("(in 3 partitions)"));
+    }
+    let read = |name: &str| std::fs::read(env.path(name)).unwrap();
+    let mut ranges = Vec::new();
+    for r in 0..3 {
+        let part = format!("part-{r:04}.bsc");
+        // A range table of the whole corpus is `merge --partition` of the whole table.
+        env.cmd()
+            .args([
+                "merge",
+                "whole.bsc",
+                "--partition",
+                &format!("{r}/3"),
+                "-o",
+                "cut.bsc",
+            ])
+            .assert()
+            .success();
+        let reduced = format!("range-{r}.bsc");
+        env.cmd()
+            .arg("merge")
+            .args([format!("w0/{part}"), format!("w1/{part}")])
+            .args(["-o", &reduced])
+            .assert()
+            .success();
+        assert_eq!(read(&reduced), read("cut.bsc"), "range {r}");
+        ranges.push(reduced);
+    }
+    env.cmd()
+        .arg("merge")
+        .args(&ranges)
+        .args(["-o", "joined.bsc"])
+        .assert()
+        .success();
+    assert_eq!(read("joined.bsc"), whole);
+    // Tables of another partitioning in the directory are refused, not mixed in.
+    env.cmd()
+        .arg("count")
+        .args(&docs)
+        .args(["--partitions", "2", "-o", "w0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "part-0002.bsc is not one of the 2 partitions",
+        ));
+}
+
+#[test]
 fn a_table_given_twice_is_refused_not_counted_twice() {
     let env = Env::new();
     let docs = corpus(&env, &["a.txt", "b.txt"]);

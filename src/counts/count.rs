@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use tempfile::{NamedTempFile, TempPath};
 
 use super::Scope;
-use crate::count_table::{KeyRange, TableHeader, TableWriter, Target, merge_runs};
+use crate::count_table::{KeyRange, Partition, TableHeader, TableWriter, Target, merge_runs};
 use crate::error::{Error, Result};
 use crate::lines;
 use crate::normal::{self, KeyHasher};
@@ -109,31 +109,13 @@ impl Counter {
         }
     }
 
-    /// Writes the keys in memory as one sorted table (a run, or the whole table).
-    fn write_sorted<W: Write + Seek>(
-        &mut self,
-        out: W,
-        origin: &str,
-        should_stop: &dyn Fn() -> bool,
-    ) -> Result<TableHeader> {
-        let target = self.target();
-        let mut writer =
-            TableWriter::new(out, origin, target.scope, target.documents, target.range)?;
-        for (written, (key, count)) in self.sorted().into_iter().enumerate() {
-            if written % (1 << 16) == 0 && should_stop() {
-                return Err(Error::interrupted());
-            }
-            writer.push(key, count)?;
-        }
-        writer.finish()
-    }
-
     fn spill(&mut self) -> Result<()> {
         let dir = self.spill_dir.clone();
         let file = NamedTempFile::new_in(&dir).map_err(|err| Error::io(&dir, err))?;
         let origin = file.path().display().to_string();
         let mut writer = BufWriter::new(file.as_file());
-        self.write_sorted(&mut writer, &origin, &|| false)?;
+        let entries = self.sorted();
+        write_entries(&entries, &mut writer, &origin, self.target(), &|| false)?;
         writer.flush().map_err(|err| Error::io(file.path(), err))?;
         drop(writer);
         // Closed now; reopened by path in the final merge.
@@ -141,33 +123,100 @@ impl Counter {
         Ok(())
     }
 
-    /// Writes the final table to `out` (named `origin` in errors): spilled runs are
-    /// merged in passes of a bounded number of open files, the spill directory holding
-    /// the intermediate runs. Once `should_stop` returns true, ends with an
-    /// `Interrupted` error; the runs are removed either way.
+    /// Ends the counting: the counts, sorted, ready to be written whole or one hash
+    /// partition at a time.
+    pub fn into_counts(mut self) -> Result<Counts> {
+        let mut entries = Vec::new();
+        if self.spills.is_empty() {
+            entries = self.sorted();
+        } else if !self.counts.is_empty() {
+            self.spill()?;
+        }
+        Ok(Counts {
+            target: self.target(),
+            entries,
+            runs: self.spills,
+            spill_dir: self.spill_dir,
+        })
+    }
+
+    /// Writes the final table to `out` (named `origin` in errors); see
+    /// [`Counts::write`].
     pub fn finish<W: Write + Seek>(
-        mut self,
+        self,
         out: W,
         origin: &str,
         should_stop: &dyn Fn() -> bool,
     ) -> Result<TableHeader> {
-        if self.spills.is_empty() {
-            return self.write_sorted(out, origin, should_stop);
-        }
-        if !self.counts.is_empty() {
-            self.spill()?;
-        }
-        let runs: Vec<PathBuf> = self.spills.iter().map(|run| run.to_path_buf()).collect();
-        merge_runs(
-            &runs,
-            out,
-            origin,
-            self.target(),
-            1,
-            &self.spill_dir,
-            should_stop,
-        )
+        self.into_counts()?.write(None, out, origin, should_stop)
     }
+}
+
+/// The counts of a finished [`Counter`]: sorted in memory, or as sorted runs on disk
+/// (removed when this is dropped).
+pub struct Counts {
+    target: Target,
+    entries: Vec<(u64, u64)>,
+    runs: Vec<TempPath>,
+    spill_dir: PathBuf,
+}
+
+impl Counts {
+    /// Documents counted.
+    pub fn documents(&self) -> u64 {
+        self.target.documents
+    }
+
+    /// Writes the table of every key, or of the keys of `partition` only, to `out`
+    /// (named `origin` in errors). A partition's table is the one `merge --partition`
+    /// cuts from the whole table, byte for byte, and joining the tables of every
+    /// partition gives back the whole table.
+    ///
+    /// Spilled runs are merged in passes of a bounded number of open files (the spill
+    /// directory holding the intermediate runs), reading only the blocks of each run
+    /// that can hold keys of `partition`. Once `should_stop` returns true, ends with an
+    /// `Interrupted` error.
+    pub fn write<W: Write + Seek>(
+        &self,
+        partition: Option<Partition>,
+        out: W,
+        origin: &str,
+        should_stop: &dyn Fn() -> bool,
+    ) -> Result<TableHeader> {
+        let target = Target {
+            range: partition.map_or(KeyRange::ALL, |partition| partition.range()),
+            ..self.target
+        };
+        if self.runs.is_empty() {
+            let from = self
+                .entries
+                .partition_point(|&(key, _)| key < target.range.first);
+            let to = self
+                .entries
+                .partition_point(|&(key, _)| key <= target.range.last);
+            return write_entries(&self.entries[from..to], out, origin, target, should_stop);
+        }
+        let runs: Vec<PathBuf> = self.runs.iter().map(|run| run.to_path_buf()).collect();
+        merge_runs(&runs, out, origin, target, 1, &self.spill_dir, should_stop)
+    }
+}
+
+/// Writes sorted `entries` as a table with the header `target`.
+fn write_entries<W: Write + Seek>(
+    entries: &[(u64, u64)],
+    out: W,
+    origin: &str,
+    target: Target,
+    should_stop: &dyn Fn() -> bool,
+) -> Result<TableHeader> {
+    let mut writer = TableWriter::new(out, origin, target.scope, target.documents, target.range)?;
+    for (written, &(key, count)) in entries.iter().enumerate() {
+        if written % (1 << 16) == 0 && should_stop() {
+            return Err(Error::interrupted());
+        }
+        writer.push(key, count)?;
+    }
+    writer.finish()
 }
 
 #[cfg(test)]
@@ -250,7 +299,11 @@ mod bounded {
 
     /// One key per document and a budget of one key: a run per document.
     fn counter_of(documents: u64, dir: &Path) -> Counter {
-        let mut counter = Counter::new(Scope::Corpus, 1, dir);
+        counter_with(documents, dir, 1)
+    }
+
+    fn counter_with(documents: u64, dir: &Path, budget: usize) -> Counter {
+        let mut counter = Counter::new(Scope::Corpus, budget, dir);
         for key in 0..documents {
             counter.add_document(&[key * 7919, u64::MAX]).unwrap();
         }
@@ -274,6 +327,48 @@ mod bounded {
         let mut whole = Cursor::new(Vec::new());
         in_memory.finish(&mut whole, "out", &|| false).unwrap();
         assert_eq!(spilled.into_inner(), whole.into_inner());
+    }
+
+    #[test]
+    fn partitions_of_the_counts_join_to_the_whole_table() {
+        let mut written: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
+        for budget in [1 << 20, 1] {
+            let dir = tempfile::tempdir().unwrap();
+            let counts = counter_with(150, dir.path(), budget).into_counts().unwrap();
+            let write = |partition| {
+                let mut out = Cursor::new(Vec::new());
+                counts.write(partition, &mut out, "t", &|| false).unwrap();
+                out.into_inner()
+            };
+            let whole = write(None);
+            let parts: Vec<Vec<u8>> = (0..3)
+                .map(|index| write(Some(Partition { index, count: 3 })))
+                .collect();
+            let paths: Vec<PathBuf> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let path = dir.path().join(format!("part-{i}.bsc"));
+                    std::fs::write(&path, part).unwrap();
+                    path
+                })
+                .collect();
+            let mut joined = Cursor::new(Vec::new());
+            let options = crate::count_table::MergeOptions::default();
+            crate::count_table::merge_files(
+                &paths,
+                &mut joined,
+                "j",
+                &options,
+                dir.path(),
+                &|| false,
+            )
+            .unwrap();
+            assert_eq!(joined.into_inner(), whole, "budget {budget}");
+            written.push((whole, parts));
+        }
+        // In memory or spilled, the same bytes.
+        assert_eq!(written[0], written[1]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod count;
 mod input;
 mod top;
 
-pub use count::{Counter, document_keys};
+pub use count::{Counter, Counts, document_keys};
 pub use input::{KeyOptions, count_input};
 pub use top::{Examples, top_entries};
 
