@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod count_limits;
 mod counts;
+mod docs;
 mod formats;
 mod golden;
 mod oracle;
