@@ -153,7 +153,7 @@ fn partitioned_counts_of_shards_merge_range_by_range_into_the_whole() {
             .args(["--partitions", "3", "--memory", memory, "-o", worker])
             .assert()
             .success()
-            .stderr(predicate::str::contains("(in 3 partitions)"));
+            .stderr(predicate::str::contains("distinct lines in 3 partitions"));
     }
     let read = |name: &str| std::fs::read(env.path(name)).unwrap();
     let mut ranges = Vec::new();

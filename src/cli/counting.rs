@@ -33,7 +33,12 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
             let header = write_atomically(&args.output, |out| {
                 Ok(counts.write(None, out, &name, &should_stop)?)
             })?;
-            (header.documents, header.entries.to_string(), stats, exit)
+            (
+                header.documents,
+                format!("{} distinct lines", header.entries),
+                stats,
+                exit,
+            )
         }
         Some(partitions) => {
             let parts = partition_paths(&args.output, partitions)?;
@@ -45,12 +50,12 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
                 count_all(&input, &keys, &args.keys, &args.run, spill_dir.path(), stop)?;
             let headers = write_partitions(&counts, &parts, &should_stop)?;
             let entries: u64 = headers.iter().map(|header| header.entries).sum();
-            let lines = format!("{entries} (in {partitions} partitions)");
+            let lines = format!("{entries} distinct lines in {partitions} partitions");
             (counts.documents(), lines, stats, exit)
         }
     };
     eprintln!(
-        "boilerstrip: counted {documents} documents, {lines} distinct lines -> {}",
+        "boilerstrip: counted {documents} documents, {lines} -> {}",
         args.output.display()
     );
     Ok(worse(exit, stats))
