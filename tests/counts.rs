@@ -245,6 +245,25 @@ fn a_table_over_its_own_input_is_refused() {
 }
 
 #[test]
+fn a_table_path_naming_a_directory_is_refused_before_any_work() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt"]);
+    count(&env, &docs, "t.bsc", &[]);
+    std::fs::create_dir(env.path("dir")).unwrap();
+    for args in [&["count", "a.txt"][..], &["merge", "t.bsc"]] {
+        env.cmd()
+            .args(args)
+            .args(["-o", "dir"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "dir is a directory: -o names the table file",
+            ));
+    }
+    assert_eq!(std::fs::read_dir(env.path("dir")).unwrap().count(), 0);
+}
+
+#[test]
 fn an_input_given_twice_is_refused_not_counted_twice() {
     let env = Env::new();
     corpus(&env, &["a.txt"]);

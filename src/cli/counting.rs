@@ -25,6 +25,10 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
     let should_stop = || stop.is_stopped();
     let (documents, lines, stats, exit) = match args.partitions {
         None => {
+            refuse_directory(
+                &args.output,
+                "--partitions N to write one table per range into it",
+            )?;
             refuse_paths(Some(&args.output), &input.inputs)?;
             let spill_dir = temp_dir_beside(&args.output, "spilled runs")?;
             let (counts, stats, exit) =
@@ -194,6 +198,18 @@ fn refuse_paths(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<()>
     Ok(())
 }
 
+/// Refuses a table path that names a directory before any work, rather than failing at
+/// the final rename; `instead` says what to give.
+fn refuse_directory(table: &Path, instead: &str) -> Result<()> {
+    if table.is_dir() {
+        bail!(
+            "{} is a directory: -o names the table file (or give {instead})",
+            table.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(unix)]
 fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -222,6 +238,7 @@ pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
         .as_deref()
         .map(Partition::parse)
         .transpose()?;
+    refuse_directory(&args.output, "the merged table's file name")?;
     let name = args.output.display().to_string();
     let options = MergeOptions::default()
         .min_docs(args.min_docs)
