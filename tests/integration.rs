@@ -6,6 +6,7 @@ mod harness;
 mod bad_input;
 mod cases;
 mod cli;
+mod count_limits;
 mod counts;
 mod docs;
 mod formats;

@@ -312,9 +312,15 @@ pub struct CountArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// The count table to write (atomically).
+    /// The count table to write (atomically); with --partitions, the directory to write
+    /// the tables into.
     #[arg(short = 'o', long, value_name = "TABLE", required = true)]
     pub output: PathBuf,
+
+    /// Write N tables, one per hash range, as part-0000.bsc … in the directory -o names,
+    /// so that N reducers can each merge one range of every worker's tables.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub partitions: Option<u32>,
 
     #[command(flatten)]
     pub run: RunArgs,

@@ -28,7 +28,7 @@ pub fn run(args: Args) -> Result<Exit> {
             commands::rules_list(&config::rule_set(&rules, |_| Ok(()))?, markers)
         }
         Some(Command::Count(count)) => counting::count(count, &stop),
-        Some(Command::Merge(merge)) => counting::merge(merge),
+        Some(Command::Merge(merge)) => counting::merge(merge, &stop),
         Some(Command::Top(top)) => counting::top(top, &stop),
     }
 }
