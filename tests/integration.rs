@@ -9,6 +9,7 @@ mod cli;
 mod counts;
 mod formats;
 mod golden;
+mod input_safety;
 mod oracle;
 mod robustness;
 mod rule_errors;
