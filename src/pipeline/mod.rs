@@ -1,13 +1,14 @@
-//! The pipeline layer: the one place that knows about threads. [`Driver`] runs any
+//! The pipeline layer: the one place that knows about threads. The batch driver runs any
 //! per-record work over one input in three stages: a reader thread cuts the input into
 //! batches of whole records (a few MB); each batch goes to the rayon pool as soon as it
 //! is read, so the workers move on to the next batch while the last records of one are
 //! processed; the calling thread consumes the batches in input order. Bounded channels
 //! between the stages keep at most a fixed number of batches in flight, so memory stays
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
-//! and the corpus scan ([`crate::counts::input`]) both run on it.
+//! and the corpus scan ([`scan`], for `count` and `top`) both run on it.
 
 mod process;
+pub mod scan;
 
 use std::io::Write;
 use std::sync::Arc;
