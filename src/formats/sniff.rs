@@ -88,11 +88,15 @@ pub(crate) fn peek(reader: &mut dyn BufRead, max_line: usize) -> io::Result<Head
     let mut bytes = Vec::new();
     reader.take(HEAD).read_to_end(&mut bytes)?;
     let mut complete = (bytes.len() as u64) < HEAD;
+    // Bytes before `blank` are known to be blank space, so each byte is looked at once
+    // however many blank lines come first.
+    let mut blank = 0;
     while !complete && bytes.len() <= max_line {
-        match bytes.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(start) if bytes[start] != b'{' => break,
-            Some(start) if memchr::memchr(b'\n', &bytes[start..]).is_some() => break,
-            _ => {}
+        match bytes[blank..].iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(start) if bytes[blank + start] != b'{' => break,
+            Some(start) if memchr::memchr(b'\n', &bytes[blank + start..]).is_some() => break,
+            Some(_) => {}
+            None => blank = bytes.len(),
         }
         let room = (max_line + 1).saturating_sub(bytes.len()).max(1) as u64;
         let before = bytes.len();
@@ -149,6 +153,14 @@ mod tests {
         let head = peek(&mut short, 1 << 20).unwrap();
         assert!(head.complete);
         assert_eq!(format_of(&head.bytes, true), Some(Format::Jsonl));
+    }
+
+    #[test]
+    fn peek_looks_past_blank_lines() {
+        let input = format!("{}{{\"text\": \"a\"}}\nmore", "\n \r\n".repeat(100_000));
+        let head = peek(&mut input.as_bytes(), 1 << 20).unwrap();
+        assert!(head.bytes.ends_with(b"{\"text\": \"a\"}\n"));
+        assert_eq!(format_of(&head.bytes, head.complete), Some(Format::Jsonl));
     }
 
     #[test]
