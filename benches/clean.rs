@@ -9,7 +9,8 @@ use std::io::Cursor;
 
 use boilerstrip::count_table::{FrequentLines, MergeOptions, Scope, merge_files};
 use boilerstrip::counts::{Counter, document_keys};
-use boilerstrip::formats::{self, Emit, Format, InputOptions, ProcessOptions, Record, process};
+use boilerstrip::formats::{self, Format, InputOptions, Record};
+use boilerstrip::pipeline::{Emit, ProcessOptions, process};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -94,7 +95,7 @@ fn removed_lines(cleaner: &Cleaner, docs: &[String]) -> usize {
 /// The records of `bytes` read as `format`, ready to process.
 fn records(format: Format, bytes: Vec<u8>) -> Vec<Record> {
     let options = InputOptions {
-        format,
+        format: Some(format),
         ..InputOptions::default()
     };
     let mut input = formats::open(Cursor::new(bytes), "bench", &options).expect("opens");

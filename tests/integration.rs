@@ -11,6 +11,7 @@ mod counts;
 mod docs;
 mod formats;
 mod golden;
+mod input_safety;
 mod layers;
 mod oracle;
 mod robustness;

@@ -360,11 +360,12 @@ fn pipeline_output(rules: &RuleSet, format: Format, input: Vec<u8>) -> Vec<u8> {
     };
     let pipeline = Pipeline::new(Cleaner::new(rules).unwrap(), options).unwrap();
     let input_options = InputOptions {
-        format,
+        format: Some(format),
         text: TextOptions {
             separator: Some(b"\x0c".to_vec()),
             ..TextOptions::default()
         },
+        ..InputOptions::default()
     };
     let opened = formats::open(std::io::Cursor::new(input), "prop", &input_options).unwrap();
     let mut out = Encoder::new(Vec::new(), Codec::Plain, None).unwrap();

@@ -110,6 +110,16 @@ pub enum FormatArg {
     Warc,
 }
 
+/// Whether input is decompressed, for `--decompress`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum DecompressArg {
+    /// Decode gzip and zstd, told by their magic bytes.
+    #[default]
+    Auto,
+    /// Read input as it is.
+    None,
+}
+
 /// What to do with a record that cannot be processed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OnInvalidArg {
@@ -143,10 +153,16 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
-    /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
-    /// input is text unless this says otherwise. The output has the input's format.
+    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`). Standard input and other
+    /// names are told by their first bytes: `WARC/1.` is warc, a first line that is a
+    /// JSON object is jsonl, anything else text. The output has the input's format.
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
+
+    /// Decode gzip and zstd input, told by their magic bytes (`auto`), or read every
+    /// input as it is (`none`).
+    #[arg(long, value_enum, default_value_t = DecompressArg::Auto, value_name = "WHEN")]
+    pub decompress: DecompressArg,
 
     /// JSONL: the string field holding the text; a dotted path reaches nested objects
     /// (`metadata.content`).

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod config;
 pub mod counting;
 pub mod exit;
+pub mod hints;
 pub mod output;
 pub mod report;
 

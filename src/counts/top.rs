@@ -91,7 +91,7 @@ impl Examples {
             let Some(record) = input.records.next_record()? else {
                 return Ok(());
             };
-            let Ok(Some(document)) = record.document(&options.text_field, &options.url_field)
+            let Ok(Some(document)) = record.document(&options.text_field, Some(&options.url_field))
             else {
                 continue;
             };
