@@ -186,7 +186,7 @@ fn merge_readers<R: Read>(
     let mut merged: u64 = 0;
     while let Some(Reverse((key, index, mut total))) = heap.pop() {
         merged += 1;
-        if merged % STOP_EVERY == 0 && should_stop() {
+        if merged.is_multiple_of(STOP_EVERY) && should_stop() {
             return Err(Error::interrupted());
         }
         refill(&mut heap, &mut inputs[index], index)?;

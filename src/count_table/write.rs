@@ -61,7 +61,7 @@ impl<W: Write + Seek> TableWriter<W> {
             "count table key outside the table's range"
         );
         self.last_key = Some(key);
-        if self.header.entries % BLOCK_ENTRIES == 0 {
+        if self.header.entries.is_multiple_of(BLOCK_ENTRIES) {
             self.block_first = key;
         }
         let mut entry = [0u8; ENTRY_LEN];
@@ -69,7 +69,7 @@ impl<W: Write + Seek> TableWriter<W> {
         entry[8..].copy_from_slice(&documents.to_le_bytes());
         self.block.update(&entry);
         self.header.entries += 1;
-        if self.header.entries % BLOCK_ENTRIES == 0 {
+        if self.header.entries.is_multiple_of(BLOCK_ENTRIES) {
             self.close_block();
         }
         self.out
@@ -88,7 +88,7 @@ impl<W: Write + Seek> TableWriter<W> {
     /// Appends the block index and the checksum, fills in the entry count and flushes;
     /// returns the header.
     pub(crate) fn finish(mut self) -> Result<TableHeader> {
-        if self.header.entries % BLOCK_ENTRIES != 0 {
+        if !self.header.entries.is_multiple_of(BLOCK_ENTRIES) {
             self.close_block();
         }
         let header = self.header.encode();

@@ -29,7 +29,7 @@ pub fn top_entries(
     let mut read: u64 = 0;
     while let Some((key, count)) = table.next_entry()? {
         read += 1;
-        if read % (1 << 16) == 0 && should_stop() {
+        if read.is_multiple_of(1 << 16) && should_stop() {
             return Err(Error::interrupted());
         }
         if count < min_docs || n == 0 {
