@@ -194,3 +194,69 @@ fn an_interrupted_merge_exits_130_and_leaves_nothing_behind() {
     assert!(runs.iter().all(|dir| !dir.exists()), "runs left behind");
     assert_eq!(leftovers(&env.path("")), ["docs", "tables"]);
 }
+
+#[test]
+fn an_interrupted_count_exits_130_and_leaves_no_runs_or_table() {
+    use std::io::Write;
+    let env = Env::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
+        .current_dir(env.path(""))
+        .args([
+            "count",
+            "--doc-separator",
+            "---",
+            "--memory",
+            "64K",
+            "-o",
+            "t.bsc",
+            "-q",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Three batches' worth (4 MiB each) of documents with unique lines, so that runs
+    // spill; then the input stays open: the count is waiting for more when the
+    // interrupt comes.
+    let mut text = String::new();
+    for doc in 0..100_000 {
+        text.push_str(&format!(
+            "story {} told\nagain {}\n---\n",
+            letters(doc),
+            letters(doc)
+        ));
+    }
+    for _ in 0..(12 << 20) / text.len() + 1 {
+        stdin.write_all(text.as_bytes()).unwrap();
+    }
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    let spill_dir = loop {
+        let spilled = std::fs::read_dir(env.path(""))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| {
+                path.is_dir() && std::fs::read_dir(path).is_ok_and(|mut runs| runs.next().is_some())
+            });
+        if let Some(dir) = spilled {
+            break dir;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no run was spilled"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    signal("-INT", child.id());
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!spill_dir.exists(), "spilled runs left behind");
+    assert_eq!(leftovers(&env.path("")), Vec::<String>::new());
+}
