@@ -2,9 +2,10 @@
 //! tables (`count`), and finding the commonest lines with an example each (`top`). The
 //! table format itself, and merging tables, live below in [`crate::count_table`].
 
-mod count;
-mod input;
-mod top;
+// Crate-visible, so that the pipeline's batch driver can reach the keying of records.
+pub(crate) mod count;
+pub(crate) mod input;
+pub(crate) mod top;
 
 pub use count::{Counter, Counts, document_keys};
 pub use input::{KeyOptions, count_input};
