@@ -231,3 +231,120 @@ fn issue_15_log_is_written_atomically_and_not_over_the_output() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--log and -o"));
 }
+
+#[test]
+fn issue_15_explain_heads_each_record_and_shows_separators_and_numbers() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    env.write("a.txt", "one\nAdvertisement\n---\ntwo\n");
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "--doc-separator",
+        "---",
+        "a.txt",
+        "--explain",
+        "-n",
+        "--color",
+        "never",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let expected = "==> a.txt record 1 <==\n\
+                    1:keep      | one\n\
+                    2:ad        | Advertisement\n\
+                    3:separator | ---\n\
+                    ==> a.txt record 2 <==\n\
+                    1:keep | two\n";
+    assert_bytes_eq("explain", expected.as_bytes(), &out.stdout);
+}
+
+#[test]
+fn issue_15_explain_only_removed_names_jsonl_and_wet_records() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    let input = jsonl_line("d1", Some("https://e.org/x"), "keep me\nAdvertisement\n")
+        + &jsonl_line("d2", None, "nothing here\n");
+    env.write("in.jsonl", input);
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "in.jsonl",
+        "--explain",
+        "--only-removed",
+        "--color",
+        "never",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let expected = "==> in.jsonl record 1 (id d1, url https://e.org/x) <==\nad   | Advertisement\n";
+    assert_bytes_eq("explain", expected.as_bytes(), &out.stdout);
+
+    let wet = repo().join("tests/data/whirlwind.warc.wet.gz");
+    let out = run(env
+        .cmd()
+        .arg(&wet)
+        .args(["--explain", "--only-removed", "--color", "never"]));
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let headers: Vec<&str> = stdout.lines().filter(|l| l.starts_with("==> ")).collect();
+    assert!(!headers.is_empty());
+    assert!(
+        headers
+            .iter()
+            .all(|h| h.contains("(id <urn:uuid:") && h.contains(", url http"))
+    );
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| !l.starts_with("==> "))
+            .all(|l| !l.starts_with("keep ")),
+        "only removed lines"
+    );
+}
+
+#[test]
+fn issue_15_explain_json_is_one_event_per_line_with_byte_ranges() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    let text = "Été 😀\nAdvertisement\r\nend";
+    env.write("in.jsonl", jsonl_line("d1", None, text));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "in.jsonl",
+        "--explain",
+        "--json",
+        "--color",
+        "always",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let events: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3);
+    let fates: Vec<(&str, u64, u64, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap(),
+                e["start"].as_u64().unwrap(),
+                e["end"].as_u64().unwrap(),
+                e["reason"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fates,
+        [
+            ("Été 😀", 0, 11, None),
+            ("Advertisement", 11, 26, Some("ad")),
+            ("end", 26, 29, None)
+        ]
+    );
+    assert!(events.iter().all(|e| e["id"] == "d1" && e["record"] == 1));
+    assert_eq!(events[1]["line"], 1);
+}

@@ -11,6 +11,10 @@ pub mod log;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use crate::decision::Cleaned;
+use crate::explain::{ExplainStyle, explain, fate_width, fates, write_row};
 use crate::formats::jsonl::{self, FieldPath};
 use crate::formats::{Document, Place, Record};
 
@@ -105,4 +109,99 @@ pub fn header<W: Write + ?Sized>(identity: &Identity<'_>, out: &mut W) -> io::Re
         write!(out, " ({})", parts.join(", "))?;
     }
     writeln!(out, " <==")
+}
+
+/// Writes `--explain` for one document: with [`ExplainStyle::json`], one [`LineEvent`]
+/// per line; otherwise the [`header`], every line with its fate (see
+/// [`explain`](crate::explain::explain)), and the `separator` line that ended a text
+/// document (empty when none), labelled `separator`. With
+/// [`ExplainStyle::only_removed`], a document with nothing removed writes nothing.
+pub fn explain_document<W: Write + ?Sized>(
+    identity: &Identity<'_>,
+    cleaned: &Cleaned<'_>,
+    separator: &[u8],
+    style: ExplainStyle,
+    out: &mut W,
+) -> io::Result<()> {
+    if style.only_removed && cleaned.is_unchanged() {
+        return Ok(());
+    }
+    if style.json {
+        return line_events(identity, cleaned, style.only_removed, out);
+    }
+    let mut style = style;
+    if !separator.is_empty() {
+        // The separator's row lines up with the document's.
+        style.width = style.width.max(SEPARATOR.len());
+    }
+    header(identity, out)?;
+    explain(cleaned, out, style)?;
+    if !separator.is_empty() {
+        let width = fate_width(cleaned, style);
+        let content = separator.strip_suffix(b"\n").unwrap_or(separator);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        if style.line_numbers {
+            write!(out, "{}:", cleaned.line_count() + 1)?;
+        }
+        write_row(out, SEPARATOR, "\x1b[2m", width, style.color, content)?;
+    }
+    Ok(())
+}
+
+const SEPARATOR: &str = "separator";
+
+/// One line decision of `--explain --json`: one JSON object per line of a document.
+///
+/// `{"input","record","id","line","start","end","reason","text"}`: the document as in
+/// the removal log ([`log::LogEntry`]), the line's 0-based index, its byte range in the
+/// document's text (terminator included, end exclusive), the reason it was removed
+/// (`null` when kept) and its content without the terminator (invalid UTF-8 replaced
+/// by U+FFFD).
+#[derive(Debug, Serialize)]
+pub struct LineEvent<'a> {
+    /// The input's name.
+    pub input: &'a str,
+    /// The record's 1-based number in its input.
+    pub record: u64,
+    /// The document's id (see [`Identity::log_id`]).
+    pub id: &'a str,
+    /// The line's 0-based index in the document.
+    pub line: usize,
+    /// Its first byte in the document's text.
+    pub start: usize,
+    /// One past its last byte (terminator included).
+    pub end: usize,
+    /// The rule or detector that removed it; `None` when kept.
+    pub reason: Option<&'a str>,
+    /// Its content, without the terminator.
+    pub text: Cow<'a, str>,
+}
+
+fn line_events<W: Write + ?Sized>(
+    identity: &Identity<'_>,
+    cleaned: &Cleaned<'_>,
+    only_removed: bool,
+    out: &mut W,
+) -> io::Result<()> {
+    let id = identity.log_id();
+    let input = cleaned.input();
+    for fate in fates(cleaned) {
+        if only_removed && fate.removed_by.is_none() {
+            continue;
+        }
+        let range = fate.line.range();
+        let event = LineEvent {
+            input: identity.input,
+            record: identity.record,
+            id: &id,
+            line: fate.index,
+            start: range.start,
+            end: range.end,
+            reason: fate.removed_by.map(|r| r.as_str()),
+            text: String::from_utf8_lossy(fate.line.content(input)),
+        };
+        serde_json::to_writer(&mut *out, &event).map_err(io::Error::other)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }

@@ -246,6 +246,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// With --explain: start each line with its number in the document.
+    #[arg(short = 'n', long, requires = "explain")]
+    pub line_number: bool,
+
+    /// With --explain: print only the removed lines, with their reasons (documents
+    /// with nothing removed are left out).
+    #[arg(long, requires = "explain")]
+    pub only_removed: bool,
+
+    /// With --explain: one JSON object per line decision (input, record, id, line,
+    /// byte range, reason or null, text) instead of columns.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
+
     /// Colour for --explain.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -506,6 +520,20 @@ mod tests {
     fn level_accepts_negative_numbers_for_the_encoder_to_reject() {
         let args = Args::try_parse_from(["boilerstrip", "--level", "-1"]).unwrap();
         assert_eq!(args.clean.level, Some(-1));
+    }
+
+    #[test]
+    fn explain_modifiers_need_explain() {
+        for flag in ["-n", "--only-removed", "--json"] {
+            assert!(
+                Args::try_parse_from(["boilerstrip", flag]).is_err(),
+                "{flag}"
+            );
+        }
+        let args =
+            Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
+                .unwrap();
+        assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
     }
 
     #[test]

@@ -278,7 +278,13 @@ fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
         .map(|r| r.name().len())
         .max()
         .unwrap_or(0);
-    Output::Explain(ExplainStyle { color, width })
+    let mut style = ExplainStyle::new();
+    style.color = color && !args.json;
+    style.width = width;
+    style.line_numbers = args.line_number;
+    style.only_removed = args.only_removed;
+    style.json = args.json;
+    Output::Explain(style)
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 use std::ops::Range;
 
 use crate::audit::Identity;
+use crate::audit::explain_document;
 use crate::audit::log::LogEntry;
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
-use crate::explain::{ExplainStyle, explain};
+use crate::explain::ExplainStyle;
 use crate::formats::jsonl::FieldPath;
 use crate::formats::{Document, Place, Record};
 use crate::normal::host_of;
@@ -63,7 +64,7 @@ pub struct ProcessOptions {
 impl ProcessOptions {
     /// True when a view needs each document's identity, URL included.
     fn wants_identity(&self) -> bool {
-        self.log
+        self.log || matches!(self.output, Output::Explain(_))
     }
 }
 
@@ -240,6 +241,19 @@ fn clean_document(
         (Some(identity), true) => Some(log_line(&LogEntry::new(identity, &cleaned))),
         _ => None,
     };
+    if let (Output::Explain(style), Some(identity)) = (options.output, &identity) {
+        let separator = match record {
+            Record::Text(doc) => doc.separator.as_slice(),
+            _ => &[],
+        };
+        let mut out = Vec::new();
+        explain_document(identity, &cleaned, separator, style, &mut out)
+            .expect("writing to a Vec cannot fail");
+        return Processed {
+            log,
+            ..Processed::valid(Emit::Replaced(out))
+        };
+    }
     Processed {
         log,
         ..Processed::valid(emit(record, document, &cleaned, options, stats))
@@ -255,11 +269,6 @@ fn emit(
     stats: &mut Stats,
 ) -> Emit {
     let text = &document.text;
-    if let Output::Explain(style) = options.output {
-        let mut out = Vec::new();
-        explain(cleaned, &mut out, style).expect("writing to a Vec cannot fail");
-        return Emit::Replaced(out);
-    }
     if options.drop_empty && cleaned.removed_bytes() == text.len() {
         stats.documents_dropped += 1;
         return Emit::Dropped;
