@@ -7,6 +7,7 @@
 //! points, because dolma's format is defined in them.
 
 pub mod log;
+pub mod meta;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -30,7 +30,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Clean documents (the default).
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -280,6 +280,23 @@ pub struct CleanArgs {
     #[arg(long, value_name = "PATH", default_value = "id")]
     pub id_field: String,
 
+    /// JSONL: add to each record a field NAME (dotted paths reach into objects, e.g.
+    /// `metadata.boilerstrip`) holding what was removed: `{"removed_bytes", "removed_share",
+    /// "reasons": {REASON: {"lines", "bytes"}}}`; every other byte of the record is kept.
+    #[arg(long, value_name = "NAME")]
+    pub meta_field: Option<String>,
+
+    /// Reject documents with more than this share (0 to 1) of their bytes removed: they
+    /// are left out of the output, or written as read to --rejects.
+    #[arg(long, value_name = "F", value_parser = parse_share)]
+    pub max_removed_share: Option<f64>,
+
+    /// With --max-removed-share: write the rejected documents, as read (plus the
+    /// --meta-field), to FILE instead of leaving them out; atomically, compressed by
+    /// extension.
+    #[arg(long, value_name = "FILE", requires = "max_removed_share")]
+    pub rejects: Option<PathBuf>,
+
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
     pub deterministic: bool,
@@ -416,6 +433,14 @@ pub struct TopArgs {
     pub run: RunArgs,
 }
 
+/// Parses a share: a number from 0 to 1.
+pub fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("`{text}` is not a share from 0 to 1")),
+    }
+}
+
 /// Parses `123`, `64K`, `64M`, `1G` (powers of 1024) into bytes.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
@@ -534,6 +559,28 @@ mod tests {
             Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
                 .unwrap();
         assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn shares_are_between_0_and_1_and_rejects_need_a_threshold() {
+        assert_eq!(parse_share("0.5"), Ok(0.5));
+        assert_eq!(parse_share("1"), Ok(1.0));
+        for bad in ["1.5", "-0.1", "NaN", "half"] {
+            assert!(parse_share(bad).is_err(), "{bad}");
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--rejects", "r.jsonl"]).is_err());
+        let args = Args::try_parse_from([
+            "boilerstrip",
+            "--max-removed-share",
+            "0.8",
+            "--rejects",
+            "r.jsonl",
+            "--meta-field",
+            "metadata.bs",
+        ])
+        .unwrap();
+        assert_eq!(args.clean.max_removed_share, Some(0.8));
+        assert_eq!(args.clean.meta_field.as_deref(), Some("metadata.bs"));
     }
 
     #[test]

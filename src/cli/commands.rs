@@ -29,9 +29,9 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         config.quiet,
         total_size(&config.input.inputs),
     );
-    let log = match &config.log {
-        Some(path) => Some(AtomicOutput::create(path, config.level)?),
-        None => None,
+    let side = SideFiles {
+        log: SideFile::create(config.log.as_deref(), config.level)?,
+        rejects: SideFile::create(config.rejects.as_deref(), config.level)?,
     };
     let mut run = Run {
         config: &config,
@@ -39,7 +39,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         reporter: &mut reporter,
         stats: Stats::default(),
         exit: Exit::Success,
-        log,
+        side,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -51,9 +51,9 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
             }
         }
     }
-    let (stats, mut exit, log) = (run.stats, run.exit, run.log);
-    if let Some(log) = log {
-        log.commit()?;
+    let (stats, mut exit, side) = (run.stats, run.exit, run.side);
+    for file in [side.log, side.rejects].into_iter().flatten() {
+        file.output.commit()?;
     }
     reporter.finish();
     if stats.invalid > 0 && exit == Exit::Success {
@@ -73,8 +73,48 @@ struct Run<'a> {
     reporter: &'a mut Reporter,
     stats: Stats,
     exit: Exit,
-    /// The removal log, committed when every input is done.
-    log: Option<AtomicOutput>,
+    /// The removal log and the rejects, committed when every input is done.
+    side: SideFiles,
+}
+
+/// The files written beside the cleaned output over a whole run.
+struct SideFiles {
+    log: Option<SideFile>,
+    rejects: Option<SideFile>,
+}
+
+/// One file beside the cleaned output, with its name for errors.
+struct SideFile {
+    output: AtomicOutput,
+    name: String,
+}
+
+impl SideFile {
+    fn create(path: Option<&Path>, level: Option<i32>) -> Result<Option<SideFile>> {
+        path.map(|path| {
+            Ok(SideFile {
+                output: AtomicOutput::create(path, level)?,
+                name: path.display().to_string(),
+            })
+        })
+        .transpose()
+    }
+}
+
+impl SideFiles {
+    /// The library's view of these files, for one input.
+    fn outputs(&mut self) -> SideOutputs<'_> {
+        fn output(file: &mut Option<SideFile>) -> Option<SideOutput<'_>> {
+            file.as_mut().map(|file| SideOutput {
+                writer: file.output.encoder(),
+                name: &file.name,
+            })
+        }
+        SideOutputs {
+            log: output(&mut self.log),
+            rejects: output(&mut self.rejects),
+        }
+    }
 }
 
 impl Run<'_> {
@@ -84,13 +124,7 @@ impl Run<'_> {
         let mut out = Encoder::new(stdout, Codec::Plain, None)?;
         for input in &self.config.input.inputs {
             if let Some(opened) = self.open(input.as_deref()) {
-                let log_name = self.log_name();
-                let mut side = SideOutputs {
-                    log: self.log.as_mut().map(|log| SideOutput {
-                        writer: log.encoder(),
-                        name: &log_name,
-                    }),
-                };
+                let mut side = self.side.outputs();
                 self.stats += self.pipeline.run_with(
                     opened,
                     &mut out,
@@ -115,22 +149,11 @@ impl Run<'_> {
         };
         let mut output = AtomicOutput::create(path, self.config.level)?;
         let name = path.display().to_string();
-        let log_name = self.log_name();
-        let mut side = SideOutputs {
-            log: self.log.as_mut().map(|log| SideOutput {
-                writer: log.encoder(),
-                name: &log_name,
-            }),
-        };
+        let mut side = self.side.outputs();
         self.stats +=
             self.pipeline
                 .run_with(opened, output.encoder(), &name, &mut side, self.reporter)?;
         output.commit()
-    }
-
-    fn log_name(&self) -> String {
-        let path = self.config.log.as_deref().unwrap_or(Path::new(""));
-        path.display().to_string()
     }
 
     fn open(&mut self, input: Option<&Path>) -> Option<Input> {

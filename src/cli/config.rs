@@ -174,6 +174,8 @@ pub struct CleanConfig {
     pub deterministic: bool,
     /// Where the removal log goes (`--log`).
     pub log: Option<PathBuf>,
+    /// Where rejected documents go (`--rejects`).
+    pub rejects: Option<PathBuf>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -216,11 +218,30 @@ impl CleanConfig {
             },
             id_field: FieldPath::parse(&args.id_field).with_context(|| "--id-field")?,
             log: args.log.is_some(),
+            meta_field: args
+                .meta_field
+                .as_deref()
+                .map(FieldPath::parse)
+                .transpose()
+                .with_context(|| "--meta-field")?,
+            max_removed_share: args.max_removed_share,
+            keep_rejects: args.rejects.is_some(),
         };
-        if let (Some(log), Some(output)) = (&args.log, &args.output)
-            && log == output
+        if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
+            bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
+        }
+        let side = [("--log", &args.log), ("--rejects", &args.rejects)];
+        for (flag, path) in side {
+            if let (Some(path), Some(output)) = (path, &args.output)
+                && path == output
+            {
+                bail!("{flag} and -o both name {}", path.display());
+            }
+        }
+        if let (Some(log), Some(rejects)) = (&args.log, &args.rejects)
+            && log == rejects
         {
-            bail!("--log and -o both name {}", log.display());
+            bail!("--log and --rejects both name {}", log.display());
         }
         Ok(CleanConfig {
             input,
@@ -241,6 +262,7 @@ impl CleanConfig {
                 .map(|path| (path.as_os_str() != "-").then_some(path)),
             deterministic: args.deterministic,
             log: args.log,
+            rejects: args.rejects,
         })
     }
 }

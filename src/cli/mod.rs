@@ -22,7 +22,7 @@ pub fn run(args: Args) -> Result<Exit> {
     match args.command {
         None => commands::clean(config::CleanConfig::from_args(args.clean, stop)?),
         Some(Command::Clean(clean)) => {
-            commands::clean(config::CleanConfig::from_args(clean, stop)?)
+            commands::clean(config::CleanConfig::from_args(*clean, stop)?)
         }
         Some(Command::Rules(RulesCommand::Check { files })) => commands::rules_check(&files),
         Some(Command::Rules(RulesCommand::Test { files })) => commands::rules_test(&files),

@@ -6,6 +6,7 @@ use std::ops::Range;
 use crate::audit::Identity;
 use crate::audit::explain_document;
 use crate::audit::log::LogEntry;
+use crate::audit::meta::{DocumentMeta, removed_share, set_field};
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
@@ -59,6 +60,14 @@ pub struct ProcessOptions {
     pub id_field: FieldPath,
     /// Render a removal-log line for every document ([`Processed::log`]).
     pub log: bool,
+    /// JSONL: write what was removed ([`DocumentMeta`]) into each record at this field.
+    pub meta_field: Option<FieldPath>,
+    /// Reject documents with more than this share of their bytes removed: left out, or
+    /// with [`ProcessOptions::keep_rejects`] emitted as read (plus the metadata field)
+    /// and marked [`Processed::rejected`].
+    pub max_removed_share: Option<f64>,
+    /// Emit rejected documents for a rejects output instead of leaving them out.
+    pub keep_rejects: bool,
 }
 
 impl ProcessOptions {
@@ -78,6 +87,9 @@ impl Default for ProcessOptions {
             on_invalid: OnInvalid::Pass,
             id_field: FieldPath::parse("id").expect("`id` is a valid path"),
             log: false,
+            meta_field: None,
+            max_removed_share: None,
+            keep_rejects: false,
         }
     }
 }
@@ -107,6 +119,9 @@ pub struct Processed {
     /// [`ProcessOptions::log`] asks for it and the record is a document or an invalid
     /// record.
     pub log: Option<Vec<u8>>,
+    /// The document was rejected (`max_removed_share`): `emit` goes to the rejects
+    /// output, not the main one.
+    pub rejected: bool,
 }
 
 impl Processed {
@@ -115,6 +130,7 @@ impl Processed {
             emit,
             invalid: None,
             log: None,
+            rejected: false,
         }
     }
 }
@@ -173,7 +189,9 @@ pub fn process_at(
             let identity = options
                 .wants_identity()
                 .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
-            clean_document(record, &document, identity, site, cleaner, options, stats)
+            clean_document(
+                record, origin, &document, identity, site, cleaner, options, stats,
+            )
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
@@ -212,6 +230,7 @@ fn invalid(
         emit,
         invalid: Some(error),
         log,
+        rejected: false,
     }
 }
 
@@ -225,8 +244,10 @@ fn log_line(entry: &LogEntry) -> Vec<u8> {
 
 /// Cleans the document of `record`; a text record (which is its text) is emitted as
 /// its kept ranges, any other record is written around them.
+#[allow(clippy::too_many_arguments)]
 fn clean_document(
     record: &Record,
+    origin: &str,
     document: &Document<'_>,
     identity: Option<Identity<'_>>,
     site: Option<&str>,
@@ -254,10 +275,57 @@ fn clean_document(
             ..Processed::valid(Emit::Replaced(out))
         };
     }
-    Processed {
+    let rejected = options
+        .max_removed_share
+        .is_some_and(|max| removed_share(&cleaned) > max);
+    let emit = if rejected {
+        stats.documents_rejected += 1;
+        if !options.keep_rejects {
+            return Processed {
+                log,
+                ..Processed::valid(Emit::Dropped)
+            };
+        }
+        Emit::Verbatim
+    } else {
+        emit(record, document, &cleaned, options, stats)
+    };
+    let mut processed = Processed {
         log,
-        ..Processed::valid(emit(record, document, &cleaned, options, stats))
+        rejected,
+        ..Processed::valid(emit)
+    };
+    if let (Some(field), Record::Jsonl { line, .. }) = (&options.meta_field, record) {
+        let meta = DocumentMeta::new(&cleaned).to_json();
+        let current = match &processed.emit {
+            Emit::Verbatim => Some(line.as_slice()),
+            Emit::Replaced(bytes) => Some(bytes.as_slice()),
+            Emit::Kept(_) | Emit::Dropped => None,
+        };
+        if let Some(current) = current {
+            let mut out = Vec::with_capacity(current.len() + meta.len() + 16);
+            match set_field(current, field, &meta, &mut out) {
+                Ok(()) => processed.emit = Emit::Replaced(out),
+                Err(error) => {
+                    // Handled as any record that cannot be processed: as read or left
+                    // out, reported, counted.
+                    let (outcome, emit) = match options.on_invalid {
+                        OnInvalid::Pass => ("copied through unchanged", Emit::Verbatim),
+                        OnInvalid::Skip | OnInvalid::Fail => ("left out", Emit::Dropped),
+                    };
+                    let place = record.place().unwrap_or(Place::Start);
+                    let message = format!(
+                        "cannot add the metadata field: {}; the record is {outcome}",
+                        error.message
+                    );
+                    processed.invalid = Some(Error::input(origin, place, message));
+                    processed.emit = emit;
+                    stats.invalid += 1;
+                }
+            }
+        }
     }
+    processed
 }
 
 /// What to write for a cleaned document.
