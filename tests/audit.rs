@@ -504,3 +504,169 @@ fn issue_15_rejected_wet_records_are_whole_warc_records() {
     );
     assert_eq!(log[1].url.as_deref(), Some("https://example.org/2"));
 }
+
+/// `text` with the attribute spans (code-point offsets) of `keys` cut out.
+fn without_spans(text: &str, attributes: &serde_json::Value, keys: &[&str]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for key in keys {
+        for span in attributes[*key].as_array().into_iter().flatten() {
+            spans.push((
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            ));
+        }
+    }
+    spans.sort();
+    let (mut out, mut at) = (String::new(), 0);
+    for (start, end) in spans {
+        out.extend(&chars[at..start]);
+        at = end;
+    }
+    out.extend(&chars[at..]);
+    out
+}
+
+#[test]
+fn issue_15_annotate_writes_dolma_attributes_beside_documents_in_code_points() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    let texts = [
+        "日本 😀 text\nAdvertisement\r\nÉté\nAdvertisement",
+        "nothing to remove 🎉\n",
+    ];
+    let input: String = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| jsonl_line(&format!("d{i}"), None, t))
+        .collect();
+    env.write("data/documents/cc/shard.jsonl", &input);
+    let out = run(env.cmd().args([
+        "annotate",
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "data/documents/cc/shard.jsonl",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let written =
+        std::fs::read_to_string(env.path("data/attributes/boilerstrip/cc/shard.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "d0");
+    let attributes = &lines[0]["attributes"];
+    assert_eq!(
+        attributes["boilerstrip__ad"],
+        serde_json::json!([[10, 25, 1.0], [29, 42, 1.0]])
+    );
+    assert_eq!(
+        without_spans(texts[0], attributes, &["boilerstrip__ad"]),
+        "日本 😀 text\nÉté\n"
+    );
+    let fraction = attributes["boilerstrip__removed__fraction"][0].clone();
+    assert_eq!(fraction[1], texts[0].chars().count());
+    assert_eq!(
+        lines[1]["attributes"],
+        serde_json::json!({"boilerstrip__removed__fraction": [[0, 20, 0.0]]})
+    );
+
+    // -o names the file instead; without a documents/ directory, -o is required.
+    env.write("plain.jsonl", &input);
+    let out = run(env.cmd().args(["annotate", "plain.jsonl"]));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("documents"));
+    let out = run(env.cmd().args([
+        "--annotate",
+        "--attribute-name",
+        "bs_v2",
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "plain.jsonl",
+        "-o",
+        "attrs.jsonl.gz",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let attrs = String::from_utf8(decompressed(&env.path("attrs.jsonl.gz"))).unwrap();
+    assert!(
+        attrs.starts_with("{\"id\":\"d0\",\"attributes\":{\"bs_v2__ad\":"),
+        "{attrs}"
+    );
+}
+
+#[test]
+fn issue_15_annotate_names_wet_documents_by_record_id() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    let records = [
+        wet_record("warcinfo", "0", "software: test\n"),
+        wet_record("conversion", "1", "Été\nAdvertisement\n"),
+    ];
+    env.write("in.wet", records.concat());
+    let out = run(env.cmd().args([
+        "annotate",
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "in.wet",
+        "-o",
+        "attrs.jsonl",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(env.path("attrs.jsonl")).unwrap();
+    assert_eq!(
+        written,
+        "{\"id\":\"<urn:uuid:1>\",\"attributes\":{\"boilerstrip__ad\":[[4,18,1.0]],\
+         \"boilerstrip__ad__fraction\":[[0,18,0.7777777777777778]],\
+         \"boilerstrip__removed__fraction\":[[0,18,0.7777777777777778]]}}\n"
+    );
+}
+
+#[test]
+fn issue_15_annotate_scores_frequent_lines_by_their_document_count() {
+    let env = Env::new();
+    let words = ["alpha", "bravo", "delta", "gamma"];
+    let docs: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let extra = if i < 3 {
+                "Weekly harbour digest 港\n"
+            } else {
+                ""
+            };
+            format!("Opening {word}.\nStanding masthead line\n{extra}Closing {word}.\n")
+        })
+        .collect();
+    let input: String = docs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| jsonl_line(&format!("d{i}"), None, t))
+        .collect();
+    env.write("in.jsonl", &input);
+    let out = run(env.cmd().args(["count", "in.jsonl", "-o", "counts.bsc"]));
+    assert!(out.status.success(), "{out:?}");
+    let out = run(env.cmd().args([
+        "annotate",
+        "--no-default-rules",
+        "--counts",
+        "counts.bsc",
+        "--min-docs",
+        "3",
+        "in.jsonl",
+        "-o",
+        "attrs.jsonl",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(env.path("attrs.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(written.lines().next().unwrap()).unwrap();
+    // "Opening alpha.\n" is 15 code points; the masthead is in 4 documents, the digest in 3.
+    assert_eq!(
+        first["attributes"]["boilerstrip__frequent"],
+        serde_json::json!([[15, 38, 4.0], [38, 62, 3.0]])
+    );
+}

@@ -31,6 +31,10 @@ pub struct Args {
 pub enum Command {
     /// Clean documents (the default).
     Clean(Box<CleanArgs>),
+    /// Write dolma attributes instead of cleaned text (`clean --annotate`): one line per
+    /// document with the removed spans in code points, beside `documents/` as dolma
+    /// expects (`…/documents/X.jsonl.gz` → `…/attributes/NAME/X.jsonl.gz`) unless -o says.
+    Annotate(Box<CleanArgs>),
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -297,6 +301,18 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE", requires = "max_removed_share")]
     pub rejects: Option<PathBuf>,
 
+    /// Write dolma attributes instead of cleaned text: `{"id", "attributes": {"NAME__REASON":
+    /// [[start, end, score], …], …}}` per document, offsets in code points; each input's
+    /// attributes go beside its `documents/` directory as `attributes/NAME/…` unless -o
+    /// is given.
+    #[arg(long, conflicts_with_all = ["explain", "meta_field", "max_removed_share", "drop_empty"])]
+    pub annotate: bool,
+
+    /// With --annotate: the prefix of attribute keys and the directory under
+    /// `attributes/`.
+    #[arg(long, value_name = "NAME", default_value = "boilerstrip", value_parser = parse_attribute_name)]
+    pub attribute_name: String,
+
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
     pub deterministic: bool,
@@ -431,6 +447,17 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// Parses an attribute name: letters, digits and `_`, so that it is one directory and
+/// one JSONPath member.
+pub fn parse_attribute_name(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{text}` is not a name of letters, digits and `_`"))
+    }
 }
 
 /// Parses a share: a number from 0 to 1.
@@ -581,6 +608,19 @@ mod tests {
         .unwrap();
         assert_eq!(args.clean.max_removed_share, Some(0.8));
         assert_eq!(args.clean.meta_field.as_deref(), Some("metadata.bs"));
+    }
+
+    #[test]
+    fn annotate_is_a_subcommand_and_a_flag_that_excludes_rewriting_flags() {
+        let args = Args::try_parse_from(["boilerstrip", "annotate", "a.jsonl"]).unwrap();
+        assert!(matches!(args.command, Some(Command::Annotate(_))));
+        let args = Args::try_parse_from(["boilerstrip", "--annotate", "a.jsonl"]).unwrap();
+        assert!(args.clean.annotate);
+        assert_eq!(args.clean.attribute_name, "boilerstrip");
+        for flag in ["--explain", "--drop-empty"] {
+            assert!(Args::try_parse_from(["boilerstrip", "--annotate", flag]).is_err());
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--attribute-name", "a/b"]).is_err());
     }
 
     #[test]

@@ -44,6 +44,12 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
     match &config.target {
         Target::Stdout => run.write_stdout()?,
         Target::File(path) => run.write_file(config.input.inputs[0].as_deref(), path)?,
+        Target::Beside(paths) => {
+            let inputs = config.input.inputs.iter().flatten();
+            for (input, output) in inputs.zip(paths) {
+                run.write_file(Some(input), output)?;
+            }
+        }
         Target::Dir(dir) => {
             let inputs: Vec<PathBuf> = config.input.inputs.iter().flatten().cloned().collect();
             for (input, output) in inputs.iter().zip(output::paths_under(dir, &inputs)?) {

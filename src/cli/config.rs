@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use boilerstrip::audit::dolma::attributes_path;
 use boilerstrip::count_table::FrequentLines;
 use boilerstrip::count_table::Scope;
 use boilerstrip::counts::KeyOptions;
@@ -31,6 +32,9 @@ pub enum Target {
     File(PathBuf),
     /// One file per input under this directory.
     Dir(PathBuf),
+    /// One file per input at these paths, in input order (dolma attributes beside
+    /// their documents).
+    Beside(Vec<PathBuf>),
 }
 
 /// Which documents to read, resolved.
@@ -204,7 +208,10 @@ impl CleanConfig {
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
         let cleaner = cleaner(&args.rules, &args.frequent)?;
         let input = InputConfig::from_args(args.input.clone())?;
-        let target = target(args.output.as_deref(), &input.inputs)?;
+        let target = match (args.annotate, &args.output) {
+            (true, None) => beside(&input.inputs, &args.attribute_name)?,
+            _ => target(args.output.as_deref(), &input.inputs)?,
+        };
         let output = output(&args, &cleaner);
         let process = ProcessOptions {
             output,
@@ -226,6 +233,7 @@ impl CleanConfig {
                 .with_context(|| "--meta-field")?,
             max_removed_share: args.max_removed_share,
             keep_rejects: args.rejects.is_some(),
+            attribute_name: args.attribute_name.clone(),
         };
         if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
             bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
@@ -283,7 +291,32 @@ fn target(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Target> {
     Ok(Target::File(output.to_path_buf()))
 }
 
+/// Annotate mode without -o: each input's attributes where dolma looks for them, or
+/// standard output for standard input.
+fn beside(inputs: &[Option<PathBuf>], name: &str) -> Result<Target> {
+    if inputs.iter().all(Option::is_none) {
+        return Ok(Target::Stdout);
+    }
+    let mut paths = Vec::new();
+    for input in inputs {
+        let Some(input) = input else {
+            bail!("standard input has no documents/ directory to write attributes beside; use -o");
+        };
+        match attributes_path(input, name) {
+            Some(path) => paths.push(path),
+            None => bail!(
+                "{}: no `documents` directory on the path to write attributes beside                  (dolma's layout is …/documents/X and …/attributes/{name}/X); use -o",
+                input.display()
+            ),
+        }
+    }
+    Ok(Target::Beside(paths))
+}
+
 fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
+    if args.annotate {
+        return Output::Annotate;
+    }
     if !args.explain {
         return Output::Cleaned;
     }

@@ -24,6 +24,10 @@ pub fn run(args: Args) -> Result<Exit> {
         Some(Command::Clean(clean)) => {
             commands::clean(config::CleanConfig::from_args(*clean, stop)?)
         }
+        Some(Command::Annotate(mut annotate)) => {
+            annotate.annotate = true;
+            commands::clean(config::CleanConfig::from_args(*annotate, stop)?)
+        }
         Some(Command::Rules(RulesCommand::Check { files })) => commands::rules_check(&files),
         Some(Command::Rules(RulesCommand::Test { files })) => commands::rules_test(&files),
         Some(Command::Rules(RulesCommand::List { markers, rules })) => {

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::audit::Identity;
+use crate::audit::dolma::AttributeLine;
 use crate::audit::explain_document;
 use crate::audit::log::LogEntry;
 use crate::audit::meta::{DocumentMeta, removed_share, set_field};
@@ -25,6 +26,9 @@ pub enum Output {
     Cleaned,
     /// Every line of each document with its fate (`--explain`); wrappers are not written.
     Explain(ExplainStyle),
+    /// One line of dolma attributes per document ([`AttributeLine`]), under the prefix
+    /// [`ProcessOptions::attribute_name`]; records that hold no document write nothing.
+    Annotate,
 }
 
 /// What to do with a record that cannot be processed (invalid JSON, a missing or
@@ -68,12 +72,14 @@ pub struct ProcessOptions {
     pub max_removed_share: Option<f64>,
     /// Emit rejected documents for a rejects output instead of leaving them out.
     pub keep_rejects: bool,
+    /// The prefix of attribute keys in annotate mode (default `boilerstrip`).
+    pub attribute_name: String,
 }
 
 impl ProcessOptions {
     /// True when a view needs each document's identity, URL included.
     fn wants_identity(&self) -> bool {
-        self.log || matches!(self.output, Output::Explain(_))
+        self.log || matches!(self.output, Output::Explain(_) | Output::Annotate)
     }
 }
 
@@ -90,6 +96,7 @@ impl Default for ProcessOptions {
             meta_field: None,
             max_removed_share: None,
             keep_rejects: false,
+            attribute_name: "boilerstrip".to_string(),
         }
     }
 }
@@ -207,7 +214,7 @@ pub fn process_at(
 fn passthrough(options: &ProcessOptions) -> Emit {
     match options.output {
         Output::Cleaned => Emit::Verbatim,
-        Output::Explain(_) => Emit::Dropped,
+        Output::Explain(_) | Output::Annotate => Emit::Dropped,
     }
 }
 
@@ -273,6 +280,14 @@ fn clean_document(
         return Processed {
             log,
             ..Processed::valid(Emit::Replaced(out))
+        };
+    }
+    if let (Output::Annotate, Some(identity)) = (options.output, &identity) {
+        let frequent = |line: &[u8]| cleaner.frequent_documents(line, site);
+        let line = AttributeLine::new(identity, &cleaned, &options.attribute_name, &frequent);
+        return Processed {
+            log,
+            ..Processed::valid(Emit::Replaced(line.to_line()))
         };
     }
     let rejected = options
