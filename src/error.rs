@@ -32,7 +32,7 @@ pub enum ErrorCategory {
     /// A record of an input cannot be processed (invalid JSON, missing field, malformed
     /// WARC header).
     Input,
-    /// The run was stopped from outside (a [`crate::pipeline::StopFlag`]).
+    /// The run was stopped from outside (a `pipeline::StopFlag`).
     Interrupted,
 }
 

@@ -8,11 +8,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use boilerstrip::Stats;
 use boilerstrip::counts::count::Counter;
-use boilerstrip::counts::input::{KeyOptions, count_input};
+use boilerstrip::counts::input::KeyOptions;
 use boilerstrip::counts::merge::{MergeOptions, Partition, merge_tables};
 use boilerstrip::counts::top::{Examples, top_entries};
 use boilerstrip::counts::{TableHeader, TableReader};
 use boilerstrip::pipeline::StopFlag;
+use boilerstrip::pipeline::scan::count_input;
 
 use super::args::{CountArgs, KeyArgs, MergeArgs, RunArgs, TopArgs};
 use super::commands::{open_input, total_size};
