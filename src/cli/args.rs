@@ -488,4 +488,13 @@ mod tests {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
         assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
     }
+
+    #[test]
+    fn decompress_defaults_to_auto_and_takes_none() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
+    }
 }
