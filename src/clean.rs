@@ -8,14 +8,15 @@
 use std::sync::Arc;
 
 use crate::compile::Matcher;
-use crate::counts::Scope;
-use crate::counts::frequent::FrequentLines;
+use crate::count_table::FrequentLines;
+use crate::count_table::Scope;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
 use crate::lines::{Fate, LineTable};
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
+use crate::stop::StopFlag;
 
 /// Options for building a [`Cleaner`].
 ///
@@ -43,7 +44,9 @@ impl Default for CleanerBuilder {
 }
 
 impl CleanerBuilder {
-    /// Allows or forbids the DFA (see [`crate::compile::DFA_MAX_MARKER_BYTES`]).
+    /// Allows or forbids the DFA (default: allowed). With it allowed, markers of up to
+    /// 1.5 KiB in all compile into a DFA, whose table then stays cache-sized; false always
+    /// builds the contiguous NFA.
     pub fn dfa(&mut self, yes: bool) -> &mut Self {
         self.dfa = yes;
         self
@@ -163,18 +166,57 @@ impl Cleaner {
     /// [`Cleaner::clean`] for a document of site `site` (the host of its URL); the site
     /// matters only with a per-site count table, where `None` counts as the site `""`.
     pub fn clean_site<'a>(&self, doc: &'a [u8], site: Option<&str>) -> Cleaned<'a> {
+        self.decide(doc, site, None)
+            .expect("only a stop flag ends a decision early")
+    }
+
+    /// [`Cleaner::clean_site`] that gives up once `stop` is set, with an error of
+    /// category [`Interrupted`](crate::ErrorCategory::Interrupted). The flag is checked
+    /// between the steps of cleaning and every thousand lines of the scan, so that a
+    /// huge document does not hold up an interrupt; the result, when there is one, is
+    /// the same as [`Cleaner::clean_site`]'s.
+    ///
+    /// ```
+    /// use boilerstrip::{Cleaner, ErrorCategory, RuleSet, StopFlag};
+    /// let cleaner = Cleaner::new(&RuleSet::builtin())?;
+    /// let stop = StopFlag::new();
+    /// assert!(cleaner.clean_until(b"Text.\n", None, &stop).is_ok());
+    /// stop.stop();
+    /// let err = cleaner.clean_until(b"Text.\n", None, &stop).unwrap_err();
+    /// assert_eq!(err.category(), ErrorCategory::Interrupted);
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn clean_until<'a>(
+        &self,
+        doc: &'a [u8],
+        site: Option<&str>,
+        stop: &StopFlag,
+    ) -> Result<Cleaned<'a>> {
+        self.decide(doc, site, Some(stop))
+    }
+
+    /// The steps of cleaning one document; an error only when `stop` is set.
+    fn decide<'a>(
+        &self,
+        doc: &'a [u8],
+        site: Option<&str>,
+        stop: Option<&StopFlag>,
+    ) -> Result<Cleaned<'a>> {
+        let check = || stop.map_or(Ok(()), StopFlag::check);
         let inner = &*self.inner;
+        check()?;
         let table = LineTable::new(doc);
         let mut fates = vec![Fate::KEPT; table.len()];
-        let firings = scan::scan(&inner.matcher, &inner.rules, &table);
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table, stop)?;
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         for detector in Detector::ALL {
+            check()?;
             self.detect(detector, &table, site, &mut fates);
         }
         repair_scars(&table, &mut fates);
         let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
         table.give_back();
-        cleaned
+        Ok(cleaned)
     }
 }
 
@@ -313,4 +355,41 @@ fn removals(table: &LineTable<'_>, fates: &[Fate], reasons: &[Reason]) -> Vec<Re
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCategory;
+
+    #[test]
+    fn clean_until_stops_on_its_flag_and_otherwise_agrees_with_clean() {
+        let cleaner = Cleaner::new(&RuleSet::builtin()).unwrap();
+        let doc =
+            "A line of article text that says something.\n\nSOURCE: News agencies\n".repeat(50_000);
+        let stop = StopFlag::new();
+        let cleaned = cleaner.clean_until(doc.as_bytes(), None, &stop).unwrap();
+        let plain = cleaner.clean(doc.as_bytes());
+        assert_eq!(cleaned.removals(), plain.removals());
+        assert!(!cleaned.is_unchanged());
+        stop.stop();
+        let err = cleaner
+            .clean_until(doc.as_bytes(), None, &stop)
+            .unwrap_err();
+        assert_eq!(err.category(), ErrorCategory::Interrupted);
+    }
+
+    #[test]
+    fn the_scan_checks_the_flag_between_lines() {
+        let rules = RuleSet::builtin();
+        let matcher = Matcher::new(rules.rules(), true).unwrap();
+        let doc = "SOURCE: AP\n".repeat(5_000);
+        let table = LineTable::new(doc.as_bytes());
+        let stop = StopFlag::new();
+        let firings = scan::scan(&matcher, rules.rules(), &table, Some(&stop)).unwrap();
+        assert_eq!(firings.len(), 5_000);
+        stop.stop();
+        assert!(scan::scan(&matcher, rules.rules(), &table, Some(&stop)).is_err());
+        table.give_back();
+    }
 }

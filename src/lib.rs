@@ -26,7 +26,8 @@
 #![forbid(unsafe_code)]
 
 mod clean;
-pub mod compile;
+mod compile;
+pub mod count_table;
 pub mod counts;
 mod decision;
 mod detect;
@@ -42,12 +43,14 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};
 pub use decision::{Cleaned, Reason, Removal};
 pub use error::{Error, ErrorCategory, Result};
 pub use rules::RuleSet;
 pub use stats::Stats;
+pub use stop::StopFlag;
 
 #[cfg(test)]
 mod tests {

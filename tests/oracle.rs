@@ -91,11 +91,12 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
                 }
                 let prev = (0..i).rev().find(|&k| !blank[k]);
                 let next = (i + 1..lines.len()).find(|&k| !blank[k]);
-                if let (Some(p), Some(n)) = (prev, next) {
-                    if fates[p].is_some() && fates[n].is_some() {
-                        fates[i] = Some("orphan".into());
-                        changed = true;
-                    }
+                if let (Some(p), Some(n)) = (prev, next)
+                    && fates[p].is_some()
+                    && fates[n].is_some()
+                {
+                    fates[i] = Some("orphan".into());
+                    changed = true;
                 }
             }
             if !changed {

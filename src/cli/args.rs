@@ -15,10 +15,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
     name = "boilerstrip",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 success; 1 ran to the end but some input could not be \
-                  processed (reported on stderr), or `rules test` failed; 2 error (bad \
-                  flags, unreadable rules or input, write failure); 130 interrupted. A \
-                  broken pipe downstream (`| head`) is a quiet success."
+    after_help = super::docs::after_help()
 )]
 pub struct Args {
     /// What to do; cleaning when omitted.
@@ -44,6 +41,16 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
+    /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or with DIR write one page per command there.
+    Man {
+        /// Directory to write `boilerstrip.1`, `boilerstrip-clean.1` and the other pages to.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `boilerstrip rules ...`
@@ -328,9 +335,15 @@ pub struct CountArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// The count table to write (atomically).
+    /// The count table to write (atomically); with --partitions, the directory to write
+    /// the tables into.
     #[arg(short = 'o', long, value_name = "TABLE", required = true)]
     pub output: PathBuf,
+
+    /// Write N tables, one per hash range, as part-0000.bsc … in the directory -o names,
+    /// so that N reducers can each merge one range of every worker's tables.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub partitions: Option<u32>,
 
     #[command(flatten)]
     pub run: RunArgs,

@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::counts::Scope;
-use boilerstrip::counts::frequent::FrequentLines;
-use boilerstrip::counts::input::KeyOptions;
+use boilerstrip::count_table::FrequentLines;
+use boilerstrip::count_table::Scope;
+use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::compress::Decompress;
 use boilerstrip::formats::jsonl::FieldPath;

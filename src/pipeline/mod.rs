@@ -5,14 +5,12 @@
 //! processed; the calling thread consumes the batches in input order. Bounded channels
 //! between the stages keep at most a fixed number of batches in flight, so memory stays
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
-//! and the corpus scan ([`scan`], for `count` and `top`) both run on it.
+//! and the corpus scan (`counts::count_input`, for `count` and `top`) both run on it.
 
 mod process;
-pub mod scan;
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
@@ -60,36 +58,7 @@ impl Default for PipelineOptions {
     }
 }
 
-/// A flag that asks running pipelines to stop at the next batch; cheap to clone and to
-/// set from a signal handler.
-#[derive(Debug, Clone, Default)]
-pub struct StopFlag(Arc<AtomicBool>);
-
-impl StopFlag {
-    /// A flag that is not set.
-    pub fn new() -> StopFlag {
-        StopFlag::default()
-    }
-
-    /// Asks every run holding this flag to stop.
-    pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    /// True once [`StopFlag::stop`] was called.
-    pub fn is_stopped(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// `Err(interrupted)` once stopped.
-    pub fn check(&self) -> Result<()> {
-        if self.is_stopped() {
-            Err(Error::interrupted())
-        } else {
-            Ok(())
-        }
-    }
-}
+pub use crate::stop::StopFlag;
 
 /// How far a run has come, reported after each written batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -62,6 +62,7 @@ pub enum Action {
 /// A rule fires on a line only if the line starts at or after `after` and at or before
 /// `before` (both in `0.0..=1.0`). The default, `0.0..=1.0`, is everywhere.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Position {
     /// Earliest start, as a fraction of the document length.
     pub after: f64,
