@@ -48,11 +48,7 @@ impl KeyOptions {
 }
 
 /// The keys of one record: `Ok(None)` when it holds no document.
-fn record_keys(
-    record: &Record,
-    origin: &str,
-    options: &KeyOptions,
-) -> Result<Option<Vec<u64>>> {
+fn record_keys(record: &Record, origin: &str, options: &KeyOptions) -> Result<Option<Vec<u64>>> {
     if let Record::Unsplit {
         issue: Some(issue), ..
     } = record
