@@ -180,8 +180,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
+    /// Largest document accepted (bytes; K, M, G suffixes allowed): a larger text
+    /// document or JSONL line is an error, never truncated; a larger WARC record is
+    /// copied through uncleaned, in bounded parts, and reported.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
 }

@@ -15,7 +15,8 @@ pub struct TextOptions {
     /// A line whose content equals this ends a document; `None`: the stream is one
     /// document.
     pub separator: Option<Vec<u8>>,
-    /// A document larger than this is an error, never truncated (default 64 MiB).
+    /// A document larger than this is an error, never truncated (default 64 MiB); the
+    /// same limit bounds a JSONL line and a WARC block read whole.
     pub max_doc_bytes: usize,
 }
 
