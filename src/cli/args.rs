@@ -184,8 +184,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
+    /// Largest document accepted (bytes; K, M, G suffixes allowed): a larger text
+    /// document or JSONL line is an error, never truncated; a larger WARC record is
+    /// copied through uncleaned, in bounded parts, and reported.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
 }
@@ -637,5 +638,14 @@ mod tests {
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
         assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
+    }
+
+    #[test]
+    fn decompress_defaults_to_auto_and_takes_none() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
     }
 }

@@ -5,10 +5,9 @@
 //! processed; the calling thread consumes the batches in input order. Bounded channels
 //! between the stages keep at most a fixed number of batches in flight, so memory stays
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
-//! and the corpus scan ([`scan`], for `count` and `top`) both run on it.
+//! and the corpus scan (`counts::count_input`, for `count` and `top`) both run on it.
 
 mod process;
-pub mod scan;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;
