@@ -670,3 +670,41 @@ fn issue_15_annotate_scores_frequent_lines_by_their_document_count() {
         serde_json::json!([[15, 38, 4.0], [38, 62, 3.0]])
     );
 }
+
+#[test]
+fn issue_15_annotate_keeps_a_line_for_a_record_it_cannot_process() {
+    let env = Env::new();
+    env.write("ad.toml", AD_PACK);
+    env.write(
+        "in.jsonl",
+        "{\"id\":\"a\",\"text\":\"Advertisement\\n\"}\n{\"id\":\"b\",\"body\":\"x\"}\n{\"id\":\"c\",\"text\":\"y\"}\n",
+    );
+    let out = run(env.cmd().args([
+        "annotate",
+        "--no-default-rules",
+        "-r",
+        "ad.toml",
+        "in.jsonl",
+        "-o",
+        "attrs.jsonl",
+        "-q",
+    ]));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let written = std::fs::read_to_string(env.path("attrs.jsonl")).unwrap();
+    let ids: Vec<String> = written
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        ["\"a\"", "\"b\"", "\"c\""],
+        "line for line with the documents"
+    );
+    assert!(
+        written
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("\"attributes\":{}}")
+    );
+}

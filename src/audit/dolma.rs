@@ -103,6 +103,15 @@ impl AttributeLine {
         }
     }
 
+    /// The line of a record that could not be processed: its id and no attributes, so
+    /// that the attribute file stays line for line with the documents.
+    pub fn unprocessed(identity: &Identity<'_>) -> AttributeLine {
+        AttributeLine {
+            id: identity.log_id().into_owned(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// The line as JSON, `\n` included.
     pub fn to_line(&self) -> Vec<u8> {
         let mut line = serde_json::to_vec(self).expect("attributes always serialise");

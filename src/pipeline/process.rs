@@ -226,9 +226,13 @@ fn invalid(
 ) -> Processed {
     stats.documents += 1;
     stats.invalid += 1;
-    let emit = match options.on_invalid {
-        OnInvalid::Pass => passthrough(options),
-        OnInvalid::Skip | OnInvalid::Fail => Emit::Dropped,
+    let emit = match (options.on_invalid, options.output) {
+        // dolma reads attributes line for line with the documents: keep the line.
+        (OnInvalid::Pass, Output::Annotate) => {
+            Emit::Replaced(AttributeLine::unprocessed(identity).to_line())
+        }
+        (OnInvalid::Pass, _) => passthrough(options),
+        (OnInvalid::Skip | OnInvalid::Fail, _) => Emit::Dropped,
     };
     let log = options
         .log
