@@ -503,6 +503,8 @@ fn issue_15_rejected_wet_records_are_whole_warc_records() {
         "every document is logged, rejected or not"
     );
     assert_eq!(log[1].url.as_deref(), Some("https://example.org/2"));
+    let rejected: Vec<bool> = log.iter().map(|e| e.rejected).collect();
+    assert_eq!(rejected, [true, false, true]);
 }
 
 /// `text` with the attribute spans (code-point offsets) of `keys` cut out.

@@ -196,9 +196,13 @@ pub fn process_at(
             let identity = options
                 .wants_identity()
                 .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
-            clean_document(
-                record, origin, &document, identity, site, cleaner, options, stats,
-            )
+            let job = Job {
+                record,
+                origin,
+                cleaner,
+                options,
+            };
+            clean_document(&job, &document, identity, site, stats)
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
@@ -253,98 +257,112 @@ fn log_line(entry: &LogEntry) -> Vec<u8> {
     line
 }
 
-/// Cleans the document of `record`; a text record (which is its text) is emitted as
-/// its kept ranges, any other record is written around them.
-#[allow(clippy::too_many_arguments)]
+/// One record being processed, and how.
+struct Job<'a> {
+    record: &'a Record,
+    origin: &'a str,
+    cleaner: &'a Cleaner,
+    options: &'a ProcessOptions,
+}
+
+/// Cleans the document of `record` and renders what the options ask for: the cleaned
+/// record (a text record as its kept ranges, any other written around them), or
+/// `--explain`, or dolma attributes; with the log line, the rejection and the metadata
+/// field.
 fn clean_document(
-    record: &Record,
-    origin: &str,
+    job: &Job<'_>,
     document: &Document<'_>,
     identity: Option<Identity<'_>>,
     site: Option<&str>,
-    cleaner: &Cleaner,
-    options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    let text = &document.text;
-    let cleaned: Cleaned<'_> = cleaner.clean_site(text, site);
+    let options = job.options;
+    let cleaned: Cleaned<'_> = job.cleaner.clean_site(&document.text, site);
     stats.record(&cleaned);
+    let rejected = matches!(options.output, Output::Cleaned)
+        && options
+            .max_removed_share
+            .is_some_and(|max| removed_share(&cleaned) > max);
     let log = match (&identity, options.log) {
-        (Some(identity), true) => Some(log_line(&LogEntry::new(identity, &cleaned))),
+        (Some(identity), true) => {
+            let mut entry = LogEntry::new(identity, &cleaned);
+            entry.rejected = rejected;
+            Some(log_line(&entry))
+        }
         _ => None,
     };
-    if let (Output::Explain(style), Some(identity)) = (options.output, &identity) {
-        let separator = match record {
-            Record::Text(doc) => doc.separator.as_slice(),
-            _ => &[],
-        };
-        let mut out = Vec::new();
-        explain_document(identity, &cleaned, separator, style, &mut out)
-            .expect("writing to a Vec cannot fail");
-        return Processed {
-            log,
-            ..Processed::valid(Emit::Replaced(out))
-        };
-    }
-    if let (Output::Annotate, Some(identity)) = (options.output, &identity) {
-        let frequent = |line: &[u8]| cleaner.frequent_documents(line, site);
-        let line = AttributeLine::new(identity, &cleaned, &options.attribute_name, &frequent);
-        return Processed {
-            log,
-            ..Processed::valid(Emit::Replaced(line.to_line()))
-        };
-    }
-    let rejected = options
-        .max_removed_share
-        .is_some_and(|max| removed_share(&cleaned) > max);
-    let emit = if rejected {
-        stats.documents_rejected += 1;
-        if !options.keep_rejects {
-            return Processed {
-                log,
-                ..Processed::valid(Emit::Dropped)
+    let emit = match (options.output, &identity) {
+        (Output::Explain(style), Some(identity)) => {
+            let separator = match job.record {
+                Record::Text(doc) => doc.separator.as_slice(),
+                _ => &[],
             };
+            let mut out = Vec::new();
+            explain_document(identity, &cleaned, separator, style, &mut out)
+                .expect("writing to a Vec cannot fail");
+            Emit::Replaced(out)
         }
-        Emit::Verbatim
-    } else {
-        emit(record, document, &cleaned, options, stats)
+        (Output::Annotate, Some(identity)) => {
+            let frequent = |line: &[u8]| job.cleaner.frequent_documents(line, site);
+            let name = &options.attribute_name;
+            Emit::Replaced(AttributeLine::new(identity, &cleaned, name, &frequent).to_line())
+        }
+        _ if rejected => {
+            stats.documents_rejected += 1;
+            match options.keep_rejects {
+                true => Emit::Verbatim,
+                false => Emit::Dropped,
+            }
+        }
+        _ => emit(job.record, document, &cleaned, options, stats),
     };
     let mut processed = Processed {
         log,
         rejected,
         ..Processed::valid(emit)
     };
-    if let (Some(field), Record::Jsonl { line, .. }) = (&options.meta_field, record) {
-        let meta = DocumentMeta::new(&cleaned).to_json();
-        let current = match &processed.emit {
-            Emit::Verbatim => Some(line.as_slice()),
-            Emit::Replaced(bytes) => Some(bytes.as_slice()),
-            Emit::Kept(_) | Emit::Dropped => None,
-        };
-        if let Some(current) = current {
-            let mut out = Vec::with_capacity(current.len() + meta.len() + 16);
-            match set_field(current, field, &meta, &mut out) {
-                Ok(()) => processed.emit = Emit::Replaced(out),
-                Err(error) => {
-                    // Handled as any record that cannot be processed: as read or left
-                    // out, reported, counted.
-                    let (outcome, emit) = match options.on_invalid {
-                        OnInvalid::Pass => ("copied through unchanged", Emit::Verbatim),
-                        OnInvalid::Skip | OnInvalid::Fail => ("left out", Emit::Dropped),
-                    };
-                    let place = record.place().unwrap_or(Place::Start);
-                    let message = format!(
-                        "cannot add the metadata field: {}; the record is {outcome}",
-                        error.message
-                    );
-                    processed.invalid = Some(Error::input(origin, place, message));
-                    processed.emit = emit;
-                    stats.invalid += 1;
-                }
-            }
-        }
+    if let Some(field) = &options.meta_field {
+        add_meta(job, field, &cleaned, &mut processed, stats);
     }
     processed
+}
+
+/// Writes what was removed into the JSONL record `processed` emits, at `field`; a
+/// record it cannot be written into is handled as any record that cannot be processed.
+fn add_meta(
+    job: &Job<'_>,
+    field: &FieldPath,
+    cleaned: &Cleaned<'_>,
+    processed: &mut Processed,
+    stats: &mut Stats,
+) {
+    let Record::Jsonl { line, .. } = job.record else {
+        return;
+    };
+    let current = match &processed.emit {
+        Emit::Verbatim => line.as_slice(),
+        Emit::Replaced(bytes) => bytes.as_slice(),
+        Emit::Kept(_) | Emit::Dropped => return,
+    };
+    let meta = DocumentMeta::new(cleaned).to_json();
+    let mut out = Vec::with_capacity(current.len() + meta.len() + 16);
+    match set_field(current, field, &meta, &mut out) {
+        Ok(()) => processed.emit = Emit::Replaced(out),
+        Err(error) => {
+            let (outcome, emit) = match job.options.on_invalid {
+                OnInvalid::Pass => ("copied through unchanged", Emit::Verbatim),
+                OnInvalid::Skip | OnInvalid::Fail => ("left out", Emit::Dropped),
+            };
+            let place = job.record.place().unwrap_or(Place::Start);
+            let message = format!(
+                "cannot add the metadata field: {}; the record is {outcome}",
+                error.message
+            );
+            processed.invalid = Some(Error::input(job.origin, place, message));
+            processed.emit = emit;
+            stats.invalid += 1;
+        }
+    }
 }
 
 /// What to write for a cleaned document.
