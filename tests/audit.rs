@@ -230,6 +230,9 @@ fn issue_15_log_is_written_atomically_and_not_over_the_output() {
         .args(["in.jsonl", "-o", "same.jsonl", "--log", "same.jsonl"]));
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--log and -o"));
+    let out = run(env.cmd().args(["in.jsonl", "--log", "-"]));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!env.path("-").exists());
 }
 
 #[test]

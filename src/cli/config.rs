@@ -240,6 +240,9 @@ impl CleanConfig {
         }
         let side = [("--log", &args.log), ("--rejects", &args.rejects)];
         for (flag, path) in side {
+            if path.as_ref().is_some_and(|path| path.as_os_str() == "-") {
+                bail!("{flag} writes a file; `-` would be taken as its name");
+            }
             if let (Some(path), Some(output)) = (path, &args.output)
                 && path == output
             {
