@@ -79,10 +79,15 @@ impl InputConfig {
     }
 
     /// How to read `input`: its format (`-f`, else from its name; standard input and
-    /// names that say nothing are told by their first bytes) and text options.
+    /// names that say nothing are text with `--doc-separator`, which only text has, and
+    /// otherwise told by their first bytes) and text options.
     pub fn options_for(&self, input: Option<&Path>) -> InputOptions {
+        let separated = self.text.separator.is_some().then_some(Format::Text);
         InputOptions {
-            format: self.format.or_else(|| input.and_then(Format::from_name)),
+            format: self
+                .format
+                .or_else(|| input.and_then(Format::from_name))
+                .or(separated),
             text: self.text.clone(),
             decompress: self.decompress,
         }
