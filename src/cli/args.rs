@@ -247,6 +247,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// With --explain: start each line with its number in the document.
+    #[arg(short = 'n', long, requires = "explain")]
+    pub line_number: bool,
+
+    /// With --explain: print only the removed lines, with their reasons (documents
+    /// with nothing removed are left out).
+    #[arg(long, requires = "explain")]
+    pub only_removed: bool,
+
+    /// With --explain: one JSON object per line decision (input, record, id, line,
+    /// byte range, reason or null, text) instead of columns.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
+
     /// Colour for --explain.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -254,6 +268,18 @@ pub struct CleanArgs {
     /// Write run statistics as JSON to FILE (`-`: standard error).
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+
+    /// Write the removal log to FILE: one JSON object per input document (id, URL, bytes
+    /// and lines in and out, each removal with byte offsets and reason), in input order,
+    /// written under a temporary name and renamed when complete; compressed as the
+    /// extension says (`.gz`, `.zst`).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
+    /// or a number).
+    #[arg(long, value_name = "PATH", default_value = "id")]
+    pub id_field: String,
 
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
@@ -495,6 +521,30 @@ mod tests {
     fn level_accepts_negative_numbers_for_the_encoder_to_reject() {
         let args = Args::try_parse_from(["boilerstrip", "--level", "-1"]).unwrap();
         assert_eq!(args.clean.level, Some(-1));
+    }
+
+    #[test]
+    fn explain_modifiers_need_explain() {
+        for flag in ["-n", "--only-removed", "--json"] {
+            assert!(
+                Args::try_parse_from(["boilerstrip", flag]).is_err(),
+                "{flag}"
+            );
+        }
+        let args =
+            Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
+                .unwrap();
+        assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn log_takes_a_file_and_the_id_field_defaults_to_id() {
+        let args = Args::try_parse_from(["boilerstrip", "--log", "log.jsonl.gz"]).unwrap();
+        assert_eq!(args.clean.log, Some(PathBuf::from("log.jsonl.gz")));
+        assert_eq!(args.clean.id_field, "id");
+        let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
+        assert_eq!(args.clean.id_field, "meta.doc_id");
+        assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn count_input(
         batches_in_flight: 2,
         stop,
     };
-    let keys = |record: &Record, _: &mut Stats| record_keys(record, &origin, options);
+    let keys = |record: &Record, _: u64, _: &mut Stats| record_keys(record, &origin, options);
     let mut stats = Stats::default();
     driver.run(input, &keys, &mut |batch| {
         let documents_before = stats.documents;
