@@ -10,6 +10,8 @@ mod counts;
 mod formats;
 mod golden;
 mod oracle;
+mod paths_prop;
 mod robustness;
 mod rule_errors;
+mod safety;
 mod snapshots;
