@@ -547,3 +547,69 @@ fn issue_12_every_flag_is_validated_before_any_input_is_read() {
         CLEANED.as_bytes()
     );
 }
+
+/// Reads `from` on a thread and hands over what it read, chunk by chunk.
+#[cfg(target_os = "linux")]
+fn chunks(mut from: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = from.read(&mut buffer) {
+            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// Waits until the text read so far contains `wanted`.
+#[cfg(target_os = "linux")]
+#[track_caller]
+fn wait_for(receiver: &std::sync::mpsc::Receiver<Vec<u8>>, seen: &mut String, wanted: &str) {
+    while !seen.contains(wanted) {
+        // Only a fail-safe against hanging: any real run answers in well under a second.
+        match receiver.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(chunk) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            Err(_) => panic!("never saw {wanted:?} in {seen:?}"),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_12_a_terminal_gets_a_hint_and_the_first_ctrl_c_ends_the_run() {
+    use std::io::Write;
+    // `script` (util-linux) gives the binary a terminal as standard input.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to make a terminal with");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("boilerstrip");
+    let command = format!(
+        "'{}' --no-default-rules --progress never; echo EXIT=$?",
+        binary.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let receiver = chunks(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    wait_for(
+        &receiver,
+        &mut seen,
+        "boilerstrip: reading standard input; -h for help",
+    );
+    // Ctrl-C, typed once.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    wait_for(&receiver, &mut seen, "EXIT=");
+    assert!(seen.contains("EXIT=130"), "{seen:?}");
+    drop(stdin);
+    child.wait().unwrap();
+}
