@@ -276,10 +276,10 @@ struct Watched<W> {
 
 impl<W: Write> Watched<W> {
     fn watch<T>(&self, result: io::Result<T>) -> io::Result<T> {
-        if let Err(err) = &result {
-            if self.failure.get().is_none() {
-                self.failure.set(Some(err.kind()));
-            }
+        if let Err(err) = &result
+            && self.failure.get().is_none()
+        {
+            self.failure.set(Some(err.kind()));
         }
         result
     }
