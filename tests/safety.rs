@@ -613,3 +613,43 @@ fn issue_12_a_terminal_gets_a_hint_and_the_first_ctrl_c_ends_the_run() {
     drop(stdin);
     child.wait().unwrap();
 }
+
+#[test]
+fn issue_12_a_per_site_table_warns_when_no_record_had_a_url() {
+    let env = Env::new();
+    let records: String = (0..12)
+        .map(|i| {
+            format!(
+                "{{\"url\":\"https://a.example/{i}\",\"text\":\"Story.\\nSubscribe to our newsletter\\n\"}}\n"
+            )
+        })
+        .collect();
+    env.write("site.jsonl", &records);
+    env.cmd()
+        .args(["count", "--scope", "site", "-o", "site.bsc", "site.jsonl"])
+        .assert()
+        .success();
+    let clean = |url_field: &str| {
+        run(env.cmd().args([
+            "--counts",
+            "site.bsc",
+            "--min-docs",
+            "2",
+            "--url-field",
+            url_field,
+            "site.jsonl",
+        ]))
+    };
+    let right = clean("url");
+    assert!(right.status.success());
+    assert!(!String::from_utf8_lossy(&right.stdout).contains("Subscribe"));
+    assert!(!String::from_utf8_lossy(&right.stderr).contains("warning"));
+    let mistyped = clean("link");
+    assert!(mistyped.status.success());
+    let stderr = String::from_utf8_lossy(&mistyped.stderr);
+    assert!(
+        stderr.contains("warning: the count table is per site, but no document had a URL")
+            && stderr.contains("--url-field `link`"),
+        "{stderr}"
+    );
+}

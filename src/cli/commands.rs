@@ -64,6 +64,14 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
     } = run;
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
+    if stats.documents > 0 && stats.documents_with_site == Some(0) {
+        eprintln!(
+            "boilerstrip: warning: the count table is per site, but no document had a URL \
+             (JSONL: --url-field `{}`; WARC: WARC-Target-URI), so `frequent` looked every \
+             line up as if all came from one site without a name",
+            config.url_field
+        );
+    }
     if !failed.is_empty() || !not_processed.is_empty() {
         eprintln!(
             "boilerstrip: {}",

@@ -190,6 +190,8 @@ pub struct CleanConfig {
     pub deterministic: bool,
     /// Standard input is read and is a terminal: someone may be typing.
     pub interactive: bool,
+    /// `--url-field` as given, for messages.
+    pub url_field: String,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -261,6 +263,7 @@ impl CleanConfig {
             stats,
             deterministic: args.deterministic,
             interactive,
+            url_field: args.frequent.url.url_field.clone(),
         })
     }
 }

@@ -129,6 +129,9 @@ pub fn process(
     match record.document(&options.field, url_field) {
         Ok(Some(document)) => {
             let site = document.url.as_deref().and_then(host_of);
+            if cleaner.wants_site() {
+                *stats.documents_with_site.get_or_insert(0) += u64::from(site.is_some());
+            }
             let emit = clean_document(record, &document, site, cleaner, options, stats);
             Processed::valid(emit)
         }
