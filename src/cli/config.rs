@@ -298,7 +298,9 @@ fn plan(args: &CleanArgs, input: &InputConfig, layout: Layout) -> Result<Target>
             }
             if paths::stdout_is_closed() {
                 bail!(
-                    "standard output is closed, so nothing could be written; use -o FILE, or > /dev/null to discard the output"
+                    "standard output is closed (or is /dev/null opened for reading and writing, which looks \
+                     the same), so nothing could be written; use -o FILE, or > /dev/null to discard \
+                     the output"
                 );
             }
             return Ok(Target::Stdout);
