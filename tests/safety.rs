@@ -95,6 +95,16 @@ fn issue_12_outputs_and_stats_over_inputs_or_each_other_are_refused() {
     );
     refused(
         &env,
+        &["s.jsonl", "--log", "./s.jsonl"],
+        &["--log ./s.jsonl"],
+    );
+    refused(
+        &env,
+        &["s.jsonl", "--log", "l.jsonl", "--stats", "l.jsonl"],
+        &["--stats l.jsonl", "--log l.jsonl"],
+    );
+    refused(
+        &env,
         &["s.jsonl", "--stats", "o.jsonl", "-o", "o.jsonl"],
         &["--stats o.jsonl", "-o o.jsonl", "same file"],
     );

@@ -12,8 +12,7 @@ use anyhow::{Context, Result};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
-use boilerstrip::pipeline::OnInvalid;
-use boilerstrip::pipeline::Pipeline;
+use boilerstrip::pipeline::{OnInvalid, Pipeline, SideOutput, SideOutputs};
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
@@ -42,6 +41,10 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         config.quiet,
         total_size(&config.input.inputs),
     );
+    let log = match &config.log {
+        Some(log) => Some(AtomicOutput::create(&log.path, log.level)?),
+        None => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
@@ -50,6 +53,8 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         failed: Vec::new(),
         not_processed: Vec::new(),
         output_failed: false,
+        stopped: false,
+        log,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -60,8 +65,16 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         failed,
         not_processed,
         output_failed,
+        stopped,
+        log,
         ..
     } = run;
+    // Like an output file, the log is completed only by a run that was not stopped.
+    if let Some(log) = log
+        && !stopped
+    {
+        log.commit()?;
+    }
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
     if stats.documents > 0 && stats.documents_with_site == Some(0) {
@@ -134,6 +147,11 @@ struct Run<'a> {
     not_processed: Vec<String>,
     /// Standard output could not be written (other than a closed pipe).
     output_failed: bool,
+    /// The run ended before its last input (`--on-invalid fail`, a failed or closed
+    /// standard output).
+    stopped: bool,
+    /// The removal log, committed when every input is done.
+    log: Option<AtomicOutput>,
 }
 
 /// What ended a failed input.
@@ -159,11 +177,9 @@ impl Run<'_> {
         )?;
         let inputs = &self.config.input.inputs;
         for (index, input) in inputs.iter().enumerate() {
-            let result = self.open(input.as_deref()).and_then(|opened| {
-                self.pipeline
-                    .run(opened, &mut out, "<stdout>", self.reporter)
-                    .map_err(anyhow::Error::from)
-            });
+            let result = self
+                .open(input.as_deref())
+                .and_then(|opened| self.run_one(opened, &mut out, "<stdout>"));
             let failure = match result {
                 Ok(stats) => {
                     self.stats += stats;
@@ -227,10 +243,33 @@ impl Run<'_> {
         }
         let mut output = AtomicOutput::create(&file.path, file.level)?;
         let name = file.path.display().to_string();
-        self.stats += self
-            .pipeline
-            .run(opened, output.encoder(), &name, self.reporter)?;
+        let stats = self.run_one(opened, output.encoder(), &name)?;
+        self.stats += stats;
         output.commit()
+    }
+
+    /// Cleans one opened input into `out`, and its removal log into the log.
+    fn run_one<W: Write>(
+        &mut self,
+        opened: Input,
+        out: &mut Encoder<W>,
+        name: &str,
+    ) -> Result<Stats> {
+        let log_name = self
+            .config
+            .log
+            .as_ref()
+            .map(|log| log.path.display().to_string())
+            .unwrap_or_default();
+        let mut side = SideOutputs {
+            log: self.log.as_mut().map(|log| SideOutput {
+                writer: log.encoder(),
+                name: &log_name,
+            }),
+        };
+        Ok(self
+            .pipeline
+            .run_with(opened, out, name, &mut side, self.reporter)?)
     }
 
     /// Handles the failure of input `index`: an interruption ends the run with its error;
@@ -252,6 +291,7 @@ impl Run<'_> {
         let inputs = &self.config.input.inputs;
         if output && is_broken_pipe(&err) {
             // Nobody reads any more: stop quietly, keeping what failed before.
+            self.stopped = true;
             return Ok(false);
         }
         self.reporter.message(&super::hints::describe(&err));
@@ -262,6 +302,7 @@ impl Run<'_> {
         }
         let fail_fast = self.config.pipeline.process.on_invalid == OnInvalid::Fail;
         if output || fail_fast {
+            self.stopped = true;
             let later = inputs.get(index + 1..).unwrap_or_default().to_vec();
             self.not_processed = rest(later).iter().map(|i| display(i.as_deref())).collect();
             return Ok(false);

@@ -192,6 +192,8 @@ pub struct CleanConfig {
     pub interactive: bool,
     /// `--url-field` as given, for messages.
     pub url_field: String,
+    /// Where the removal log goes (`--log`), and its compression level.
+    pub log: Option<OutputFile>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -222,8 +224,13 @@ impl CleanConfig {
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
         let cleaner = cleaner(&args.rules, &args.frequent)?;
         let input = InputConfig::from_args(args.input.clone())?;
+        if let (Some(log), Some(output)) = (&args.log, &args.output)
+            && log == output
+        {
+            bail!("--log and -o both name {}", log.display());
+        }
         let layout = layout(args.output.as_deref(), &input.inputs)?;
-        let target = plan(&args, &input, layout)?;
+        let (target, log) = plan(&args, &input, layout)?;
         let stats = args
             .stats
             .as_ref()
@@ -245,6 +252,8 @@ impl CleanConfig {
                 OnInvalidArg::Skip => OnInvalid::Skip,
                 OnInvalidArg::Fail => OnInvalid::Fail,
             },
+            id_field: FieldPath::parse(&args.id_field).with_context(|| "--id-field")?,
+            log: args.log.is_some(),
         };
         let interactive =
             input.inputs.iter().any(Option::is_none) && std::io::stdin().is_terminal();
@@ -264,6 +273,7 @@ impl CleanConfig {
             deterministic: args.deterministic,
             interactive,
             url_field: args.frequent.url.url_field.clone(),
+            log,
         })
     }
 }
@@ -284,15 +294,15 @@ fn layout(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Layout> {
     Ok(Layout::File(output.to_path_buf()))
 }
 
-/// Each input's output, with `--resume` and `--level` decided per output.
-fn plan(args: &CleanArgs, input: &InputConfig, layout: Layout) -> Result<Target> {
+/// Each input's output, with `--resume` and `--level` decided per output; and the
+/// `--log` file.
+fn plan(
+    args: &CleanArgs,
+    input: &InputConfig,
+    layout: Layout,
+) -> Result<(Target, Option<OutputFile>)> {
     let paths = match layout {
         Layout::Stdout => {
-            if let Some(level) = args.level {
-                bail!(
-                    "--level {level}: standard output is written uncompressed; use -o FILE.gz or -o FILE.zst"
-                );
-            }
             if args.relative_to.is_some() {
                 bail!("--relative-to applies to -o DIR only");
             }
@@ -303,48 +313,68 @@ fn plan(args: &CleanArgs, input: &InputConfig, layout: Layout) -> Result<Target>
                      the output"
                 );
             }
-            return Ok(Target::Stdout);
+            None
         }
         Layout::File(path) => {
             if args.relative_to.is_some() {
                 bail!("--relative-to applies to -o DIR only");
             }
-            vec![path]
+            Some(vec![path])
         }
         Layout::Dir(dir) => {
             let inputs: Vec<PathBuf> = input.inputs.iter().flatten().cloned().collect();
-            output::paths_under(&dir, &inputs, args.relative_to.as_deref())?
+            Some(output::paths_under(
+                &dir,
+                &inputs,
+                args.relative_to.as_deref(),
+            )?)
         }
     };
-    let level = args
-        .level
-        .map(|level| check_level(level, &paths))
-        .transpose()?;
+    let mut written: Vec<&Path> = paths.iter().flatten().map(PathBuf::as_path).collect();
+    written.extend(args.log.as_deref());
+    let level = match args.level {
+        None => None,
+        Some(level)
+            if paths.is_none() && written.iter().all(|p| codec_for_path(p) == Codec::Plain) =>
+        {
+            bail!(
+                "--level {level}: standard output is written uncompressed; use -o FILE.gz or -o FILE.zst"
+            );
+        }
+        Some(level) => Some(check_level(level, &written)?),
+    };
     let mut folders = HashMap::new();
-    let files = paths
-        .into_iter()
-        .map(|path| {
-            if let Some(blocker) = not_a_folder(&path, &mut folders) {
-                bail!(
-                    "{}: {} is not a directory, so no output can be written there; nothing was written",
-                    path.display(),
-                    blocker.display()
-                );
-            }
-            if path.is_dir() {
-                bail!(
-                    "{}: is a directory, so no output can be written there; nothing was written",
-                    path.display()
-                );
-            }
-            Ok(OutputFile {
-                finished: args.resume && output::is_finished(&path),
-                level: level.filter(|_| codec_for_path(&path) != Codec::Plain),
-                path,
-            })
+    let mut file = |path: PathBuf, resume: bool| -> Result<OutputFile> {
+        if let Some(blocker) = not_a_folder(&path, &mut folders) {
+            bail!(
+                "{}: {} is not a directory, so no output can be written there; nothing was written",
+                path.display(),
+                blocker.display()
+            );
+        }
+        if path.is_dir() {
+            bail!(
+                "{}: is a directory, so no output can be written there; nothing was written",
+                path.display()
+            );
+        }
+        Ok(OutputFile {
+            finished: resume && output::is_finished(&path),
+            level: level.filter(|_| codec_for_path(&path) != Codec::Plain),
+            path,
         })
-        .collect::<Result<_>>()?;
-    Ok(Target::Files(files))
+    };
+    let target = match paths {
+        None => Target::Stdout,
+        Some(paths) => Target::Files(
+            paths
+                .into_iter()
+                .map(|path| file(path, args.resume))
+                .collect::<Result<_>>()?,
+        ),
+    };
+    let log = args.log.clone().map(|path| file(path, false)).transpose()?;
+    Ok((target, log))
 }
 
 /// The nearest existing ancestor of `path` when it is not a directory (so `path`
@@ -386,7 +416,7 @@ fn not_a_folder(path: &Path, known: &mut HashMap<PathBuf, Option<PathBuf>>) -> O
 
 /// `--level` checked against every compressed output's codec; an error when no output
 /// is compressed.
-fn check_level(level: i32, outputs: &[PathBuf]) -> Result<i32> {
+fn check_level(level: i32, outputs: &[&Path]) -> Result<i32> {
     let mut codecs: Vec<Codec> = Vec::new();
     for path in outputs {
         let codec = codec_for_path(path);
@@ -444,6 +474,9 @@ fn check_paths(
             }
         }
     }
+    if let Some(log) = &args.log {
+        guard.write(format!("--log {}", log.display()), log)?;
+    }
     if let Some(path) = stats {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -481,7 +514,13 @@ fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
         .map(|r| r.name().len())
         .max()
         .unwrap_or(0);
-    Output::Explain(ExplainStyle { color, width })
+    let mut style = ExplainStyle::new();
+    style.color = color && !args.json;
+    style.width = width;
+    style.line_numbers = args.line_number;
+    style.only_removed = args.only_removed;
+    style.json = args.json;
+    Output::Explain(style)
 }
 
 #[cfg(test)]
@@ -519,7 +558,9 @@ mod tests {
 
     #[test]
     fn level_is_checked_against_every_compressed_output() {
-        let paths = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        fn paths(names: &[&'static str]) -> Vec<&'static Path> {
+            names.iter().map(|name| Path::new(*name)).collect()
+        }
         assert_eq!(check_level(9, &paths(&["a.gz", "b.txt"])).unwrap(), 9);
         assert!(check_level(15, &paths(&["a.gz", "b.zst"])).is_err());
         assert_eq!(check_level(15, &paths(&["b.zst"])).unwrap(), 15);

@@ -170,6 +170,12 @@ impl Rule {
         &self.counterexamples
     }
 
+    /// True if the rule has a guard (position, `max_words` or `pattern`): if not, every
+    /// line passes [`Rule::guards_pass`].
+    pub(crate) fn has_guards(&self) -> bool {
+        self.position != Position::default() || self.max_words.is_some() || self.pattern.is_some()
+    }
+
     /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
     /// `pattern`), cheapest first. Marker placement is checked by the scanner.
     pub(crate) fn guards_pass(&self, table: &crate::lines::LineTable<'_>, index: usize) -> bool {
