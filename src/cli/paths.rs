@@ -56,6 +56,24 @@ impl PathGuard {
         self.add(what.into(), resolved, false);
     }
 
+    /// Records that the run reads `path`, described as `what`, and fails, naming both
+    /// paths, when it already reads that file under this or another name; `twice` says
+    /// what reading it twice would do.
+    pub fn read_once(&mut self, what: impl Into<String>, path: &Path, twice: &str) -> Result<()> {
+        let what = what.into();
+        let resolved = self.resolve(path);
+        if !resolved.special
+            && let Some(index) = self.clash(&resolved)
+        {
+            bail!(
+                "{} and {what} are the same file: {twice}",
+                self.entries[index].what
+            );
+        }
+        self.add(what, resolved, false);
+        Ok(())
+    }
+
     /// Records that the run reads standard input, when standard input is a regular file
     /// (`< file`): writing that file would destroy what is being read.
     pub fn read_stdin(&mut self) {
@@ -70,25 +88,20 @@ impl PathGuard {
     pub fn write(&mut self, what: impl Into<String>, path: &Path) -> Result<()> {
         let what = what.into();
         let resolved = self.resolve(path);
-        if !resolved.special {
-            let clash = self
-                .by_place
-                .get(&resolved.place)
-                .copied()
-                .or_else(|| resolved.id.and_then(|id| self.by_id.get(&id).copied()));
-            if let Some(index) = clash {
-                let other = &self.entries[index];
-                if other.written {
-                    bail!(
-                        "{what} and {} are the same file; nothing was written",
-                        other.what
-                    );
-                }
+        if !resolved.special
+            && let Some(index) = self.clash(&resolved)
+        {
+            let other = &self.entries[index];
+            if other.written {
                 bail!(
-                    "{what} would overwrite {}, which this run reads; nothing was written",
+                    "{what} and {} are the same file; nothing was written",
                     other.what
                 );
             }
+            bail!(
+                "{what} would overwrite {}, which this run reads; nothing was written",
+                other.what
+            );
         }
         self.add(what, resolved, true);
         Ok(())
@@ -107,6 +120,14 @@ impl PathGuard {
             );
         }
         Ok(())
+    }
+
+    /// The file already known at `resolved`'s place or with its device and inode.
+    fn clash(&self, resolved: &Resolved) -> Option<usize> {
+        self.by_place
+            .get(&resolved.place)
+            .copied()
+            .or_else(|| resolved.id.and_then(|id| self.by_id.get(&id).copied()))
     }
 
     fn add(&mut self, what: String, resolved: Resolved, written: bool) {
@@ -165,14 +186,14 @@ impl PathGuard {
     }
 }
 
-/// Refuses, naming both paths, when one of `outputs` is one of `inputs` or two outputs
-/// are one file. For commands with a fixed set of files (`count -o`, `merge -o`).
-// `count` and `merge` (src/cli/counting.rs, another helper's file) are to call this.
-#[allow(dead_code)]
-pub fn refuse_overlaps(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
+/// Refuses, naming both paths, an input given twice (under any name; `twice` says what
+/// reading it twice would do), and an output that is one of the inputs or another
+/// output. For the commands that read each input once into one result (`count`, `top`).
+/// `None` among the inputs is standard input.
+pub fn refuse_overlaps(inputs: &[Option<PathBuf>], outputs: &[&Path], twice: &str) -> Result<()> {
     let mut guard = PathGuard::new();
-    for input in inputs {
-        guard.read(format!("the input {}", input.display()), input);
+    for input in inputs.iter().flatten() {
+        guard.read_once(format!("the input {}", input.display()), input, twice)?;
     }
     for output in outputs {
         guard.write(format!("the output {}", output.display()), output)?;
@@ -256,11 +277,10 @@ mod tests {
     }
 
     fn clash(root: &Path, reads: &[&str], writes: &[&str]) -> Result<()> {
-        let reads: Vec<PathBuf> = reads.iter().map(|p| root.join(p)).collect();
+        let reads: Vec<Option<PathBuf>> = reads.iter().map(|p| Some(root.join(p))).collect();
         let writes: Vec<PathBuf> = writes.iter().map(|p| root.join(p)).collect();
-        let reads: Vec<&Path> = reads.iter().map(PathBuf::as_path).collect();
         let writes: Vec<&Path> = writes.iter().map(PathBuf::as_path).collect();
-        refuse_overlaps(&reads, &writes)
+        refuse_overlaps(&reads, &writes, "it would count twice")
     }
 
     #[test]
@@ -272,6 +292,18 @@ mod tests {
             assert!(err.contains(output) || err.contains("a.txt"), "{err}");
         }
         assert!(clash(&root, &["a.txt"], &["b.txt", "sub/a.txt", "new/a.txt"]).is_ok());
+    }
+
+    #[test]
+    fn an_input_given_twice_under_any_name_is_refused() {
+        let (_dir, root) = setup();
+        let err = clash(&root, &["a.txt", "sub/../a.txt"], &[]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("are the same file: it would count twice"),
+            "{err}"
+        );
+        assert!(clash(&root, &["a.txt", "sub/b.txt"], &[]).is_ok());
     }
 
     #[test]
@@ -303,7 +335,7 @@ mod tests {
     fn special_files_are_streams_and_never_refused() {
         let (_dir, root) = setup();
         let null = Path::new("/dev/null");
-        assert!(refuse_overlaps(&[null], &[null, null]).is_ok());
+        assert!(refuse_overlaps(&[Some(null.to_path_buf())], &[null, null], "twice").is_ok());
         assert!(clash(&root, &["a.txt"], &[]).is_ok());
     }
 }
