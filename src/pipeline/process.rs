@@ -193,6 +193,9 @@ pub fn process_at(
                 .wants_site()
                 .then(|| document.url.as_deref().and_then(host_of))
                 .flatten();
+            if cleaner.wants_site() {
+                *stats.documents_with_site.get_or_insert(0) += u64::from(site.is_some());
+            }
             let identity = options
                 .wants_identity()
                 .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
