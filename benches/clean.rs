@@ -7,10 +7,10 @@
 use std::hint::black_box;
 use std::io::Cursor;
 
-use boilerstrip::counts::count::{Counter, document_keys};
-use boilerstrip::counts::merge::{MergeOptions, merge_tables};
-use boilerstrip::counts::{Scope, TableReader};
-use boilerstrip::formats::{self, Emit, Format, InputOptions, ProcessOptions, Record, process};
+use boilerstrip::count_table::{FrequentLines, MergeOptions, Scope, merge_files};
+use boilerstrip::counts::{Counter, document_keys};
+use boilerstrip::formats::{self, Format, InputOptions, Record};
+use boilerstrip::pipeline::{Emit, ProcessOptions, process};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -95,7 +95,7 @@ fn removed_lines(cleaner: &Cleaner, docs: &[String]) -> usize {
 /// The records of `bytes` read as `format`, ready to process.
 fn records(format: Format, bytes: Vec<u8>) -> Vec<Record> {
     let options = InputOptions {
-        format,
+        format: Some(format),
         ..InputOptions::default()
     };
     let mut input = formats::open(Cursor::new(bytes), "bench", &options).expect("opens");
@@ -176,17 +176,27 @@ fn count(docs: &[String]) -> Vec<u8> {
         counter.add_document(&keys).expect("counts");
     }
     let mut out = Cursor::new(Vec::new());
-    counter.finish(&mut out, "bench").expect("writes");
+    counter
+        .finish(&mut out, "bench", &|| false)
+        .expect("writes");
     out.into_inner()
 }
 
+/// Merges tables, written to files first as `merge` reads them.
 fn merged(tables: &[&[u8]]) -> Vec<u8> {
-    let readers = tables
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths: Vec<std::path::PathBuf> = tables
         .iter()
-        .map(|table| TableReader::new(*table, "bench").expect("a table"))
+        .enumerate()
+        .map(|(i, table)| {
+            let path = dir.path().join(format!("{i}.bsc"));
+            std::fs::write(&path, table).expect("writes a table");
+            path
+        })
         .collect();
     let mut out = Cursor::new(Vec::new());
-    merge_tables(readers, &mut out, "bench", MergeOptions::default()).expect("merges");
+    let options = MergeOptions::default();
+    merge_files(&paths, &mut out, "bench", &options, dir.path(), &|| false).expect("merges");
     out.into_inner()
 }
 
@@ -254,8 +264,10 @@ fn bench_text(
 fn count_benches(c: &mut Criterion, docs: &[String]) {
     let bytes: usize = docs.iter().map(String::len).sum();
     let whole = count(docs);
-    let reader = |table: &[u8]| TableReader::new(table, "bench").expect("a table").header();
-    assert_eq!(reader(&whole).documents, docs.len() as u64, "wrong answer");
+    let documents = FrequentLines::from_reader(&whole[..], "bench", 1)
+        .expect("a table")
+        .documents();
+    assert_eq!(documents, docs.len() as u64, "wrong answer");
     let (left, right) = docs.split_at(docs.len() / 2);
     let (left, right) = (count(left), count(right));
     assert_eq!(

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use crate::compile::Matcher;
-use crate::counts::Scope;
-use crate::counts::frequent::FrequentLines;
+use crate::count_table::FrequentLines;
+use crate::count_table::Scope;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;

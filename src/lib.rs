@@ -27,6 +27,7 @@
 
 mod clean;
 mod compile;
+pub mod count_table;
 pub mod counts;
 mod decision;
 mod detect;

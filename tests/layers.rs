@@ -28,11 +28,11 @@ const LAYERS: &[(&str, &str)] = &[
     ("lines", "text"),
     ("normal", "text"),
     ("simd", "text"),
-    ("error", "text"),
-    ("stop", "text"),
     // I/O beside text: readers and writers, compression, the count-table format.
+    ("error", "io"),
+    ("stop", "io"),
     ("formats", "io"),
-    ("counts", "io"),
+    ("count_table", "io"),
     // The rule language: parsing, validation, detector settings.
     ("rules", "rules"),
     // Finding what to remove: the marker automaton and the detectors.
@@ -48,22 +48,13 @@ const LAYERS: &[(&str, &str)] = &[
     ("examples", "cleaner"),
     // Driving batches of documents through the cleaner.
     ("pipeline", "pipeline"),
-    // Today `formats/process.rs` (record ↔ document glue), `counts/input.rs` (the
-    // corpus scan's batch driver) and `counts/top.rs` (a corpus scan) are pipeline code
-    // inside I/O modules, and are being moved up (issue #13, items 3 and 4). Once
-    // moved, give their new homes a layer here and delete these lines and the
-    // exception in KNOWN.
-    ("formats::process", "pipeline"),
-    ("counts::input", "pipeline"),
-    ("counts::top", "pipeline"),
+    // The corpus scan (`count`, `top`) on the batch driver.
+    ("counts", "pipeline"),
 ];
 
 /// Imports against the order that are known and being removed: (importing module,
 /// imported module). Each must still occur, so a fixed one is deleted here too.
-const KNOWN: &[(&str, &str)] = &[
-    // `formats/mod.rs` re-exports `process`'s items (see `LAYERS`).
-    ("formats", "formats::process"),
-];
+const KNOWN: &[(&str, &str)] = &[];
 
 /// The layer of a module path, by its closest listed parent; `None` when no parent is
 /// listed.
@@ -388,7 +379,7 @@ fn the_reader_finds_every_kind_of_path() {
         "use crate::{lines::Line, rules::{Rule, Where}, self};\n\
          use super::super::compile::Matcher; // crate::pipeline in a comment\n\
          fn f(t: &crate::clean::LineTable) { let s = \"crate::cli\"; let q = '\"'; }\n\
-         use child::Thing; use crate::formats::process::Emit;\n\
+         use child::Thing; use crate::pipeline::process::Emit;\n\
          mod tests { use super::*; use super::super::edges; }\n",
     );
     let found = imports("detect::context", &code, &["child".to_string()]);
@@ -400,12 +391,12 @@ fn the_reader_finds_every_kind_of_path() {
             "compile",
             "clean",
             "detect::context::child",
-            "formats::process",
+            "pipeline",
             "detect::context",
             "detect::edges",
         ]
     );
-    assert_eq!(layer_of("formats::process::x"), Some("pipeline"));
+    assert_eq!(layer_of("pipeline::process::x"), Some("pipeline"));
     assert_eq!(layer_of("formats::jsonl"), Some("io"));
     assert_eq!(layer_of("nowhere"), None);
 }

@@ -4,7 +4,9 @@ pub mod args;
 pub mod commands;
 pub mod config;
 pub mod counting;
+pub mod docs;
 pub mod exit;
+pub mod hints;
 pub mod output;
 pub mod report;
 
@@ -28,8 +30,10 @@ pub fn run(args: Args) -> Result<Exit> {
             commands::rules_list(&config::rule_set(&rules, |_| Ok(()))?, markers)
         }
         Some(Command::Count(count)) => counting::count(count, &stop),
-        Some(Command::Merge(merge)) => counting::merge(merge),
+        Some(Command::Merge(merge)) => counting::merge(merge, &stop),
         Some(Command::Top(top)) => counting::top(top, &stop),
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man { dir }) => docs::man(dir.as_deref()),
     }
 }
 
