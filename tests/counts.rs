@@ -359,7 +359,7 @@ fn clean_with_counts_removes_lines_found_in_many_documents() {
         .args(["--no-default-rules", "--counts", "counts.bsc", "--min-docs", "3", "--explain", "--color", "never", "a.txt"])
         .assert()
         .success()
-        .stdout("frequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
+        .stdout("==> a.txt record 1 <==\nfrequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
     // Above the threshold nothing is frequent; a word limit spares longer lines.
     env.cmd()
         .args([

@@ -48,6 +48,8 @@ const LAYERS: &[(&str, &str)] = &[
     ("examples", "cleaner"),
     // Driving batches of documents through the cleaner.
     ("pipeline", "pipeline"),
+    // The audit views of a decision that need a record's identity (log, attributes).
+    ("audit", "pipeline"),
     // The corpus scan (`count`, `top`) on the batch driver.
     ("counts", "pipeline"),
 ];

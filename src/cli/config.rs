@@ -160,6 +160,8 @@ pub struct CleanConfig {
     pub stats: Option<Option<PathBuf>>,
     /// Zero timings in stats.
     pub deterministic: bool,
+    /// Where the removal log goes (`--log`).
+    pub log: Option<PathBuf>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -200,7 +202,14 @@ impl CleanConfig {
                 OnInvalidArg::Skip => OnInvalid::Skip,
                 OnInvalidArg::Fail => OnInvalid::Fail,
             },
+            id_field: FieldPath::parse(&args.id_field).with_context(|| "--id-field")?,
+            log: args.log.is_some(),
         };
+        if let (Some(log), Some(output)) = (&args.log, &args.output)
+            && log == output
+        {
+            bail!("--log and -o both name {}", log.display());
+        }
         Ok(CleanConfig {
             input,
             cleaner,
@@ -219,6 +228,7 @@ impl CleanConfig {
                 .stats
                 .map(|path| (path.as_os_str() != "-").then_some(path)),
             deterministic: args.deterministic,
+            log: args.log,
         })
     }
 }
@@ -256,7 +266,13 @@ fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
         .map(|r| r.name().len())
         .max()
         .unwrap_or(0);
-    Output::Explain(ExplainStyle { color, width })
+    let mut style = ExplainStyle::new();
+    style.color = color && !args.json;
+    style.width = width;
+    style.line_numbers = args.line_number;
+    style.only_removed = args.only_removed;
+    style.json = args.json;
+    Output::Explain(style)
 }
 
 #[cfg(test)]

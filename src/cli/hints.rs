@@ -9,9 +9,8 @@ pub fn advice(error: &Error) -> Option<String> {
     let raise = "raise the limit with --max-doc-bytes";
     Some(match size.looks_like {
         Some(format) => format!(
-            "the input looks like {}: try -f {} (or {raise})",
-            format.name().to_uppercase(),
-            format.name()
+            "the input looks like {}: try -f {format} (or {raise})",
+            format.to_uppercase()
         ),
         None => raise.to_string(),
     })

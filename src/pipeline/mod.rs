@@ -5,10 +5,9 @@
 //! processed; the calling thread consumes the batches in input order. Bounded channels
 //! between the stages keep at most a fixed number of batches in flight, so memory stays
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
-//! and the corpus scan ([`scan`], for `count` and `top`) both run on it.
+//! and the corpus scan (`counts::count_input`, for `count` and `top`) both run on it.
 
 mod process;
-pub mod scan;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -23,7 +22,7 @@ use crate::formats::compress::Encoder;
 use crate::formats::{Input, Record, RecordReader};
 use crate::stats::Stats;
 
-pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
+pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process, process_at};
 
 /// Records are processed in rayon tasks of this many, each filling one local `Stats`.
 const RECORDS_PER_TASK: usize = 32;
@@ -87,6 +86,36 @@ impl Observer for Silent {
     fn invalid(&mut self, _: &Error) {}
 }
 
+/// A writer for an output beside the cleaned records; an [`Encoder`] ends a compressed
+/// member after each WARC record, as the main output does.
+pub trait Sink: Write {
+    /// Ends a unit of compressed output (a gzip member); a plain writer does nothing.
+    fn end_member(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink for Encoder<W> {
+    fn end_member(&mut self) -> std::io::Result<()> {
+        Encoder::end_member(self)
+    }
+}
+
+/// An output beside the cleaned records, with its name for errors.
+pub struct SideOutput<'a> {
+    /// Where it goes.
+    pub writer: &'a mut dyn Sink,
+    /// Its name in errors.
+    pub name: &'a str,
+}
+
+/// The outputs beside the cleaned records of a run ([`Pipeline::run_with`]).
+#[derive(Default)]
+pub struct SideOutputs<'a> {
+    /// The removal log: each document's [`Processed::log`] line, in input order.
+    pub log: Option<SideOutput<'a>>,
+}
+
 /// A cleaner, options and a worker pool, built once and run over many inputs.
 pub struct Pipeline {
     cleaner: Cleaner,
@@ -100,6 +129,9 @@ pub(crate) struct Batch {
     pub records: Vec<Record>,
     /// Raw input bytes read when the batch was cut.
     pub bytes_read: u64,
+    /// The 1-based number of the first record in its input (records as the reader cuts
+    /// them), so that per-record work knows where each record is.
+    pub first: u64,
 }
 
 /// A batch with the result of the per-record work for each record.
@@ -114,8 +146,9 @@ pub(crate) struct Mapped<T> {
     pub bytes_read: u64,
 }
 
-/// Per-record work: runs on the worker threads, counting into a task-local `Stats`.
-pub(crate) type MapRecord<'a, T> = &'a (dyn Fn(&Record, &mut Stats) -> T + Sync);
+/// Per-record work: runs on the worker threads with the record's 1-based number in its
+/// input (see [`Batch::first`]), counting into a task-local `Stats`.
+pub(crate) type MapRecord<'a, T> = &'a (dyn Fn(&Record, u64, &mut Stats) -> T + Sync);
 
 /// The one batch driver: reads an input in batches, maps its records on a worker pool,
 /// and hands the batches to the caller in input order.
@@ -197,11 +230,14 @@ impl Driver<'_> {
             batch
                 .records
                 .par_chunks(RECORDS_PER_TASK)
-                .map(|records| {
+                .enumerate()
+                .map(|(chunk, records)| {
                     let mut stats = Stats::default();
+                    let first = batch.first + (chunk * RECORDS_PER_TASK) as u64;
                     let results = records
                         .iter()
-                        .map(|record| map(record, &mut stats))
+                        .zip(first..)
+                        .map(|(record, number)| map(record, number, &mut stats))
                         .collect();
                     (results, stats)
                 })
@@ -251,6 +287,20 @@ impl Pipeline {
         out_name: &str,
         observer: &mut dyn Observer,
     ) -> Result<Stats> {
+        self.run_with(input, out, out_name, &mut SideOutputs::default(), observer)
+    }
+
+    /// As [`Pipeline::run`], also writing the outputs beside the cleaned records that
+    /// the options ask for (the removal log) into `side`, in input order, batch by batch
+    /// with the cleaned records. Like `out`, they are not finished: the caller does that.
+    pub fn run_with<W: Write>(
+        &self,
+        input: Input,
+        out: &mut Encoder<W>,
+        out_name: &str,
+        side: &mut SideOutputs<'_>,
+        observer: &mut dyn Observer,
+    ) -> Result<Stats> {
         let origin = input.records.origin().to_string();
         let options = &self.options;
         let driver = Driver {
@@ -260,12 +310,24 @@ impl Pipeline {
             batches_in_flight: options.batches_in_flight,
             stop: &options.stop,
         };
-        let clean = |record: &Record, stats: &mut Stats| {
-            process(record, &origin, &self.cleaner, &options.process, stats)
+        let clean = |record: &Record, number: u64, stats: &mut Stats| {
+            process_at(
+                record,
+                number,
+                &origin,
+                &self.cleaner,
+                &options.process,
+                stats,
+            )
         };
         let mut stats = Stats::default();
         driver.run(input, &clean, &mut |batch| {
-            self.write_batch(&batch.records, batch.results, out, out_name, observer)?;
+            let outputs = Outputs {
+                out: &mut *out,
+                out_name,
+                side: &mut *side,
+            };
+            self.write_batch(&batch.records, batch.results, outputs, observer)?;
             observer.progress(Progress {
                 bytes_read: batch.bytes_read,
                 documents: batch.stats.documents,
@@ -280,12 +342,21 @@ impl Pipeline {
         &self,
         records: &[Record],
         processed: Vec<Processed>,
-        out: &mut Encoder<W>,
-        out_name: &str,
+        outputs: Outputs<'_, '_, W>,
         observer: &mut dyn Observer,
     ) -> Result<()> {
+        let Outputs {
+            out,
+            out_name,
+            side,
+        } = outputs;
         let io_error = |err| Error::io(out_name, err);
         for (record, processed) in records.iter().zip(processed) {
+            if let (Some(line), Some(log)) = (&processed.log, &mut side.log) {
+                log.writer
+                    .write_all(line)
+                    .map_err(|err| Error::io(log.name, err))?;
+            }
             if let Some(error) = processed.invalid {
                 if self.options.process.on_invalid == OnInvalid::Fail {
                     return Err(error);
@@ -306,6 +377,13 @@ impl Pipeline {
     }
 }
 
+/// Where one batch is written.
+struct Outputs<'o, 's, W: Write> {
+    out: &'o mut Encoder<W>,
+    out_name: &'o str,
+    side: &'o mut SideOutputs<'s>,
+}
+
 /// The reader stage: sends the batches of `input` (see [`batches`]) until the receiver
 /// goes away.
 fn read_batches(input: Input, batch_bytes: usize, sender: &SyncSender<Result<Batch>>) {
@@ -322,6 +400,7 @@ fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<
     let bytes_read = input.bytes_read();
     let mut pending_error = None;
     let mut done = false;
+    let mut next = 1;
     std::iter::from_fn(move || {
         if let Some(error) = pending_error.take() {
             return Some(Err(error));
@@ -338,9 +417,12 @@ fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<
                 pending_error = Some(error);
             }
         }
+        let first = next;
+        next += records.len() as u64;
         Some(Ok(Batch {
             records,
             bytes_read: bytes_read.load(Ordering::Relaxed),
+            first,
         }))
     })
 }
