@@ -9,11 +9,11 @@
 //! are (running an anchored walk from every position instead costs up to line × marker
 //! bytes).
 
-use aho_corasick::automaton::Automaton;
+use std::ops::Range;
+
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
-
-use std::ops::Range;
 
 use crate::error::{Error, Result};
 use crate::reach::Reach;
@@ -232,7 +232,7 @@ fn pass<A: Automaton>(
 /// Calls `visit` with each marker that match state `state` holds, ending at `end`.
 fn report<A: Automaton>(
     automaton: &A,
-    state: aho_corasick::automaton::StateID,
+    state: StateID,
     end: usize,
     visit: &mut impl FnMut(Occurrence),
 ) {
