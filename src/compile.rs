@@ -18,6 +18,7 @@ use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 use crate::error::{Error, Result};
 use crate::reach::Reach;
 use crate::rules::{Rule, Where};
+use crate::steps;
 
 /// Up to this many bytes of markers in total, the automaton is built as a DFA (one
 /// table load per byte); above it, as a contiguous NFA. A DFA takes about 640 bytes of
@@ -243,36 +244,5 @@ fn report<A: Automaton>(
             start: end - automaton.pattern_len(pattern),
             end,
         });
-    }
-}
-
-/// The steps of work (automaton transitions, bytes compared) this thread has done,
-/// counted in test builds only: the tests assert that a search reads each byte of a line
-/// a bounded number of times, which no timing could show reliably.
-pub(crate) mod steps {
-    #[cfg(test)]
-    thread_local! {
-        static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-    }
-
-    /// Counts one step.
-    #[inline(always)]
-    pub(crate) fn count() {
-        add(1);
-    }
-
-    /// Counts `n` steps.
-    #[inline(always)]
-    pub(crate) fn add(n: usize) {
-        #[cfg(test)]
-        STEPS.set(STEPS.get() + n as u64);
-        #[cfg(not(test))]
-        let _ = n;
-    }
-
-    /// The steps counted so far on this thread.
-    #[cfg(test)]
-    pub(crate) fn taken() -> u64 {
-        STEPS.get()
     }
 }
