@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::audit::dolma::attributes_path;
-use boilerstrip::count_table::FrequentLines;
 use boilerstrip::count_table::Scope;
 use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
@@ -16,7 +15,6 @@ use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
-use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
@@ -149,23 +147,13 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 /// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
 /// `--frequent-max-words` override them, and the table is loaded above the threshold.
 pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
-    let rules = rule_set(rules, |rules| {
-        if frequent.counts.is_none() {
-            return Ok(());
-        }
-        let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
-        if let Some(min_docs) = frequent.min_docs {
-            settings = settings.with_min_docs(min_docs)?;
-        }
-        if let Some(max_words) = frequent.frequent_max_words {
-            settings = settings.with_max_words(Some(max_words))?;
-        }
-        rules.detectors_mut().set(Settings::Frequent(settings));
-        Ok(())
+    let rules = rule_set(rules, |rules| match frequent.counts {
+        Some(_) => rules.enable_frequent(frequent.min_docs, frequent.frequent_max_words),
+        None => Ok(()),
     })?;
     let mut builder = Cleaner::builder();
-    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent()) {
-        builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
+    if let Some(path) = &frequent.counts {
+        builder.count_table(path);
     }
     Ok(builder.build(&rules)?)
 }

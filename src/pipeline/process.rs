@@ -16,6 +16,7 @@ use crate::formats::jsonl::FieldPath;
 use crate::formats::{Document, Place, Record};
 use crate::normal::host_of;
 use crate::stats::Stats;
+use crate::stop::StopFlag;
 
 /// What to write for each document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -152,7 +153,7 @@ pub fn process(
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    process_at(record, 1, origin, cleaner, options, stats)
+    process_at(record, 1, origin, cleaner, options, None, stats)
 }
 
 /// Cleans `record`, the `number`-th (1-based) record of input `origin`, and counts it
@@ -162,12 +163,16 @@ pub fn process(
 /// (WARC records other than `conversion`, blank JSONL lines), which are not counted as
 /// documents. A record that cannot be processed is counted as invalid and handled as
 /// `options.on_invalid` says; the error is returned for reporting.
-pub fn process_at(
+///
+/// With `stop`, a long document gives up cleaning once the flag is set; what is then
+/// returned for it is a placeholder that the driver, seeing the flag, never writes.
+pub(crate) fn process_at(
     record: &Record,
     number: u64,
     origin: &str,
     cleaner: &Cleaner,
     options: &ProcessOptions,
+    stop: Option<&StopFlag>,
     stats: &mut Stats,
 ) -> Processed {
     if let Record::Unsplit { issue, .. } = record {
@@ -199,13 +204,20 @@ pub fn process_at(
             let identity = options
                 .wants_identity()
                 .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
+            let cleaned = match stop {
+                Some(stop) => match cleaner.clean_until(&document.text, site, stop) {
+                    Ok(cleaned) => cleaned,
+                    Err(_) => return Processed::valid(Emit::Dropped),
+                },
+                None => cleaner.clean_site(&document.text, site),
+            };
             let job = Job {
                 record,
                 origin,
                 cleaner,
                 options,
             };
-            clean_document(&job, &document, identity, site, stats)
+            clean_document(&job, &document, &cleaned, identity, site, stats)
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
@@ -275,20 +287,20 @@ struct Job<'a> {
 fn clean_document(
     job: &Job<'_>,
     document: &Document<'_>,
+    cleaned: &Cleaned<'_>,
     identity: Option<Identity<'_>>,
     site: Option<&str>,
     stats: &mut Stats,
 ) -> Processed {
     let options = job.options;
-    let cleaned: Cleaned<'_> = job.cleaner.clean_site(&document.text, site);
-    stats.record(&cleaned);
+    stats.record(cleaned);
     let rejected = matches!(options.output, Output::Cleaned)
         && options
             .max_removed_share
-            .is_some_and(|max| removed_share(&cleaned) > max);
+            .is_some_and(|max| removed_share(cleaned) > max);
     let log = match (&identity, options.log) {
         (Some(identity), true) => {
-            let mut entry = LogEntry::new(identity, &cleaned);
+            let mut entry = LogEntry::new(identity, cleaned);
             entry.rejected = rejected;
             Some(log_line(&entry))
         }
@@ -301,14 +313,14 @@ fn clean_document(
                 _ => &[],
             };
             let mut out = Vec::new();
-            explain_document(identity, &cleaned, separator, style, &mut out)
+            explain_document(identity, cleaned, separator, style, &mut out)
                 .expect("writing to a Vec cannot fail");
             Emit::Replaced(out)
         }
         (Output::Annotate, Some(identity)) => {
             let frequent = |line: &[u8]| job.cleaner.frequent_documents(line, site);
             let name = &options.attribute_name;
-            Emit::Replaced(AttributeLine::new(identity, &cleaned, name, &frequent).to_line())
+            Emit::Replaced(AttributeLine::new(identity, cleaned, name, &frequent).to_line())
         }
         _ if rejected => {
             stats.documents_rejected += 1;
@@ -317,7 +329,7 @@ fn clean_document(
                 false => Emit::Dropped,
             }
         }
-        _ => emit(job.record, document, &cleaned, options, stats),
+        _ => emit(job.record, document, cleaned, options, stats),
     };
     let mut processed = Processed {
         log,
@@ -325,7 +337,7 @@ fn clean_document(
         ..Processed::valid(emit)
     };
     if let Some(field) = &options.meta_field {
-        add_meta(job, field, &cleaned, &mut processed, stats);
+        add_meta(job, field, cleaned, &mut processed, stats);
     }
     processed
 }
