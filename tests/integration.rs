@@ -3,13 +3,17 @@
 
 mod harness;
 
+mod audit;
 mod bad_input;
 mod cases;
 mod cli;
+mod count_limits;
 mod counts;
 mod docs;
 mod formats;
 mod golden;
+mod input_safety;
+mod layers;
 mod oracle;
 mod robustness;
 mod rule_errors;

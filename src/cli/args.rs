@@ -117,6 +117,16 @@ pub enum FormatArg {
     Warc,
 }
 
+/// Whether input is decompressed, for `--decompress`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum DecompressArg {
+    /// Decode gzip and zstd, told by their magic bytes.
+    #[default]
+    Auto,
+    /// Read input as it is.
+    None,
+}
+
 /// What to do with a record that cannot be processed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OnInvalidArg {
@@ -150,10 +160,16 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
-    /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
-    /// input is text unless this says otherwise. The output has the input's format.
+    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`). Standard input and other
+    /// names are told by their first bytes: `WARC/1.` is warc, a first line that is a
+    /// JSON object is jsonl, anything else text. The output has the input's format.
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
+
+    /// Decode gzip and zstd input, told by their magic bytes (`auto`), or read every
+    /// input as it is (`none`).
+    #[arg(long, value_enum, default_value_t = DecompressArg::Auto, value_name = "WHEN")]
+    pub decompress: DecompressArg,
 
     /// JSONL: the string field holding the text; a dotted path reaches nested objects
     /// (`metadata.content`).
@@ -164,8 +180,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
+    /// Largest document accepted (bytes; K, M, G suffixes allowed): a larger text
+    /// document or JSONL line is an error, never truncated; a larger WARC record is
+    /// copied through uncleaned, in bounded parts, and reported.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
 }
@@ -230,6 +247,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// With --explain: start each line with its number in the document.
+    #[arg(short = 'n', long, requires = "explain")]
+    pub line_number: bool,
+
+    /// With --explain: print only the removed lines, with their reasons (documents
+    /// with nothing removed are left out).
+    #[arg(long, requires = "explain")]
+    pub only_removed: bool,
+
+    /// With --explain: one JSON object per line decision (input, record, id, line,
+    /// byte range, reason or null, text) instead of columns.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
+
     /// Colour for --explain.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -237,6 +268,18 @@ pub struct CleanArgs {
     /// Write run statistics as JSON to FILE (`-`: standard error).
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+
+    /// Write the removal log to FILE: one JSON object per input document (id, URL, bytes
+    /// and lines in and out, each removal with byte offsets and reason), in input order,
+    /// written under a temporary name and renamed when complete; compressed as the
+    /// extension says (`.gz`, `.zst`).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
+    /// or a number).
+    #[arg(long, value_name = "PATH", default_value = "id")]
+    pub id_field: String,
 
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
@@ -319,9 +362,15 @@ pub struct CountArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// The count table to write (atomically).
+    /// The count table to write (atomically); with --partitions, the directory to write
+    /// the tables into.
     #[arg(short = 'o', long, value_name = "TABLE", required = true)]
     pub output: PathBuf,
+
+    /// Write N tables, one per hash range, as part-0000.bsc … in the directory -o names,
+    /// so that N reducers can each merge one range of every worker's tables.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub partitions: Option<u32>,
 
     #[command(flatten)]
     pub run: RunArgs,
@@ -475,8 +524,41 @@ mod tests {
     }
 
     #[test]
+    fn explain_modifiers_need_explain() {
+        for flag in ["-n", "--only-removed", "--json"] {
+            assert!(
+                Args::try_parse_from(["boilerstrip", flag]).is_err(),
+                "{flag}"
+            );
+        }
+        let args =
+            Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
+                .unwrap();
+        assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn log_takes_a_file_and_the_id_field_defaults_to_id() {
+        let args = Args::try_parse_from(["boilerstrip", "--log", "log.jsonl.gz"]).unwrap();
+        assert_eq!(args.clean.log, Some(PathBuf::from("log.jsonl.gz")));
+        assert_eq!(args.clean.id_field, "id");
+        let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
+        assert_eq!(args.clean.id_field, "meta.doc_id");
+        assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
+    }
+
+    #[test]
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
         assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
+    }
+
+    #[test]
+    fn decompress_defaults_to_auto_and_takes_none() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
     }
 }

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
-use boilerstrip::pipeline::Pipeline;
-use boilerstrip::rules::{ExampleKind, test_examples};
+use boilerstrip::pipeline::{Pipeline, SideOutput, SideOutputs};
+use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
 use super::config::{CleanConfig, InputConfig, Target};
@@ -28,12 +29,17 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         config.quiet,
         total_size(&config.input.inputs),
     );
+    let log = match &config.log {
+        Some(path) => Some(AtomicOutput::create(path, config.level)?),
+        None => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
         reporter: &mut reporter,
         stats: Stats::default(),
         exit: Exit::Success,
+        log,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -45,7 +51,10 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
             }
         }
     }
-    let (stats, mut exit) = (run.stats, run.exit);
+    let (stats, mut exit, log) = (run.stats, run.exit, run.log);
+    if let Some(log) = log {
+        log.commit()?;
+    }
     reporter.finish();
     if stats.invalid > 0 && exit == Exit::Success {
         exit = Exit::Invalid;
@@ -64,6 +73,8 @@ struct Run<'a> {
     reporter: &'a mut Reporter,
     stats: Stats,
     exit: Exit,
+    /// The removal log, committed when every input is done.
+    log: Option<AtomicOutput>,
 }
 
 impl Run<'_> {
@@ -73,9 +84,20 @@ impl Run<'_> {
         let mut out = Encoder::new(stdout, Codec::Plain, None)?;
         for input in &self.config.input.inputs {
             if let Some(opened) = self.open(input.as_deref()) {
-                self.stats += self
-                    .pipeline
-                    .run(opened, &mut out, "<stdout>", self.reporter)?;
+                let log_name = self.log_name();
+                let mut side = SideOutputs {
+                    log: self.log.as_mut().map(|log| SideOutput {
+                        writer: log.encoder(),
+                        name: &log_name,
+                    }),
+                };
+                self.stats += self.pipeline.run_with(
+                    opened,
+                    &mut out,
+                    "<stdout>",
+                    &mut side,
+                    self.reporter,
+                )?;
             }
         }
         out.finish().context("<stdout>")?;
@@ -93,10 +115,22 @@ impl Run<'_> {
         };
         let mut output = AtomicOutput::create(path, self.config.level)?;
         let name = path.display().to_string();
-        self.stats += self
-            .pipeline
-            .run(opened, output.encoder(), &name, self.reporter)?;
+        let log_name = self.log_name();
+        let mut side = SideOutputs {
+            log: self.log.as_mut().map(|log| SideOutput {
+                writer: log.encoder(),
+                name: &log_name,
+            }),
+        };
+        self.stats +=
+            self.pipeline
+                .run_with(opened, output.encoder(), &name, &mut side, self.reporter)?;
         output.commit()
+    }
+
+    fn log_name(&self) -> String {
+        let path = self.config.log.as_deref().unwrap_or(Path::new(""));
+        path.display().to_string()
     }
 
     fn open(&mut self, input: Option<&Path>) -> Option<Input> {
@@ -253,47 +287,11 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
 }
 
 /// The detectors and their settings, for `rules list`, in the order they run.
-fn describe_detectors(detectors: &boilerstrip::detect::DetectorConfig) -> String {
-    let on_off = |name: &str, settings: Option<String>| match settings {
-        Some(settings) => format!("{name} ({settings})"),
-        None => format!("{name} (off)"),
+fn describe_detectors(detectors: &boilerstrip::rules::DetectorConfig) -> String {
+    let describe = |detector: Detector| match detectors.get(detector) {
+        Some(settings @ Settings::Frequent(_)) => format!("{detector} ({settings}, with --counts)"),
+        Some(settings) => format!("{detector} ({settings})"),
+        None => format!("{detector} (off)"),
     };
-    let frequent = detectors.frequent.map(|f| match f.max_words {
-        Some(max) => format!("min_docs {}, max_words {max}, with --counts", f.min_docs),
-        None => format!("min_docs {}, with --counts", f.min_docs),
-    });
-    [
-        on_off(
-            "repeated",
-            detectors
-                .repeated
-                .map(|s| format!("max_words {}", s.max_words)),
-        ),
-        on_off("frequent", frequent),
-        on_off(
-            "context",
-            detectors.context.map(|c| {
-                format!(
-                    "max_words {}, neighbours {}",
-                    c.max_words, c.neighbour_max_words
-                )
-            }),
-        ),
-        on_off(
-            "edges",
-            detectors.edges.map(|e| {
-                format!(
-                    "long {}, head {}, foot {}",
-                    e.long_words, e.head_max_words, e.foot_max_words
-                )
-            }),
-        ),
-        on_off(
-            "orphan",
-            detectors
-                .orphan
-                .map(|s| format!("max_words {}", s.max_words)),
-        ),
-    ]
-    .join(", ")
+    Detector::ALL.map(describe).join(", ")
 }

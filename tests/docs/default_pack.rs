@@ -182,33 +182,33 @@ fn render_detectors(w: &mut String, rules: &RuleSet) {
     let rows = [
         (
             "repeated",
-            on(d.repeated.map(|s| format!("`max_words = {}`", s.max_words))),
+            on(d.repeated().map(|s| format!("`max_words = {}`", s.max_words()))),
         ),
         (
             "frequent",
-            on(d.frequent.map(|f| format!("`min_docs = {}`", f.min_docs))) + " (on with `--counts TABLE`)",
+            on(d.frequent().map(|f| format!("`min_docs = {}`", f.min_docs()))) + " (on with `--counts TABLE`)",
         ),
         (
             "context",
-            on(d.context.map(|c| {
+            on(d.context().map(|c| {
                 format!(
                     "`max_words = {}`, `neighbour_max_words = {}`, `keep_prose = {}`",
-                    c.max_words, c.neighbour_max_words, c.keep_prose
+                    c.max_words(), c.neighbour_max_words(), c.keep_prose()
                 )
             })),
         ),
         (
             "edges",
-            on(d.edges.map(|e| {
+            on(d.edges().map(|e| {
                 format!(
                     "`long_words = {}`, `head_max_words = {}`, `foot_max_words = {}`, `keep_before = {}`, `keep_prose = {}`",
-                    e.long_words, e.head_max_words, e.foot_max_words, e.keep_before, e.keep_prose
+                    e.long_words(), e.head_max_words(), e.foot_max_words(), e.keep_before(), e.keep_prose()
                 )
             })),
         ),
         (
             "orphan",
-            on(d.orphan.map(|s| format!("`max_words = {}`", s.max_words))),
+            on(d.orphan().map(|s| format!("`max_words = {}`", s.max_words()))),
         ),
     ];
     for (name, settings) in rows {
