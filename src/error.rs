@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::formats::{Place, SizeLimit};
+
 /// Every error the library returns.
 ///
 /// The `Display` form is one line that names where the problem is (a rule file with
@@ -43,27 +45,41 @@ enum ErrorKind {
         key: Option<String>,
         message: String,
     },
-    #[error("{}: {error}", path.display())]
+    #[error("{}{}: {error}", path.display(), in_parens(place))]
     Io {
         path: PathBuf,
+        place: Option<Place>,
         error: std::io::Error,
     },
-    #[error("{message}")]
-    Limit { message: String },
+    #[error(
+        "{origin}: {place} is larger than the limit of {} bytes{}",
+        size.limit,
+        outcome.map_or(" (nothing was truncated)".to_string(), |outcome| format!("; {outcome}"))
+    )]
+    TooLarge {
+        origin: String,
+        place: Place,
+        size: SizeLimit,
+        outcome: Option<&'static str>,
+    },
     #[error("{origin}: {message}")]
     Table { origin: String, message: String },
     #[error("{message}")]
     Config { message: String },
-    #[error("{origin}: {record}: {message}")]
+    #[error("{origin}: {place}: {reason}")]
     Input {
         origin: String,
-        record: String,
-        message: String,
+        place: Place,
+        reason: String,
     },
     #[error("interrupted")]
     Interrupted,
     #[error("cannot compile the rules: {message}")]
     Compile { message: String },
+}
+
+fn in_parens(place: &Option<Place>) -> String {
+    place.map(|place| format!(" ({place})")).unwrap_or_default()
 }
 
 fn key_prefix(key: &Option<String>) -> String {
@@ -96,16 +112,39 @@ impl Error {
         Error {
             kind: ErrorKind::Io {
                 path: path.into(),
+                place: None,
                 error,
             },
         }
     }
 
-    /// A configured limit was exceeded; the message names the limit and how to raise it.
-    pub(crate) fn limit(message: impl Into<String>) -> Error {
+    /// `place` of input `origin` is over the size limit and stops the input; nothing was
+    /// truncated.
+    pub(crate) fn too_large(origin: &str, place: Place, size: SizeLimit) -> Error {
         Error {
-            kind: ErrorKind::Limit {
-                message: message.into(),
+            kind: ErrorKind::TooLarge {
+                origin: origin.to_string(),
+                place,
+                size,
+                outcome: None,
+            },
+        }
+    }
+
+    /// `place` of input `origin` is over the size limit, and the run goes on: `outcome`
+    /// says what became of it (e.g. `copied through uncleaned`). An input error.
+    pub(crate) fn too_large_record(
+        origin: &str,
+        place: Place,
+        size: SizeLimit,
+        outcome: &'static str,
+    ) -> Error {
+        Error {
+            kind: ErrorKind::TooLarge {
+                origin: origin.to_string(),
+                place,
+                size,
+                outcome: Some(outcome),
             },
         }
     }
@@ -129,13 +168,13 @@ impl Error {
         }
     }
 
-    /// Record `record` of input `origin` (e.g. `line 7`) cannot be processed.
-    pub(crate) fn input(origin: &str, record: String, message: impl Into<String>) -> Error {
+    /// The record at `place` of input `origin` cannot be processed, for `reason`.
+    pub(crate) fn input(origin: &str, place: Place, reason: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Input {
                 origin: origin.to_string(),
-                record,
-                message: message.into(),
+                place,
+                reason: reason.into(),
             },
         }
     }
@@ -156,11 +195,11 @@ impl Error {
         }
     }
 
-    /// Adds where an I/O error happened (e.g. `after record 3, near input byte 1024`) to
-    /// its path; other errors already say where they are.
-    pub(crate) fn located(mut self, place: &str) -> Error {
-        if let ErrorKind::Io { path, .. } = &mut self.kind {
-            *path = PathBuf::from(format!("{} ({place})", path.display()));
+    /// Adds where an I/O error happened (e.g. `after record 3, near input byte 1024`);
+    /// other errors already say where they are.
+    pub(crate) fn located(mut self, at: Place) -> Error {
+        if let ErrorKind::Io { place, .. } = &mut self.kind {
+            *place = Some(at);
         }
         self
     }
@@ -170,11 +209,29 @@ impl Error {
         match self.kind {
             ErrorKind::Rule { .. } | ErrorKind::Compile { .. } => ErrorCategory::Rules,
             ErrorKind::Io { .. } => ErrorCategory::Io,
-            ErrorKind::Limit { .. } => ErrorCategory::Limit,
+            ErrorKind::TooLarge { outcome: None, .. } => ErrorCategory::Limit,
+            ErrorKind::TooLarge { .. } => ErrorCategory::Input,
             ErrorKind::Config { .. } => ErrorCategory::Config,
             ErrorKind::Table { .. } => ErrorCategory::Table,
             ErrorKind::Input { .. } => ErrorCategory::Input,
             ErrorKind::Interrupted => ErrorCategory::Interrupted,
+        }
+    }
+
+    /// The size limit a document or record exceeded, if that is what this error is about.
+    pub fn size_limit(&self) -> Option<&SizeLimit> {
+        match &self.kind {
+            ErrorKind::TooLarge { size, .. } => Some(size),
+            _ => None,
+        }
+    }
+
+    /// Where in its input this error happened, when it is about one place of an input.
+    pub fn place(&self) -> Option<Place> {
+        match &self.kind {
+            ErrorKind::Io { place, .. } => *place,
+            ErrorKind::TooLarge { place, .. } | ErrorKind::Input { place, .. } => Some(*place),
+            _ => None,
         }
     }
 

@@ -26,11 +26,13 @@
 #![forbid(unsafe_code)]
 
 mod clean;
-pub mod compile;
+mod compile;
+pub mod count_table;
 pub mod counts;
 mod decision;
-pub mod detect;
+mod detect;
 mod error;
+pub mod examples;
 pub mod explain;
 pub mod formats;
 pub mod lines;
@@ -41,12 +43,14 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};
 pub use decision::{Cleaned, Reason, Removal};
 pub use error::{Error, ErrorCategory, Result};
 pub use rules::RuleSet;
 pub use stats::Stats;
+pub use stop::StopFlag;
 
 #[cfg(test)]
 mod tests {

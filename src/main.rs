@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             Exit::Interrupted.into()
         }
         Err(err) => {
-            eprintln!("boilerstrip: {err:#}");
+            eprintln!("boilerstrip: {}", cli::hints::describe(&err));
             Exit::Error.into()
         }
     }

@@ -5,12 +5,21 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::clean::LineTable;
+use crate::lines::LineTable;
 use crate::rules::{Rule, Where};
 
 /// At most this many symbols gate a `contains` rule; a rule whose markers need more
 /// is gated by its guards alone.
 const MAX_GATE_SYMBOLS: usize = 3;
+
+/// At most this many markers are gated by their symbols; a rule with more is gated by
+/// its guards alone, so that the gate's work per symbol on a line stays bounded.
+const MAX_GATE_MARKERS: usize = 64;
+
+/// Bytes of a marker compared around its first symbol: enough to tell markers apart,
+/// and bounded, so that a long marker does not cost its length at every symbol of a
+/// line. A line that matches only these bytes is searched in full, which finds out.
+const GATE_WINDOW: usize = 32;
 
 /// Where on a line the markers of a rule set can matter beyond its start: the cheap
 /// tests that tell whether a line needs an unanchored search at all.
@@ -52,6 +61,9 @@ impl Symbols {
     /// `None` when some marker holds no symbol, or the markers' symbols start with more
     /// than [`MAX_GATE_SYMBOLS`] distinct bytes.
     fn of(markers: &[String]) -> Option<Symbols> {
+        if markers.len() > MAX_GATE_MARKERS {
+            return None;
+        }
         let mut firsts: Vec<u8> = Vec::new();
         let mut found = Vec::new();
         for marker in markers.iter().map(String::as_bytes) {
@@ -71,9 +83,11 @@ impl Symbols {
         })
     }
 
-    /// The lines of `table` that hold one of the markers within their trimmed span
-    /// (ASCII case ignored), in order, a line once per occurrence. The document is
-    /// searched for the symbol bytes in one pass, not line by line.
+    /// The lines of `table` that may hold one of the markers within their trimmed span
+    /// (ASCII case ignored), in order, a line once per occurrence: each marker is
+    /// compared over at most [`GATE_WINDOW`] bytes around its first symbol, so a line
+    /// found here may still not hold it. The document is searched for the symbol bytes
+    /// in one pass, not line by line.
     fn lines_in<'t>(&'t self, table: &'t LineTable<'_>) -> impl Iterator<Item = usize> + 't {
         let doc = table.doc();
         let [a, b, c] = self.firsts;
@@ -81,8 +95,13 @@ impl Symbols {
             self.markers.iter().filter_map(move |(marker, offset)| {
                 let start = at.checked_sub(*offset)?;
                 let end = start + marker.len();
-                let text = doc.get(start..end)?;
-                if !text.eq_ignore_ascii_case(marker) {
+                if end > doc.len() {
+                    return None;
+                }
+                let from = offset.saturating_sub(GATE_WINDOW / 2);
+                let to = marker.len().min(from + GATE_WINDOW);
+                crate::compile::steps::add(to - from);
+                if !doc[start + from..start + to].eq_ignore_ascii_case(&marker[from..to]) {
                     return None;
                 }
                 let index = table.line_at(start);

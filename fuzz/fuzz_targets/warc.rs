@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let options = InputOptions {
-        format: formats::Format::Warc,
+        format: Some(formats::Format::Warc),
         ..InputOptions::default()
     };
     let Ok(mut input) = formats::open(std::io::Cursor::new(data.to_vec()), "fuzz.warc", &options) else {

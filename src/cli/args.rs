@@ -15,10 +15,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
     name = "boilerstrip",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 success; 1 ran to the end but some input could not be \
-                  processed (reported on stderr), or `rules test` failed; 2 error (bad \
-                  flags, unreadable rules or input, write failure); 130 interrupted. A \
-                  broken pipe downstream (`| head`) is a quiet success."
+    after_help = super::docs::after_help()
 )]
 pub struct Args {
     /// What to do; cleaning when omitted.
@@ -44,6 +41,16 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
+    /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or with DIR write one page per command there.
+    Man {
+        /// Directory to write `boilerstrip.1`, `boilerstrip-clean.1` and the other pages to.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `boilerstrip rules ...`
@@ -110,6 +117,16 @@ pub enum FormatArg {
     Warc,
 }
 
+/// Whether input is decompressed, for `--decompress`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum DecompressArg {
+    /// Decode gzip and zstd, told by their magic bytes.
+    #[default]
+    Auto,
+    /// Read input as it is.
+    None,
+}
+
 /// What to do with a record that cannot be processed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OnInvalidArg {
@@ -143,10 +160,16 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
-    /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
-    /// input is text unless this says otherwise. The output has the input's format.
+    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`). Standard input and other
+    /// names are told by their first bytes: `WARC/1.` is warc, a first line that is a
+    /// JSON object is jsonl, anything else text. The output has the input's format.
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
+
+    /// Decode gzip and zstd input, told by their magic bytes (`auto`), or read every
+    /// input as it is (`none`).
+    #[arg(long, value_enum, default_value_t = DecompressArg::Auto, value_name = "WHEN")]
+    pub decompress: DecompressArg,
 
     /// JSONL: the string field holding the text; a dotted path reaches nested objects
     /// (`metadata.content`).
@@ -312,9 +335,15 @@ pub struct CountArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// The count table to write (atomically).
+    /// The count table to write (atomically); with --partitions, the directory to write
+    /// the tables into.
     #[arg(short = 'o', long, value_name = "TABLE", required = true)]
     pub output: PathBuf,
+
+    /// Write N tables, one per hash range, as part-0000.bsc … in the directory -o names,
+    /// so that N reducers can each merge one range of every worker's tables.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub partitions: Option<u32>,
 
     #[command(flatten)]
     pub run: RunArgs,

@@ -5,20 +5,21 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::counts::Scope;
-use boilerstrip::counts::frequent::FrequentLines;
-use boilerstrip::counts::input::KeyOptions;
-use boilerstrip::detect::Frequent;
+use boilerstrip::count_table::FrequentLines;
+use boilerstrip::count_table::Scope;
+use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
+use boilerstrip::formats::compress::Decompress;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
-use boilerstrip::formats::{Format, InputOptions, OnInvalid, Output, ProcessOptions};
-use boilerstrip::pipeline::{PipelineOptions, StopFlag};
+use boilerstrip::formats::{Format, InputOptions};
+use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
+use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
-    CleanArgs, ColorChoice, FormatArg, FrequentArgs, InputArgs, KeyArgs, OnInvalidArg, ProgressArg,
-    RuleArgs, RunArgs, ScopeArg, UrlArgs,
+    CleanArgs, ColorChoice, DecompressArg, FormatArg, FrequentArgs, InputArgs, KeyArgs,
+    OnInvalidArg, ProgressArg, RuleArgs, RunArgs, ScopeArg, UrlArgs,
 };
 
 /// Where cleaned output goes.
@@ -43,6 +44,8 @@ pub struct InputConfig {
     pub text: TextOptions,
     /// Where a JSONL record keeps its text.
     pub field: FieldPath,
+    /// Whether gzip and zstd input is decoded.
+    pub decompress: Decompress,
 }
 
 impl InputConfig {
@@ -68,17 +71,20 @@ impl InputConfig {
                 max_doc_bytes: args.max_doc_bytes,
             },
             field: FieldPath::parse(&args.field).with_context(|| "--field")?,
+            decompress: match args.decompress {
+                DecompressArg::Auto => Decompress::Auto,
+                DecompressArg::None => Decompress::None,
+            },
         })
     }
 
-    /// How to read `input`: its format (`-f`, else from its name; standard input is
-    /// text) and text options.
+    /// How to read `input`: its format (`-f`, else from its name; standard input and
+    /// names that say nothing are told by their first bytes) and text options.
     pub fn options_for(&self, input: Option<&Path>) -> InputOptions {
         InputOptions {
-            format: self
-                .format
-                .unwrap_or_else(|| input.map_or(Format::Text, Format::from_path)),
+            format: self.format.or_else(|| input.and_then(Format::from_name)),
             text: self.text.clone(),
+            decompress: self.decompress,
         }
     }
 }
@@ -117,22 +123,21 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
     let rules = rule_set(rules, |rules| {
         if frequent.counts.is_none() {
-            return;
+            return Ok(());
         }
-        let settings = rules
-            .detectors_mut()
-            .frequent
-            .get_or_insert(Frequent::DEFAULT);
+        let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
         if let Some(min_docs) = frequent.min_docs {
-            settings.min_docs = min_docs;
+            settings = settings.with_min_docs(min_docs)?;
         }
         if let Some(max_words) = frequent.frequent_max_words {
-            settings.max_words = Some(max_words);
+            settings = settings.with_max_words(Some(max_words))?;
         }
+        rules.detectors_mut().set(Settings::Frequent(settings));
+        Ok(())
     })?;
     let mut builder = Cleaner::builder();
-    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent) {
-        builder.counts(FrequentLines::from_path(path, settings.min_docs)?);
+    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent()) {
+        builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
     }
     Ok(builder.build(&rules)?)
 }
@@ -171,7 +176,10 @@ pub struct CleanConfig {
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
 /// and before `--disable` applies.
-pub fn rule_set(args: &RuleArgs, adjust: impl FnOnce(&mut RuleSet)) -> Result<RuleSet> {
+pub fn rule_set(
+    args: &RuleArgs,
+    adjust: impl FnOnce(&mut RuleSet) -> boilerstrip::Result<()>,
+) -> Result<RuleSet> {
     let mut rules = if args.no_default_rules {
         RuleSet::new()
     } else {
@@ -180,7 +188,7 @@ pub fn rule_set(args: &RuleArgs, adjust: impl FnOnce(&mut RuleSet)) -> Result<Ru
     for path in &args.rules {
         rules.add_path(path)?;
     }
-    adjust(&mut rules);
+    adjust(&mut rules)?;
     for name in &args.disable {
         rules.disable(name)?;
     }

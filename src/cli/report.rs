@@ -83,7 +83,7 @@ impl Observer for Reporter {
         self.invalid += 1;
         if !self.quiet && self.shown < SHOWN_INVALID {
             self.shown += 1;
-            self.message(&error.to_string());
+            self.message(&super::hints::describe_error(error));
         }
     }
 }

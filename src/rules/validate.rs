@@ -1,15 +1,18 @@
 //! Raw rule structs → validated [`Rule`]s, with `file:line:column` errors.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::detectors::DetectorOverrides;
 use super::parse::{
-    RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawPack, RawRule,
-    RawShortLineDetector, line_column,
+    LineStarts, RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawPack, RawRule,
+    RawShortLineDetector,
 };
-use super::{Action, Case, Position, Rule, Where};
-use crate::detect::{Context, DETECTOR_NAMES, DetectorOverrides, Edges, Frequent, ShortLines};
+use super::{
+    Action, Case, Context, Detector, Edges, Frequent, Position, Rule, Settings, ShortLines, Where,
+};
 use crate::error::{Error, Result};
 
 /// The checked content of one pack.
@@ -22,59 +25,62 @@ pub(crate) struct ValidPack {
 struct Site<'a> {
     origin: &'a str,
     source: &'a str,
+    lines: LineStarts,
 }
 
 impl Site<'_> {
     fn error<T>(&self, at: &Spanned<T>, key: &str, message: impl Into<String>) -> Error {
-        let position = line_column(self.source, at.span().start);
+        let position = self.lines.line_column(self.source, at.span().start);
         Error::rule(self.origin, position, Some(key), message)
     }
 
     fn position<T>(&self, at: &Spanned<T>) -> String {
-        let (line, column) = line_column(self.source, at.span().start);
+        let (line, column) = self.lines.line_column(self.source, at.span().start);
         format!("{}:{line}:{column}", self.origin)
     }
 }
 
 /// Validates every rule and detector table of `raw`.
 pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack> {
-    let site = Site { origin, source };
+    let site = Site {
+        origin,
+        source,
+        lines: LineStarts::of(source),
+    };
     let pack_name: Arc<str> = pack_name(origin).into();
     let mut rules: Vec<Rule> = Vec::with_capacity(raw.rule.len());
+    // Each name with the index of the rule that took it.
+    let mut names: HashMap<Arc<str>, usize> = HashMap::with_capacity(raw.rule.len());
     for raw_rule in raw.rule {
         let rule = rule(raw_rule.into_inner(), &site, &pack_name)?;
-        if let Some(first) = rules.iter().find(|r| r.name == rule.name) {
-            return Err(duplicate_name(&rule, &first.defined_at));
+        if let Some(&first) = names.get(&rule.name) {
+            return Err(duplicate_name(&rule, &rules[first].defined_at));
         }
+        names.insert(rule.name.clone(), rules.len());
         rules.push(rule);
     }
-    let detectors = DetectorOverrides {
-        repeated: raw
-            .detectors
-            .repeated
-            .map(|d| short_lines(d, &site, ShortLines::REPEATED_DEFAULT))
-            .transpose()?,
-        orphan: raw
-            .detectors
-            .orphan
-            .map(|d| short_lines(d, &site, ShortLines::ORPHAN_DEFAULT))
-            .transpose()?,
-        frequent: raw
-            .detectors
-            .frequent
-            .map(|d| frequent(d, &site))
-            .transpose()?,
-        context: raw
-            .detectors
-            .context
-            .map(|d| context(d.into_inner(), &site))
-            .transpose()?,
-        edges: raw
-            .detectors
-            .edges
-            .map(|d| edges(d.into_inner(), &site))
-            .transpose()?,
-    };
+    let raw = raw.detectors;
+    let mut detectors = DetectorOverrides::new();
+    if let Some(table) = raw.repeated {
+        let settings = short_lines(table, &site, ShortLines::REPEATED_DEFAULT)?;
+        detectors.push((Detector::Repeated, settings.map(Settings::Repeated)));
+    }
+    if let Some(table) = raw.frequent {
+        let settings = frequent(table, &site)?;
+        detectors.push((Detector::Frequent, settings.map(Settings::Frequent)));
+    }
+    if let Some(table) = raw.context {
+        let settings = context(table.into_inner(), &site)?;
+        detectors.push((Detector::Context, settings.map(Settings::Context)));
+    }
+    if let Some(table) = raw.edges {
+        let settings = edges(table.into_inner(), &site)?;
+        detectors.push((Detector::Edges, settings.map(Settings::Edges)));
+    }
+    if let Some(table) = raw.orphan {
+        let settings = short_lines(table, &site, ShortLines::ORPHAN_DEFAULT)?;
+        detectors.push((Detector::Orphan, settings.map(Settings::Orphan)));
+    }
     Ok(ValidPack { rules, detectors })
 }
 
@@ -200,7 +206,7 @@ fn check_name<'a>(name: &'a Spanned<String>, site: &Site<'_>) -> Result<&'a str>
             format!("\"{text}\" is not kebab-case (lowercase letters, digits and single dashes)"),
         ));
     }
-    if DETECTOR_NAMES.contains(&text) {
+    if Detector::from_name(text).is_some() {
         return Err(site.error(
             name,
             "name",
@@ -425,8 +431,7 @@ fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::{Context, Edges};
-    use crate::rules::RuleSet;
+    use crate::rules::{Context, Detector, Edges, RuleSet};
 
     #[test]
     fn detector_tables() {
@@ -437,21 +442,21 @@ mod tests {
         .unwrap();
         let detectors = ok.detectors();
         assert_eq!(
-            detectors.context,
+            detectors.context(),
             Some(Context {
                 max_words: 2,
                 ..Context::DEFAULT
             })
         );
         assert_eq!(
-            detectors.edges,
+            detectors.edges(),
             Some(Edges {
                 foot_max_words: 0,
                 ..Edges::DEFAULT
             })
         );
         let off = RuleSet::from_toml("[detectors.edges]\nenabled = false\n", "p.toml").unwrap();
-        assert_eq!(off.detectors().edges, None);
+        assert_eq!(off.detectors().edges(), None);
         let errors: &[(&str, &str)] = &[
             (
                 "[detectors.edges]\nhead_max_words = 30\n",
@@ -473,9 +478,56 @@ mod tests {
     #[test]
     fn disable_switches_off_new_detectors() {
         let mut rules = RuleSet::builtin();
-        assert!(rules.detectors().context.is_some() && rules.detectors().edges.is_some());
+        assert!(
+            rules.detectors().is_on(Detector::Context) && rules.detectors().is_on(Detector::Edges)
+        );
         rules.disable("context").unwrap();
         rules.disable("edges").unwrap();
-        assert!(rules.detectors().context.is_none() && rules.detectors().edges.is_none());
+        assert!(
+            !rules.detectors().is_on(Detector::Context)
+                && !rules.detectors().is_on(Detector::Edges)
+        );
+    }
+
+    #[test]
+    fn a_large_pack_loads_in_linear_time_and_names_a_late_duplicate() {
+        // 20,000 rules: each rule's position was counted from the start of the file and
+        // each name compared with every earlier one, which took minutes in a debug build.
+        let count = 20_000;
+        let mut source = String::new();
+        for i in 0..count {
+            source.push_str(&format!(
+                "[[rule]]\nname = \"r{i}\"\nmarkers = [\"m{i}\"]\n"
+            ));
+        }
+        let rules = RuleSet::from_toml(&source, "big.toml").unwrap();
+        assert_eq!(rules.rules().len(), count);
+        source.push_str("[[rule]]\nname = \"r7\"\nmarkers = [\"again\"]\n");
+        let err = RuleSet::from_toml(&source, "big.toml")
+            .unwrap_err()
+            .to_string();
+        let line = 3 * count + 2;
+        assert!(err.starts_with(&format!("big.toml:{line}:8: ")), "{err}");
+        assert!(err.contains("first defined at big.toml:23:8"), "{err}");
+    }
+
+    #[test]
+    fn every_detector_has_a_table_and_a_reserved_name() {
+        for detector in Detector::ALL {
+            let name = detector.name();
+            let on = RuleSet::from_toml(&format!("[detectors.{name}]\n"), "p.toml").unwrap();
+            let running: Vec<Detector> = Detector::ALL
+                .into_iter()
+                .filter(|&d| on.detectors().is_on(d))
+                .collect();
+            assert_eq!(running, [detector], "[detectors.{name}]");
+            let off = format!("[detectors.{name}]\nenabled = false\n");
+            let mut both = on.clone();
+            both.add_pack(&off, "q.toml").unwrap();
+            assert!(!both.detectors().is_on(detector), "{name} switched off");
+            let rule = format!("[[rule]]\nname = \"{name}\"\nmarkers = [\"x\"]\n");
+            let err = RuleSet::from_toml(&rule, "p.toml").unwrap_err().to_string();
+            assert!(err.contains("is the name of a detector"), "{err}");
+        }
     }
 }

@@ -1,15 +1,14 @@
-//! Cleans one record: finds its text, runs the cleaner, and decides what to write
+//! Cleans one record: finds its document, runs the cleaner, and decides what to write
 //! (the record verbatim, a rewritten record, or nothing). Writes nothing itself.
 
 use std::ops::Range;
 
-use super::jsonl::{self, FieldPath};
-use super::reader::{Malformed, Record};
-use super::warc;
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
 use crate::explain::{ExplainStyle, explain};
+use crate::formats::jsonl::FieldPath;
+use crate::formats::{Document, Place, Record};
 use crate::normal::host_of;
 use crate::stats::Stats;
 
@@ -112,70 +111,32 @@ pub fn process(
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    let clean = |text: &[u8], url: Option<&str>, stats: &mut Stats, rewrap: Option<Rewrap<'_>>| {
-        let site = url.and_then(host_of);
-        Processed::valid(clean_document(text, site, cleaner, options, stats, rewrap))
-    };
-    match record {
-        Record::Text(doc) => clean(&doc.body, None, stats, None),
-        Record::Jsonl { line, number } => {
-            let content = line.strip_suffix(b"\n").unwrap_or(line);
-            if content.trim_ascii().is_empty() {
-                return Processed::valid(passthrough(options));
-            }
-            match jsonl::text_span(content, &options.field) {
-                Ok((span, text)) => {
-                    let url = cleaner
-                        .wants_site()
-                        .then(|| jsonl::text_span(content, &options.url_field).ok())
-                        .flatten()
-                        .map(|(_, url)| url);
-                    let rewrap = |cleaned: &Cleaned<'_>, out: &mut Vec<u8>| {
-                        // Kept ranges are whole lines, so they start and end on character
-                        // boundaries of the decoded text.
-                        let kept = cleaned.kept_ranges().map(|range| &text[range]);
-                        jsonl::rewrite(content, span.clone(), kept, out);
-                        out.extend_from_slice(&line[content.len()..]);
-                    };
-                    clean(text.as_bytes(), url.as_deref(), stats, Some(&rewrap))
-                }
-                Err(error) => {
-                    let error = Error::input(origin, format!("line {number}"), error.message);
-                    invalid(error, options, stats)
-                }
-            }
+    if let Record::Unsplit { issue, .. } = record {
+        let Some(issue) = issue else {
+            // The chunks after the first go where the first went.
+            return Processed::valid(match options.on_invalid {
+                OnInvalid::Pass => passthrough(options),
+                OnInvalid::Skip | OnInvalid::Fail => Emit::Dropped,
+            });
+        };
+        let outcome = match options.on_invalid {
+            OnInvalid::Pass => "copied through unchanged",
+            OnInvalid::Skip | OnInvalid::Fail => "left out",
+        };
+        return invalid(issue.error(origin, outcome), options, stats);
+    }
+    let url_field = cleaner.wants_site().then_some(&options.url_field);
+    match record.document(&options.field, url_field) {
+        Ok(Some(document)) => {
+            let site = document.url.as_deref().and_then(host_of);
+            let emit = clean_document(record, &document, site, cleaner, options, stats);
+            Processed::valid(emit)
         }
-        Record::Warc { record, .. } if record.is_conversion() => {
-            let rewrap = |cleaned: &Cleaned<'_>, out: &mut Vec<u8>| {
-                warc::write_record(record, Some(&cleaned.kept()), out);
-            };
-            clean(record.body(), record.target_uri(), stats, Some(&rewrap))
+        Ok(None) => Processed::valid(passthrough(options)),
+        Err(error) => {
+            let place = record.place().unwrap_or(Place::Start);
+            invalid(Error::input(origin, place, error.message), options, stats)
         }
-        Record::Warc { .. } => Processed::valid(passthrough(options)),
-        Record::Unsplit {
-            malformed:
-                Some(Malformed {
-                    record,
-                    offset,
-                    error,
-                }),
-            ..
-        } => {
-            let place = format!("WARC record {record} (at byte {offset})");
-            let what = match options.on_invalid {
-                OnInvalid::Skip => "dropped",
-                _ => "copied through unchanged",
-            };
-            let message =
-                format!("{error}; the rest of the input cannot be cut into records and is {what}");
-            invalid(Error::input(origin, place, message), options, stats)
-        }
-        Record::Unsplit {
-            malformed: None, ..
-        } => Processed::valid(match options.on_invalid {
-            OnInvalid::Pass => passthrough(options),
-            _ => Emit::Dropped,
-        }),
     }
 }
 
@@ -200,20 +161,18 @@ fn invalid(error: Error, options: &ProcessOptions, stats: &mut Stats) -> Process
     }
 }
 
-/// Writes a record around the kept text of its document.
-type Rewrap<'r> = &'r dyn Fn(&Cleaned<'_>, &mut Vec<u8>);
-
-/// Cleans one document's text; `rewrap` writes the record around the kept text, and
-/// without one (a text record, which is its text) the kept ranges are emitted.
+/// Cleans the document of `record`; a text record (which is its text) is emitted as
+/// its kept ranges, any other record is written around them.
 fn clean_document(
-    text: &[u8],
+    record: &Record,
+    document: &Document<'_>,
     site: Option<&str>,
     cleaner: &Cleaner,
     options: &ProcessOptions,
     stats: &mut Stats,
-    rewrap: Option<Rewrap<'_>>,
 ) -> Emit {
-    let cleaned = cleaner.clean_site(text, site);
+    let text = &document.text;
+    let cleaned: Cleaned<'_> = cleaner.clean_site(text, site);
     stats.record(&cleaned);
     if let Output::Explain(style) = options.output {
         let mut out = Vec::new();
@@ -227,12 +186,10 @@ fn clean_document(
     if cleaned.is_unchanged() {
         return Emit::Verbatim;
     }
-    match rewrap {
-        Some(rewrap) => {
-            let mut out = Vec::with_capacity(text.len());
-            rewrap(&cleaned, &mut out);
-            Emit::Replaced(out)
-        }
-        None => Emit::Kept(cleaned.kept_ranges().collect()),
+    if let Record::Text(_) = record {
+        return Emit::Kept(cleaned.kept_ranges().collect());
     }
+    let mut out = Vec::with_capacity(record.raw_len());
+    record.write_replaced(document, cleaned.kept_ranges(), &mut out);
+    Emit::Replaced(out)
 }
