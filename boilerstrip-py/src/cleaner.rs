@@ -121,11 +121,12 @@ impl PyRemoval {
         PyRange::new(py, self.first_line as isize, self.end_line as isize)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Removal(start={}, end={}, lines=range({}, {}), reason={:?})",
-            self.start, self.end, self.first_line, self.end_line, self.reason
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let reason = PyString::new(py, &self.reason).repr()?;
+        Ok(format!(
+            "Removal(start={}, end={}, lines=range({}, {}), reason={reason})",
+            self.start, self.end, self.first_line, self.end_line
+        ))
     }
 }
 
