@@ -6,7 +6,9 @@
 //! Byte offsets are the library's unit everywhere; only [`dolma`] converts to code
 //! points, because dolma's format is defined in them.
 
+pub mod dolma;
 pub mod log;
+pub mod meta;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
