@@ -214,14 +214,23 @@ pub struct CleanArgs {
     pub rules: RuleArgs,
 
     /// Write to FILE (one input), or one file per input under DIR, named like the input
-    /// relative to the deepest directory holding all inputs (used when several inputs
-    /// are given, DIR exists, or it ends with `/`). Each file is written under a
-    /// temporary name and renamed when complete. Compression follows the extension
-    /// (`.gz`, `.zst`). Default: standard output, uncompressed.
+    /// relative to the deepest directory holding all inputs (or to --relative-to; used
+    /// when several inputs are given, DIR exists, or it ends with `/`). Each file is
+    /// written under a temporary name and renamed when complete; FIFOs, devices and
+    /// links to them are written in place. Compression follows the extension (`.gz`,
+    /// `.zst`). A run that would write over one of its inputs, or twice to one file, is
+    /// refused before it starts. Default (and `-o -`): standard output, uncompressed.
     #[arg(short = 'o', long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
-    /// With -o: skip inputs whose output file already exists.
+    /// With -o DIR: name each output by the input's path relative to DIR rather than
+    /// to the deepest directory holding all inputs, so that a rerun over a subset of
+    /// the inputs writes the same names.
+    #[arg(long, value_name = "DIR", requires = "output")]
+    pub relative_to: Option<PathBuf>,
+
+    /// With -o: skip inputs whose output is already there (a non-empty regular file;
+    /// an empty one is redone). Leftover temporaries of killed runs are removed.
     #[arg(long, requires = "output")]
     pub resume: bool,
 
@@ -515,6 +524,14 @@ mod tests {
         assert!(Args::try_parse_from(["boilerstrip", "--resume", "a.jsonl"]).is_err());
         let args = Args::try_parse_from(["boilerstrip", "--resume", "-o", "out/"]).unwrap();
         assert!(args.clean.resume);
+    }
+
+    #[test]
+    fn relative_to_needs_an_output() {
+        assert!(Args::try_parse_from(["boilerstrip", "--relative-to", "data", "a.txt"]).is_err());
+        let args =
+            Args::try_parse_from(["boilerstrip", "--relative-to", "data", "-o", "out/"]).unwrap();
+        assert_eq!(args.clean.relative_to, Some(PathBuf::from("data")));
     }
 
     #[test]

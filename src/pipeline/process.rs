@@ -14,6 +14,7 @@ use crate::formats::jsonl::FieldPath;
 use crate::formats::{Document, Place, Record};
 use crate::normal::host_of;
 use crate::stats::Stats;
+use crate::stop::StopFlag;
 
 /// What to write for each document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -129,7 +130,7 @@ pub fn process(
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    process_at(record, 1, origin, cleaner, options, stats)
+    process_at(record, 1, origin, cleaner, options, None, stats)
 }
 
 /// Cleans `record`, the `number`-th (1-based) record of input `origin`, and counts it
@@ -139,12 +140,16 @@ pub fn process(
 /// (WARC records other than `conversion`, blank JSONL lines), which are not counted as
 /// documents. A record that cannot be processed is counted as invalid and handled as
 /// `options.on_invalid` says; the error is returned for reporting.
-pub fn process_at(
+///
+/// With `stop`, a long document gives up cleaning once the flag is set; what is then
+/// returned for it is a placeholder that the driver, seeing the flag, never writes.
+pub(crate) fn process_at(
     record: &Record,
     number: u64,
     origin: &str,
     cleaner: &Cleaner,
     options: &ProcessOptions,
+    stop: Option<&StopFlag>,
     stats: &mut Stats,
 ) -> Processed {
     if let Record::Unsplit { issue, .. } = record {
@@ -170,10 +175,20 @@ pub fn process_at(
                 .wants_site()
                 .then(|| document.url.as_deref().and_then(host_of))
                 .flatten();
+            if cleaner.wants_site() {
+                *stats.documents_with_site.get_or_insert(0) += u64::from(site.is_some());
+            }
             let identity = options
                 .wants_identity()
                 .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
-            clean_document(record, &document, identity, site, cleaner, options, stats)
+            let cleaned = match stop {
+                Some(stop) => match cleaner.clean_until(&document.text, site, stop) {
+                    Ok(cleaned) => cleaned,
+                    Err(_) => return Processed::valid(Emit::Dropped),
+                },
+                None => cleaner.clean_site(&document.text, site),
+            };
+            clean_document(record, &document, &cleaned, identity, options, stats)
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
@@ -228,17 +243,14 @@ fn log_line(entry: &LogEntry) -> Vec<u8> {
 fn clean_document(
     record: &Record,
     document: &Document<'_>,
+    cleaned: &Cleaned<'_>,
     identity: Option<Identity<'_>>,
-    site: Option<&str>,
-    cleaner: &Cleaner,
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Processed {
-    let text = &document.text;
-    let cleaned: Cleaned<'_> = cleaner.clean_site(text, site);
-    stats.record(&cleaned);
+    stats.record(cleaned);
     let log = match (&identity, options.log) {
-        (Some(identity), true) => Some(log_line(&LogEntry::new(identity, &cleaned))),
+        (Some(identity), true) => Some(log_line(&LogEntry::new(identity, cleaned))),
         _ => None,
     };
     if let (Output::Explain(style), Some(identity)) = (options.output, &identity) {
@@ -247,7 +259,7 @@ fn clean_document(
             _ => &[],
         };
         let mut out = Vec::new();
-        explain_document(identity, &cleaned, separator, style, &mut out)
+        explain_document(identity, cleaned, separator, style, &mut out)
             .expect("writing to a Vec cannot fail");
         return Processed {
             log,
@@ -256,7 +268,7 @@ fn clean_document(
     }
     Processed {
         log,
-        ..Processed::valid(emit(record, document, &cleaned, options, stats))
+        ..Processed::valid(emit(record, document, cleaned, options, stats))
     }
 }
 
