@@ -143,7 +143,7 @@ impl Processed {
     }
 }
 
-/// Cleans `record` of input `origin` and counts it in `stats`: [`process_at`] for a
+/// Cleans `record` of input `origin` and counts it in `stats`: `process_at` for a
 /// record that is the first of its input or carries its own number (a JSONL line, a
 /// WARC record).
 pub fn process(
