@@ -143,8 +143,9 @@ impl Processed {
     }
 }
 
-/// Cleans `record` of input `origin` and counts it in `stats`. The audit views name a
-/// text record document 1 of its input; JSONL and WARC records carry their own number.
+/// Cleans `record` of input `origin` and counts it in `stats`: `process_at` for a
+/// record that is the first of its input or carries its own number (a JSONL line, a
+/// WARC record).
 pub fn process(
     record: &Record,
     origin: &str,
