@@ -210,7 +210,9 @@ pub fn rule_set(
     }
     adjust(&mut rules)?;
     for name in &args.disable {
-        rules.disable(name)?;
+        rules.disable(name).with_context(|| {
+            format!("--disable {name} (`boilerstrip rules list` names them all)")
+        })?;
     }
     Ok(rules)
 }

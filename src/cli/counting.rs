@@ -198,7 +198,8 @@ pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
         .partition
         .as_deref()
         .map(Partition::parse)
-        .transpose()?;
+        .transpose()
+        .context("--partition")?;
     refuse_directory(&args.output, "the merged table's file name")?;
     let name = args.output.display().to_string();
     let options = MergeOptions::default()

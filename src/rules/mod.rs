@@ -277,8 +277,7 @@ impl RuleSet {
         }
         if detector.is_none() && !removed_rules {
             return Err(Error::config(format!(
-                "--disable {name}: no rule, pack or detector has that name \
-                 (see `boilerstrip rules list`)"
+                "no rule, pack or detector is named `{name}`"
             )));
         }
         Ok(())
