@@ -3,14 +3,18 @@
 
 use std::ops::Range;
 
+use crate::audit::Identity;
+use crate::audit::explain_document;
+use crate::audit::log::LogEntry;
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
-use crate::explain::{ExplainStyle, explain};
+use crate::explain::ExplainStyle;
 use crate::formats::jsonl::FieldPath;
 use crate::formats::{Document, Place, Record};
 use crate::normal::host_of;
 use crate::stats::Stats;
+use crate::stop::StopFlag;
 
 /// What to write for each document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,6 +56,17 @@ pub struct ProcessOptions {
     pub drop_empty: bool,
     /// What to do with records that cannot be processed.
     pub on_invalid: OnInvalid,
+    /// Where a JSONL record keeps its id (default `id`), for the audit views.
+    pub id_field: FieldPath,
+    /// Render a removal-log line for every document ([`Processed::log`]).
+    pub log: bool,
+}
+
+impl ProcessOptions {
+    /// True when a view needs each document's identity, URL included.
+    fn wants_identity(&self) -> bool {
+        self.log || matches!(self.output, Output::Explain(_))
+    }
 }
 
 impl Default for ProcessOptions {
@@ -62,6 +77,8 @@ impl Default for ProcessOptions {
             url_field: FieldPath::parse("url").expect("`url` is a valid path"),
             drop_empty: false,
             on_invalid: OnInvalid::Pass,
+            id_field: FieldPath::parse("id").expect("`id` is a valid path"),
+            log: false,
         }
     }
 }
@@ -87,6 +104,10 @@ pub struct Processed {
     pub emit: Emit,
     /// Why the record could not be processed, if it could not.
     pub invalid: Option<Error>,
+    /// The record's line of the removal log (see [`LogEntry`]), `\n` included, when
+    /// [`ProcessOptions::log`] asks for it and the record is a document or an invalid
+    /// record.
+    pub log: Option<Vec<u8>>,
 }
 
 impl Processed {
@@ -94,21 +115,41 @@ impl Processed {
         Processed {
             emit,
             invalid: None,
+            log: None,
         }
     }
 }
 
-/// Cleans `record` of input `origin` and counts it in `stats`.
-///
-/// A record with nothing removed is written verbatim; so are non-document records
-/// (WARC records other than `conversion`, blank JSONL lines), which are not counted as
-/// documents. A record that cannot be processed is counted as invalid and handled as
-/// `options.on_invalid` says; the error is returned for reporting.
+/// Cleans `record` of input `origin` and counts it in `stats`: [`process_at`] for a
+/// record that is the first of its input or carries its own number (a JSONL line, a
+/// WARC record).
 pub fn process(
     record: &Record,
     origin: &str,
     cleaner: &Cleaner,
     options: &ProcessOptions,
+    stats: &mut Stats,
+) -> Processed {
+    process_at(record, 1, origin, cleaner, options, None, stats)
+}
+
+/// Cleans `record`, the `number`-th (1-based) record of input `origin`, and counts it
+/// in `stats`. The number names a text document in the audit views.
+///
+/// A record with nothing removed is written verbatim; so are non-document records
+/// (WARC records other than `conversion`, blank JSONL lines), which are not counted as
+/// documents. A record that cannot be processed is counted as invalid and handled as
+/// `options.on_invalid` says; the error is returned for reporting.
+///
+/// With `stop`, a long document gives up cleaning once the flag is set; what is then
+/// returned for it is a placeholder that the driver, seeing the flag, never writes.
+pub(crate) fn process_at(
+    record: &Record,
+    number: u64,
+    origin: &str,
+    cleaner: &Cleaner,
+    options: &ProcessOptions,
+    stop: Option<&StopFlag>,
     stats: &mut Stats,
 ) -> Processed {
     if let Record::Unsplit { issue, .. } = record {
@@ -123,19 +164,38 @@ pub fn process(
             OnInvalid::Pass => "copied through unchanged",
             OnInvalid::Skip | OnInvalid::Fail => "left out",
         };
-        return invalid(issue.error(origin, outcome), options, stats);
+        let identity = Identity::of(record, number, origin, None, &options.id_field);
+        return invalid(issue.error(origin, outcome), &identity, options, stats);
     }
-    let url_field = cleaner.wants_site().then_some(&options.url_field);
+    let url_field =
+        (cleaner.wants_site() || options.wants_identity()).then_some(&options.url_field);
     match record.document(&options.field, url_field) {
         Ok(Some(document)) => {
-            let site = document.url.as_deref().and_then(host_of);
-            let emit = clean_document(record, &document, site, cleaner, options, stats);
-            Processed::valid(emit)
+            let site = cleaner
+                .wants_site()
+                .then(|| document.url.as_deref().and_then(host_of))
+                .flatten();
+            if cleaner.wants_site() {
+                *stats.documents_with_site.get_or_insert(0) += u64::from(site.is_some());
+            }
+            let identity = options
+                .wants_identity()
+                .then(|| Identity::of(record, number, origin, Some(&document), &options.id_field));
+            let cleaned = match stop {
+                Some(stop) => match cleaner.clean_until(&document.text, site, stop) {
+                    Ok(cleaned) => cleaned,
+                    Err(_) => return Processed::valid(Emit::Dropped),
+                },
+                None => cleaner.clean_site(&document.text, site),
+            };
+            clean_document(record, &document, &cleaned, identity, options, stats)
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
             let place = record.place().unwrap_or(Place::Start);
-            invalid(Error::input(origin, place, error.message), options, stats)
+            let identity = Identity::of(record, number, origin, None, &options.id_field);
+            let error = Error::input(origin, place, error.message);
+            invalid(error, &identity, options, stats)
         }
     }
 }
@@ -148,17 +208,34 @@ fn passthrough(options: &ProcessOptions) -> Emit {
     }
 }
 
-fn invalid(error: Error, options: &ProcessOptions, stats: &mut Stats) -> Processed {
+fn invalid(
+    error: Error,
+    identity: &Identity<'_>,
+    options: &ProcessOptions,
+    stats: &mut Stats,
+) -> Processed {
     stats.documents += 1;
     stats.invalid += 1;
     let emit = match options.on_invalid {
         OnInvalid::Pass => passthrough(options),
         OnInvalid::Skip | OnInvalid::Fail => Emit::Dropped,
     };
+    let log = options
+        .log
+        .then(|| log_line(&LogEntry::invalid(identity, &error.to_string())));
     Processed {
         emit,
         invalid: Some(error),
+        log,
     }
+}
+
+fn log_line(entry: &LogEntry) -> Vec<u8> {
+    let mut line = Vec::new();
+    entry
+        .write_line(&mut line)
+        .expect("writing to a Vec cannot fail");
+    line
 }
 
 /// Cleans the document of `record`; a text record (which is its text) is emitted as
@@ -166,19 +243,44 @@ fn invalid(error: Error, options: &ProcessOptions, stats: &mut Stats) -> Process
 fn clean_document(
     record: &Record,
     document: &Document<'_>,
-    site: Option<&str>,
-    cleaner: &Cleaner,
+    cleaned: &Cleaned<'_>,
+    identity: Option<Identity<'_>>,
+    options: &ProcessOptions,
+    stats: &mut Stats,
+) -> Processed {
+    stats.record(cleaned);
+    let log = match (&identity, options.log) {
+        (Some(identity), true) => Some(log_line(&LogEntry::new(identity, cleaned))),
+        _ => None,
+    };
+    if let (Output::Explain(style), Some(identity)) = (options.output, &identity) {
+        let separator = match record {
+            Record::Text(doc) => doc.separator.as_slice(),
+            _ => &[],
+        };
+        let mut out = Vec::new();
+        explain_document(identity, cleaned, separator, style, &mut out)
+            .expect("writing to a Vec cannot fail");
+        return Processed {
+            log,
+            ..Processed::valid(Emit::Replaced(out))
+        };
+    }
+    Processed {
+        log,
+        ..Processed::valid(emit(record, document, cleaned, options, stats))
+    }
+}
+
+/// What to write for a cleaned document.
+fn emit(
+    record: &Record,
+    document: &Document<'_>,
+    cleaned: &Cleaned<'_>,
     options: &ProcessOptions,
     stats: &mut Stats,
 ) -> Emit {
     let text = &document.text;
-    let cleaned: Cleaned<'_> = cleaner.clean_site(text, site);
-    stats.record(&cleaned);
-    if let Output::Explain(style) = options.output {
-        let mut out = Vec::new();
-        explain(&cleaned, &mut out, style).expect("writing to a Vec cannot fail");
-        return Emit::Replaced(out);
-    }
     if options.drop_empty && cleaned.removed_bytes() == text.len() {
         stats.documents_dropped += 1;
         return Emit::Dropped;
