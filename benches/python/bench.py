@@ -12,9 +12,11 @@ repeated until --size), then measures, on the same machine:
   1. `Cleaner().clean_arrow(table["text"])` on a large_string column of --size bytes
      (all cores) against the CLI at `-j` all cores on the same documents as text
      (form-feed separated) and as JSONL: MB/s of input, best of --runs.
-  2. One thread of `Cleaner(threads=1).clean_batch(docs)` against datatrove's
-     `C4QualityFilter` (one process, `filter()` per Document, in-process) on a
-     --datatrove-size prefix: MB/s each and the ratio.
+  2. One thread of `Cleaner(threads=1).clean_batch(docs)` on a --batch-size prefix
+     against datatrove's `C4QualityFilter` (one process, `filter()` per Document,
+     in-process) on a --datatrove-size prefix: MB/s each and the ratio.
+
+Runs are interleaved (arrow, CLI text, CLI JSONL, again) and the best of --runs is kept.
 
 C4QualityFilter counts sentences with spaCy; the script pip-installs `spacy` into the
 running virtualenv when it is missing. Prints a Markdown table.
@@ -55,6 +57,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="1G", help="corpus size (default 1G)")
     parser.add_argument("--datatrove-size", default="16M", help="prefix for the one-thread comparison (default 16M)")
+    parser.add_argument("--batch-size", default="64M", help="input of the one-thread clean_batch run (default 64M)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--input", default=str(REPO.parent / "shared" / "eval" / "dev" / "input"))
     parser.add_argument("--work", default=str(REPO / "target" / "bench-python"))
@@ -84,17 +87,35 @@ def main():
     table = pa.table({"text": pa.array(corpus, type=pa.large_string())})
     cleaner = Cleaner()
     column = table["text"]
-    elapsed = best(args.runs, lambda: cleaner.clean_arrow(column))
-    arrow_mbs = nbytes / 1e6 / elapsed
-    rows.append((f"Python clean_arrow, {cores} threads", elapsed, arrow_mbs))
-
+    commands = {}
     for label, fmt, path in [("text", "text", text_path), ("JSONL", "jsonl", jsonl_path)]:
         command = [args.bin, "-q", "-f", fmt, "-j", str(cores), str(path)]
         if fmt == "text":
             command[1:1] = ["--doc-separator", "\f"]
-        run = lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        elapsed = best(args.runs, run)
-        rows.append((f"CLI -f {label} -j {cores}", elapsed, path.stat().st_size / 1e6 / elapsed))
+        commands[label] = (command, path.stat().st_size)
+    # Interleaved, so that a slow spell of a shared machine hits every contender alike.
+    times = {"arrow": [], "text": [], "JSONL": []}
+    for _ in range(args.runs):
+        times["arrow"].append(best(1, lambda: cleaner.clean_arrow(column)))
+        for label, (command, _) in commands.items():
+            run = lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            times[label].append(best(1, run))
+    arrow_mbs = nbytes / 1e6 / min(times["arrow"])
+    rows.append((f"Python clean_arrow (large_string column), {cores} threads", min(times["arrow"]), arrow_mbs))
+    for label, (_, size_bytes) in commands.items():
+        elapsed = min(times[label])
+        rows.append((f"CLI -f {label.lower()} -j {cores}", elapsed, size_bytes / 1e6 / elapsed))
+
+    batch, taken = [], 0
+    for doc in corpus:
+        if taken >= compare.parse_size(args.batch_size):
+            break
+        batch.append(doc)
+        taken += len(doc.encode())
+    one = Cleaner(threads=1)
+    elapsed = best(args.runs, lambda: one.clean_batch(batch))
+    batch_mbs = taken / 1e6 / elapsed
+    rows.append((f"Python clean_batch, 1 thread ({taken >> 20} MiB)", elapsed, batch_mbs))
 
     sample, taken = [], 0
     for doc in corpus:
@@ -102,11 +123,6 @@ def main():
             break
         sample.append(doc)
         taken += len(doc.encode())
-    one = Cleaner(threads=1)
-    elapsed = best(args.runs, lambda: one.clean_batch(sample))
-    batch_mbs = taken / 1e6 / elapsed
-    rows.append((f"Python clean_batch, 1 thread ({taken >> 20} MiB)", elapsed, batch_mbs))
-
     try:
         import spacy  # noqa: F401
     except ImportError:

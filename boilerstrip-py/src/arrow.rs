@@ -107,7 +107,9 @@ impl Part {
     }
 }
 
-/// Cleans one array: the cleaned array (the input's type and nulls) and the spans.
+/// Cleans one array: the cleaned array (the input's type and nulls) and the spans. Each
+/// part of the rows becomes its own pair of arrays on the pool (so that checking the
+/// output's UTF-8 runs in parallel too), and the parts are then concatenated.
 fn clean_array(
     cleaner: &PyCleaner,
     pool: &rayon::ThreadPool,
@@ -116,44 +118,47 @@ fn clean_array(
 ) -> PyResult<(ArrayRef, ArrayRef)> {
     let (text, rows) = rows(array)?;
     let chars = text && cleaner.chars();
+    let nulls = array.logical_nulls();
     let per_part = rows
         .len()
         .div_ceil(pool.current_num_threads() * PARTS_PER_THREAD)
         .max(1);
-    let parts: Vec<Part> = pool.install(|| {
+    let build = |first: usize, rows: &[Option<&[u8]>]| -> PyResult<(ArrayRef, ArrayRef)> {
+        let sites = sites.get(first..).unwrap_or(&[]);
+        let mut part = Part::clean(cleaner, rows, sites, chars);
+        let nulls = nulls.as_ref().map(|nulls| nulls.slice(first, rows.len()));
+        let spans = assemble_spans(&part, nulls.clone())?;
+        let values = std::mem::take(&mut part.values);
+        let cleaned = assemble_values(array.data_type(), &part.lengths, values, nulls)?;
+        Ok((cleaned, spans))
+    };
+    if rows.len() <= per_part {
+        return build(0, &rows);
+    }
+    let parts: Vec<(ArrayRef, ArrayRef)> = pool.install(|| {
         rows.par_chunks(per_part)
             .enumerate()
-            .map(|(index, rows)| {
-                let first = index * per_part;
-                let sites = sites.get(first..).unwrap_or(&[]);
-                Part::clean(cleaner, rows, sites, chars)
-            })
-            .collect()
-    });
-    let nulls = array.logical_nulls();
-    let cleaned = assemble_values(array.data_type(), &parts, nulls.clone())?;
-    let spans = assemble_spans(&parts, nulls)?;
-    Ok((cleaned, spans))
+            .map(|(index, rows)| build(index * per_part, rows))
+            .collect::<PyResult<_>>()
+    })?;
+    let cleaned: Vec<&dyn Array> = parts.iter().map(|(cleaned, _)| cleaned.as_ref()).collect();
+    let spans: Vec<&dyn Array> = parts.iter().map(|(_, spans)| spans.as_ref()).collect();
+    Ok((
+        arrow_select::concat::concat(&cleaned).map_err(arrow_error)?,
+        arrow_select::concat::concat(&spans).map_err(arrow_error)?,
+    ))
 }
 
 /// The cleaned rows as an array of `data_type`.
 fn assemble_values(
     data_type: &DataType,
-    parts: &[Part],
+    lengths: &[usize],
+    values: Vec<u8>,
     nulls: Option<NullBuffer>,
 ) -> PyResult<ArrayRef> {
-    let all_lengths: Vec<usize> = parts
-        .iter()
-        .flat_map(|part| part.lengths.iter().copied())
-        .collect();
-    let lengths = || all_lengths.iter().copied();
-    let values = || {
-        let mut values = Vec::with_capacity(parts.iter().map(|part| part.values.len()).sum());
-        for part in parts {
-            values.extend_from_slice(&part.values);
-        }
-        values
-    };
+    let lengths = || lengths.iter().copied();
+    let mut values = Some(values);
+    let mut values = || values.take().unwrap_or_default();
     fn strings<O: OffsetSizeTrait>(
         lengths: impl Iterator<Item = usize>,
         values: Vec<u8>,
@@ -210,34 +215,21 @@ fn span_fields() -> Fields {
     ])
 }
 
-/// The spans of every row, a list per row (null for a null row).
-fn assemble_spans(parts: &[Part], nulls: Option<NullBuffer>) -> PyResult<ArrayRef> {
-    let starts: Vec<i64> = parts
-        .iter()
-        .flat_map(|p| p.starts.iter().copied())
-        .collect();
-    let ends: Vec<i64> = parts.iter().flat_map(|p| p.ends.iter().copied()).collect();
-    let reasons: Vec<&str> = parts
-        .iter()
-        .flat_map(|p| p.reasons.iter().map(Reason::as_str))
-        .collect();
-    let reasons = StringArray::from_iter_values(reasons);
+/// The spans of a part's rows, a list per row (null for a null row).
+fn assemble_spans(part: &Part, nulls: Option<NullBuffer>) -> PyResult<ArrayRef> {
+    let reasons = StringArray::from_iter_values(part.reasons.iter().map(Reason::as_str));
     let fields = span_fields();
     let structs = StructArray::try_new(
         fields.clone(),
         vec![
-            Arc::new(Int64Array::from(starts)),
-            Arc::new(Int64Array::from(ends)),
+            Arc::new(Int64Array::from_iter_values(part.starts.iter().copied())),
+            Arc::new(Int64Array::from_iter_values(part.ends.iter().copied())),
             Arc::new(reasons),
         ],
         None,
     )
     .map_err(arrow_error)?;
-    let counts: Vec<usize> = parts
-        .iter()
-        .flat_map(|p| p.span_counts.iter().copied())
-        .collect();
-    let offsets = OffsetBuffer::<i32>::from_lengths(counts);
+    let offsets = OffsetBuffer::<i32>::from_lengths(part.span_counts.iter().copied());
     let list = ListArray::try_new(
         Arc::new(Field::new_list_field(DataType::Struct(fields), true)),
         offsets,

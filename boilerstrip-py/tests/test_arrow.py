@@ -89,3 +89,18 @@ def test_other_types_are_refused(cleaner):
 def test_urls_must_match(cleaner):
     with pytest.raises(ValueError, match="urls has 1 rows for 2 documents"):
         cleaner.clean_arrow(pa.array([DOC, DOC]), urls=pa.array(["https://a.example/"]))
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_binary(), pa.string_view()])
+def test_many_parts_keep_rows_nulls_and_spans_in_order(cleaner, kind):
+    docs = [None if i % 7 == 3 else [DOC, BODY, "Ünïcödé ñ\n\n" + SOURCE][i % 3] + f"row {i}\n" for i in range(2000)]
+    if kind == pa.large_binary():
+        docs = [None if doc is None else doc.encode() for doc in docs]
+    cleaned, spans = cleaner.clean_arrow(pa.array(docs, type=kind))
+    assert cleaned.type == kind and len(cleaned) == len(docs)
+    assert cleaned.to_pylist() == [None if d is None else cleaner.clean_batch([d])[0] for d in docs]
+    want = [
+        None if d is None else [{"start": r.start, "end": r.end, "reason": r.reason} for r in cleaner.removals(d)]
+        for d in docs
+    ]
+    assert spans.to_pylist() == want
