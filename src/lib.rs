@@ -44,6 +44,7 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod steps;
 mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};

@@ -105,7 +105,7 @@ impl Symbols {
                 }
                 let from = offset.saturating_sub(GATE_WINDOW / 2);
                 let to = marker.len().min(from + GATE_WINDOW);
-                crate::compile::steps::add(to - from);
+                crate::steps::add(to - from);
                 if !doc[start + from..start + to].eq_ignore_ascii_case(&marker[from..to]) {
                     return None;
                 }

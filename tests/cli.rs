@@ -301,3 +301,31 @@ fn help_documents_exit_codes() {
         .success()
         .stdout(predicate::str::contains("Exit codes"));
 }
+
+/// Library errors name no flag; the CLI says which flag a bad value came from (#13).
+#[test]
+fn the_cli_names_the_flag_of_a_bad_value_the_library_does_not() {
+    use boilerstrip::RuleSet;
+    use boilerstrip::count_table::Partition;
+    let library = [
+        RuleSet::builtin()
+            .disable("nosuch")
+            .unwrap_err()
+            .to_string(),
+        Partition::parse("5/2").unwrap_err().to_string(),
+    ];
+    for message in &library {
+        assert!(!message.contains("--"), "{message}");
+    }
+    let env = Env::new();
+    env.cmd()
+        .args(["--disable", "nosuch", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--disable nosuch"));
+    env.cmd()
+        .args(["merge", "--partition", "5/2", "t.bsc", "-o", "u.bsc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--partition: 5/2"));
+}

@@ -331,3 +331,20 @@ fn issue_12_count_reads_jsonl_on_standard_input_as_records() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_doc_separator_means_text_on_standard_input() {
+    let env = env();
+    let input = "{\"looks\": \"like json\"}\nAdvertisement\n---\nStory.\nAdvertisement\n";
+    let output = run(env
+        .cmd()
+        .args(AD_ONLY)
+        .args(["--doc-separator", "---"])
+        .write_stdin(input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_bytes_eq(
+        "separated text",
+        b"{\"looks\": \"like json\"}\n---\nStory.\n",
+        &output.stdout,
+    );
+}

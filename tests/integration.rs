@@ -15,6 +15,8 @@ mod golden;
 mod input_safety;
 mod layers;
 mod oracle;
+mod paths_prop;
 mod robustness;
 mod rule_errors;
+mod safety;
 mod snapshots;

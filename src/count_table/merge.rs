@@ -291,7 +291,7 @@ pub(crate) fn plan(
         None => union,
         Some(partition) => partition.range().intersect(&union).ok_or_else(|| {
             Error::config(format!(
-                "--partition {}/{} holds no key of the tables' range",
+                "partition {}/{} holds no key of the tables' range",
                 partition.index, partition.count
             ))
         })?,

@@ -119,7 +119,7 @@ impl Partition {
     pub fn parse(text: &str) -> Result<Partition> {
         let bad = || {
             Error::config(format!(
-                "--partition {text}: expected I/N with 0 <= I < N, e.g. 0/4"
+                "{text}: expected a partition I/N with 0 <= I < N, e.g. 0/4"
             ))
         };
         let (index, count) = text.split_once('/').ok_or_else(bad)?;

@@ -39,6 +39,14 @@ pub enum Uncut {
     },
     /// The whole input is in a text encoding that cannot be read.
     Encoding(Unsupported),
+    /// The input ended inside the block of a WARC record over the size limit, whose
+    /// parts were handed out as they came: nothing is left of the record or the input.
+    Short {
+        /// Where the record starts.
+        place: Place,
+        /// Bytes of the block there were.
+        got: u64,
+    },
 }
 
 impl Uncut {
@@ -56,6 +64,14 @@ impl Uncut {
             Uncut::TooLarge { place, limit } => {
                 Error::too_large_record(origin, *place, SizeLimit::new(*limit, None), outcome)
             }
+            Uncut::Short { place, got } => Error::input(
+                origin,
+                *place,
+                format!(
+                    "Content-Length runs past the end of the input: the {got} bytes \
+                     after its headers, to the end, were all taken as its block"
+                ),
+            ),
             Uncut::Encoding(encoding) => Error::input(
                 origin,
                 Place::Start,
@@ -442,12 +458,8 @@ impl RecordReader {
                 }
             };
             if let Some(got) = part.short {
-                let error = RecordError::new(format!(
-                    "Content-Length runs past the end of the input ({got} bytes of the \
-                     block were there)"
-                ));
                 let place = pass.place;
-                self.source = Source::Ended(Some(Uncut::Malformed { place, error }));
+                self.source = Source::Ended(Some(Uncut::Short { place, got }));
             }
             return Ok(Some(record));
         }

@@ -22,7 +22,8 @@ use crate::formats::compress::Encoder;
 use crate::formats::{Input, Record, RecordReader};
 use crate::stats::Stats;
 
-pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process, process_at};
+use process::process_at;
+pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
 
 /// Records are processed in rayon tasks of this many, each filling one local `Stats`.
 const RECORDS_PER_TASK: usize = 32;
@@ -114,6 +115,9 @@ pub struct SideOutput<'a> {
 pub struct SideOutputs<'a> {
     /// The removal log: each document's [`Processed::log`] line, in input order.
     pub log: Option<SideOutput<'a>>,
+    /// The rejected documents ([`Processed::rejected`]), in input order, in the input's
+    /// format.
+    pub rejects: Option<SideOutput<'a>>,
 }
 
 /// A cleaner, options and a worker pool, built once and run over many inputs.
@@ -161,7 +165,8 @@ pub(crate) struct Driver<'a> {
     pub batch_bytes: usize,
     /// Batches waiting between two stages.
     pub batches_in_flight: usize,
-    /// Checked before each batch is consumed.
+    /// Checked before each batch is mapped and again before it is consumed; the mapping
+    /// may watch it too (a long document gives up cleaning once it is set).
     pub stop: &'a StopFlag,
 }
 
@@ -178,7 +183,10 @@ impl Driver<'_> {
         if self.one_thread {
             for batch in batches(input, self.batch_bytes) {
                 self.stop.check()?;
-                consume(self.map_batch(batch?, map))?;
+                let mapped = self.map_batch(batch?, map);
+                // A record mapped after the flag was set may be a placeholder.
+                self.stop.check()?;
+                consume(mapped)?;
             }
             return Ok(());
         }
@@ -196,6 +204,8 @@ impl Driver<'_> {
                 let batch = pending.recv().unwrap_or_else(|_| {
                     Err(Error::config("a worker task ended without a result"))
                 })?;
+                // A record mapped after the flag was set may be a placeholder.
+                self.stop.check()?;
                 consume(batch)?;
             }
             Ok(())
@@ -317,6 +327,7 @@ impl Pipeline {
                 &origin,
                 &self.cleaner,
                 &options.process,
+                Some(&options.stop),
                 stats,
             )
         };
@@ -363,17 +374,32 @@ impl Pipeline {
                 }
                 observer.invalid(&error);
             }
-            match processed.emit {
-                Emit::Verbatim => record.write_raw(out).map_err(io_error)?,
-                Emit::Replaced(bytes) => out.write_all(&bytes).map_err(io_error)?,
-                Emit::Kept(ranges) => record.write_kept(&ranges, out).map_err(io_error)?,
-                Emit::Dropped => {}
+            if processed.rejected {
+                if let Some(rejects) = &mut side.rejects {
+                    let io_error = |err| Error::io(rejects.name, err);
+                    write_emit(record, processed.emit, rejects.writer).map_err(io_error)?;
+                    if record.ends_member() {
+                        rejects.writer.end_member().map_err(io_error)?;
+                    }
+                }
+                continue;
             }
+            write_emit(record, processed.emit, out).map_err(io_error)?;
             if record.ends_member() {
                 out.end_member().map_err(io_error)?;
             }
         }
         Ok(())
+    }
+}
+
+/// Writes what `emit` says for `record`.
+fn write_emit<W: Write + ?Sized>(record: &Record, emit: Emit, out: &mut W) -> std::io::Result<()> {
+    match emit {
+        Emit::Verbatim => record.write_raw(out),
+        Emit::Replaced(bytes) => out.write_all(&bytes),
+        Emit::Kept(ranges) => record.write_kept(&ranges, out),
+        Emit::Dropped => Ok(()),
     }
 }
 
@@ -442,4 +468,76 @@ fn fill_batch(reader: &mut RecordReader, batch_bytes: usize) -> (Vec<Record>, Re
         }
     }
     (records, Ok(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::text::TextDocument;
+    use crate::formats::{Format, InputOptions};
+
+    fn input(text: &str) -> Input {
+        let options = InputOptions {
+            format: Some(Format::Jsonl),
+            ..InputOptions::default()
+        };
+        crate::formats::open(
+            std::io::Cursor::new(text.as_bytes().to_vec()),
+            "t",
+            &options,
+        )
+        .unwrap()
+    }
+
+    /// A stop that comes while a batch is being mapped keeps that batch from being
+    /// consumed: what a record mapped after the flag was set returns may be a placeholder.
+    #[test]
+    fn a_batch_mapped_after_a_stop_is_not_consumed() {
+        let records = "{\"text\":\"a\"}\n".repeat(100);
+        for one_thread in [true, false] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let stop = StopFlag::new();
+            let driver = Driver {
+                pool: &pool,
+                one_thread,
+                batch_bytes: 1 << 20,
+                batches_in_flight: 2,
+                stop: &stop,
+            };
+            let map = |_: &Record, _: u64, _: &mut Stats| stop.stop();
+            let mut consumed = 0;
+            let result = driver.run(input(&records), &map, &mut |_| {
+                consumed += 1;
+                Ok(())
+            });
+            let err = result.expect_err("the run was stopped");
+            assert_eq!(err.category(), crate::error::ErrorCategory::Interrupted);
+            assert_eq!(consumed, 0, "one_thread: {one_thread}");
+        }
+    }
+
+    /// A long document gives up cleaning once the flag is set, and so its placeholder
+    /// is never counted as a document.
+    #[test]
+    fn a_set_flag_stops_cleaning_a_document() {
+        let cleaner = Cleaner::new(&crate::rules::RuleSet::builtin()).unwrap();
+        let doc = "Share this\n".repeat(5000);
+        let record = Record::Text(TextDocument {
+            body: doc.into_bytes(),
+            separator: Vec::new(),
+        });
+        let stop = StopFlag::new();
+        stop.stop();
+        let mut stats = Stats::default();
+        let options = ProcessOptions::default();
+        let processed = process_at(&record, 1, "t", &cleaner, &options, Some(&stop), &mut stats);
+        assert!(matches!(processed.emit, Emit::Dropped));
+        assert_eq!(stats.documents, 0);
+        let processed = process_at(&record, 1, "t", &cleaner, &options, None, &mut stats);
+        assert!(matches!(processed.emit, Emit::Kept(_)));
+        assert_eq!(stats.documents, 1);
+    }
 }

@@ -277,8 +277,7 @@ impl RuleSet {
         }
         if detector.is_none() && !removed_rules {
             return Err(Error::config(format!(
-                "--disable {name}: no rule, pack or detector has that name \
-                 (see `boilerstrip rules list`)"
+                "no rule, pack or detector is named `{name}`"
             )));
         }
         Ok(())
@@ -292,6 +291,31 @@ impl RuleSet {
     /// The detector settings.
     pub fn detectors(&self) -> &DetectorConfig {
         &self.detectors
+    }
+
+    /// Switches the `frequent` detector on, as `--counts` does: with this set's
+    /// `[detectors.frequent]` settings, else [`Frequent::DEFAULT`], and `min_docs` and
+    /// `max_words` replaced where given (an error for a zero). Give the cleaner its table
+    /// with [`CleanerBuilder::count_table`](crate::CleanerBuilder::count_table).
+    ///
+    /// ```
+    /// let mut rules = boilerstrip::RuleSet::new();
+    /// rules.enable_frequent(None, Some(6))?;
+    /// let settings = rules.detectors().frequent().unwrap();
+    /// assert_eq!((settings.min_docs(), settings.max_words()), (10, Some(6)));
+    /// assert!(rules.enable_frequent(Some(0), None).is_err());
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn enable_frequent(&mut self, min_docs: Option<u64>, max_words: Option<u32>) -> Result<()> {
+        let mut settings = self.detectors.frequent().unwrap_or(Frequent::DEFAULT);
+        if let Some(min_docs) = min_docs {
+            settings = settings.with_min_docs(min_docs)?;
+        }
+        if let Some(max_words) = max_words {
+            settings = settings.with_max_words(Some(max_words))?;
+        }
+        self.detectors.set(Settings::Frequent(settings));
+        Ok(())
     }
 
     /// Mutable detector settings, e.g. to change a threshold from the command line.
