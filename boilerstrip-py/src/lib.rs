@@ -10,6 +10,7 @@
 
 mod arrow;
 mod cleaner;
+mod corpus;
 mod errors;
 mod offsets;
 mod pool;
@@ -21,6 +22,7 @@ use pyo3::prelude::*;
 fn _boilerstrip(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<cleaner::PyCleaner>()?;
     module.add_class::<cleaner::PyRemoval>()?;
+    corpus::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
