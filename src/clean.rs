@@ -98,6 +98,11 @@ impl<'a> LineTable<'a> {
         self.memory.words[index] <= max_words
     }
 
+    /// The words of a line (see [`crate::lines::word_count`]).
+    pub(crate) fn word_count(&self, index: usize) -> u32 {
+        self.memory.words[index]
+    }
+
     pub(crate) fn doc(&self) -> &'a [u8] {
         self.doc
     }
@@ -265,6 +270,21 @@ impl Cleaner {
     /// The `frequent` detector's settings and lines, when it runs.
     fn frequent(&self) -> Option<(Frequent, &FrequentLines)> {
         Some((self.inner.detectors.frequent?, self.inner.counts.as_ref()?))
+    }
+
+    /// The line scorer's feature rows of `doc` (see [`crate::model::features`]), with what
+    /// this cleaner's marker rules decide about each line: what `scripts/train-model`
+    /// trains on.
+    pub fn line_features(&self, doc: &[u8]) -> crate::model::LineFeatures {
+        let inner = &*self.inner;
+        let table = LineTable::new(doc);
+        let mut fates = vec![KEPT; table.len()];
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table);
+        apply_actions(&inner.rules, &firings, &table, &mut fates);
+        let mut out = crate::model::LineFeatures::default();
+        crate::model::features::compute(&table, &fates, &mut out);
+        table.give_back();
+        out
     }
 
     /// Decides what to remove from one document. Never fails: any bytes are a document.

@@ -34,6 +34,7 @@ mod error;
 pub mod explain;
 pub mod formats;
 pub mod lines;
+pub mod model;
 pub mod normal;
 pub mod pipeline;
 mod reach;
