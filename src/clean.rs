@@ -5,137 +5,17 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
-use std::cell::Cell;
-use std::ops::Range;
 use std::sync::Arc;
 
 use crate::compile::Matcher;
 use crate::counts::Scope;
 use crate::counts::frequent::FrequentLines;
 use crate::decision::{Cleaned, Reason, Removal};
-use crate::detect::{self, DetectorConfig, Frequent};
+use crate::detect;
 use crate::error::Result;
-use crate::lines::Line;
-use crate::lines::maps::ByteMaps;
-use crate::rules::{Action, Rule, RuleSet};
+use crate::lines::{Fate, LineTable};
+use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
-
-/// The fate of a line that is kept; any other value is the index of a reason.
-pub(crate) const KEPT: u32 = u32::MAX;
-
-/// The lines of one document with their trimmed spans and word counts.
-pub(crate) struct LineTable<'a> {
-    doc: &'a [u8],
-    memory: TableMemory,
-}
-
-/// What a [`LineTable`] holds besides its document: kept by each cleaning thread from one
-/// document to the next (see [`LineTable::give_back`]), so that a table costs no
-/// allocation once its buffers have grown.
-#[derive(Debug, Default)]
-struct TableMemory {
-    /// The document's bit maps, from which the rest is read.
-    maps: ByteMaps,
-    lines: Vec<Line>,
-    trims: Vec<Range<usize>>,
-    /// Words of each line (see [`crate::lines::word_count`]).
-    words: Vec<u32>,
-    /// Indices of the lines that are not blank, in order.
-    non_blank: Vec<usize>,
-}
-
-/// The memory of a table of a larger document is freed, not kept: a thread holds at most
-/// what a table of this size needs between documents.
-const KEEP_MEMORY_UP_TO: usize = 4 << 20;
-
-thread_local! {
-    /// The memory of the table this thread last gave back.
-    static SPARE_MEMORY: Cell<TableMemory> = Cell::default();
-}
-
-impl<'a> LineTable<'a> {
-    /// Splits `doc` into lines, trims them and counts their words, in the memory of the
-    /// table this thread last gave back with [`LineTable::give_back`], if any.
-    pub(crate) fn new(doc: &'a [u8]) -> Self {
-        let mut memory = SPARE_MEMORY.take();
-        let TableMemory {
-            maps,
-            lines,
-            trims,
-            words,
-            non_blank,
-        } = &mut memory;
-        maps.fill(doc);
-        maps.lines_into(doc, lines);
-        trims.clear();
-        trims.extend(
-            lines
-                .iter()
-                .map(|line| maps.trim(line.start..line.content_end)),
-        );
-        words.clear();
-        words.extend(trims.iter().map(|span| maps.words(span.clone())));
-        non_blank.clear();
-        non_blank.extend((0..trims.len()).filter(|&i| !trims[i].is_empty()));
-        LineTable { doc, memory }
-    }
-
-    /// Keeps this table's memory for the next [`LineTable::new`] on this thread, unless
-    /// its document was larger than [`KEEP_MEMORY_UP_TO`].
-    pub(crate) fn give_back(self) {
-        if self.doc.len() <= KEEP_MEMORY_UP_TO {
-            SPARE_MEMORY.set(self.memory);
-        }
-    }
-
-    /// Indices of the lines that are not blank, in order.
-    pub(crate) fn non_blank(&self) -> &[usize] {
-        &self.memory.non_blank
-    }
-
-    /// True if a line has at most `max_words` words (see [`crate::lines::word_count`]).
-    pub(crate) fn has_at_most(&self, index: usize, max_words: u32) -> bool {
-        self.memory.words[index] <= max_words
-    }
-
-    /// The words of a line (see [`crate::lines::word_count`]).
-    pub(crate) fn word_count(&self, index: usize) -> u32 {
-        self.memory.words[index]
-    }
-
-    pub(crate) fn doc(&self) -> &'a [u8] {
-        self.doc
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.memory.lines.len()
-    }
-
-    pub(crate) fn line(&self, index: usize) -> Line {
-        self.memory.lines[index]
-    }
-
-    /// The index of the line holding byte `offset` of the document (the last line for
-    /// an offset past the end).
-    pub(crate) fn line_at(&self, offset: usize) -> usize {
-        let index = self.memory.lines.partition_point(|line| line.end <= offset);
-        index.min(self.memory.lines.len().saturating_sub(1))
-    }
-
-    /// Absolute byte offsets of the trimmed content of a line.
-    pub(crate) fn trim_span(&self, index: usize) -> (usize, usize) {
-        let span = &self.memory.trims[index];
-        (span.start, span.end)
-    }
-
-    pub(crate) fn trimmed(&self, index: usize) -> &'a [u8] {
-        &self.doc[self.memory.trims[index].clone()]
-    }
-
-    pub(crate) fn is_blank(&self, index: usize) -> bool {
-        self.memory.trims[index].is_empty()
-    }
-}
 
 /// Options for building a [`Cleaner`].
 ///
@@ -184,7 +64,7 @@ impl CleanerBuilder {
             .iter()
             .map(|r| Reason::new(r.name()))
             .collect();
-        reasons.extend(detect::DETECTOR_NAMES.iter().map(|name| Reason::new(name)));
+        reasons.extend(Detector::ALL.map(|detector| Reason::new(detector.name())));
         Ok(Cleaner {
             inner: Arc::new(Inner {
                 matcher,
@@ -226,7 +106,7 @@ struct Inner {
     rules: Vec<Rule>,
     detectors: DetectorConfig,
     counts: Option<FrequentLines>,
-    /// Rule names, then detector names in `DETECTOR_NAMES` order.
+    /// Rule names, then detector names in [`Detector::ALL`] order.
     reasons: Vec<Reason>,
 }
 
@@ -269,7 +149,10 @@ impl Cleaner {
 
     /// The `frequent` detector's settings and lines, when it runs.
     fn frequent(&self) -> Option<(Frequent, &FrequentLines)> {
-        Some((self.inner.detectors.frequent?, self.inner.counts.as_ref()?))
+        Some((
+            self.inner.detectors.frequent()?,
+            self.inner.counts.as_ref()?,
+        ))
     }
 
     /// The line scorer's feature rows of `doc` (see [`crate::model::features`]), with what
@@ -278,7 +161,7 @@ impl Cleaner {
     pub fn line_features(&self, doc: &[u8]) -> crate::model::LineFeatures {
         let inner = &*self.inner;
         let table = LineTable::new(doc);
-        let mut fates = vec![KEPT; table.len()];
+        let mut fates = vec![Fate::KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let mut out = crate::model::LineFeatures::default();
@@ -297,34 +180,59 @@ impl Cleaner {
     pub fn clean_site<'a>(&self, doc: &'a [u8], site: Option<&str>) -> Cleaned<'a> {
         let inner = &*self.inner;
         let table = LineTable::new(doc);
-        let mut fates = vec![KEPT; table.len()];
+        let mut fates = vec![Fate::KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);
-        let detector_reason = |name: &str| {
-            let offset = detect::DETECTOR_NAMES.iter().position(|d| *d == name);
-            (inner.rules.len() + offset.expect("a known detector")) as u32
-        };
-        if let Some(settings) = inner.detectors.repeated {
-            detect::repeated::run(&table, settings, detector_reason("repeated"), &mut fates);
-        }
-        if let Some((settings, lines)) = self.frequent() {
-            let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
-            let reason = detector_reason("frequent");
-            detect::frequent::run(&table, settings, lines, site, reason, &mut fates);
-        }
-        if let Some(settings) = inner.detectors.context {
-            detect::context::run(&table, settings, detector_reason("context"), &mut fates);
-        }
-        if let Some(settings) = inner.detectors.edges {
-            detect::edges::run(&table, settings, detector_reason("edges"), &mut fates);
-        }
-        if let Some(settings) = inner.detectors.orphan {
-            detect::orphan::run(&table, settings, detector_reason("orphan"), &mut fates);
+        for detector in Detector::ALL {
+            self.detect(detector, &table, site, &mut fates);
         }
         repair_scars(&table, &mut fates);
         let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
         table.give_back();
         cleaned
+    }
+}
+
+impl Cleaner {
+    /// Runs `detector` over `table` when the rule set switches it on.
+    fn detect(
+        &self,
+        detector: Detector,
+        table: &LineTable<'_>,
+        site: Option<&str>,
+        fates: &mut [Fate],
+    ) {
+        let inner = &*self.inner;
+        let reason = Fate::removed((inner.rules.len() + detector.index()) as u32);
+        let config = &inner.detectors;
+        match detector {
+            Detector::Repeated => {
+                if let Some(settings) = config.repeated() {
+                    detect::repeated::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Frequent => {
+                if let Some((settings, lines)) = self.frequent() {
+                    let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
+                    detect::frequent::run(table, settings, lines, site, reason, fates);
+                }
+            }
+            Detector::Context => {
+                if let Some(settings) = config.context() {
+                    detect::context::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Edges => {
+                if let Some(settings) = config.edges() {
+                    detect::edges::run(table, settings, reason, fates);
+                }
+            }
+            Detector::Orphan => {
+                if let Some(settings) = config.orphan() {
+                    detect::orphan::run(table, settings, reason, fates);
+                }
+            }
+        }
     }
 }
 
@@ -336,13 +244,13 @@ fn apply_actions(
     rules: &[Rule],
     firings: &[scan::Firing],
     table: &LineTable<'_>,
-    fates: &mut [u32],
+    fates: &mut [Fate],
 ) {
     if let Some(doc_firing) = firings
         .iter()
         .find(|f| rules[f.rule as usize].action() == Action::Document)
     {
-        fates.fill(doc_firing.rule);
+        fates.fill(Fate::removed(doc_firing.rule));
         return;
     }
     let mut next = firings.iter().peekable();
@@ -356,12 +264,12 @@ fn apply_actions(
             {
                 open = Some((action, rule));
             }
-            *fate = rule;
+            *fate = Fate::removed(rule);
             continue;
         }
         match open {
             Some((Action::Block, _)) if table.is_blank(index) => open = None,
-            Some((_, rule)) => *fate = rule,
+            Some((_, rule)) => *fate = Fate::removed(rule),
             None => {}
         }
     }
@@ -371,21 +279,21 @@ fn apply_actions(
 /// a line keeps at most one blank line (its first kept one); at the start or end of the
 /// document such a run keeps none. Runs without a removal are left exactly as written.
 /// A blank line removed here takes the reason of the removal next to it.
-fn repair_scars(table: &LineTable<'_>, fates: &mut [u32]) {
+fn repair_scars(table: &LineTable<'_>, fates: &mut [Fate]) {
     let mut run_start = 0;
     let mut seen_kept_text = false;
     for index in 0..=table.len() {
         let at_end = index == table.len();
-        if !at_end && (fates[index] != KEPT || table.is_blank(index)) {
+        if !at_end && (!fates[index].is_kept() || table.is_blank(index)) {
             continue;
         }
         let run = run_start..index;
-        if let Some(first_reason) = run.clone().map(|i| fates[i]).find(|&f| f != KEPT) {
+        if let Some(first_reason) = run.clone().map(|i| fates[i]).find(|f| !f.is_kept()) {
             let keep_one = seen_kept_text && !at_end;
             let mut kept_one = false;
             let mut reason = first_reason;
             for i in run {
-                if fates[i] != KEPT {
+                if !fates[i].is_kept() {
                     reason = fates[i];
                 } else if keep_one && !kept_one {
                     kept_one = true;
@@ -400,12 +308,12 @@ fn repair_scars(table: &LineTable<'_>, fates: &mut [u32]) {
 }
 
 /// Merges consecutive removed lines with the same reason into removals.
-fn removals(table: &LineTable<'_>, fates: &[u32], reasons: &[Reason]) -> Vec<Removal> {
+fn removals(table: &LineTable<'_>, fates: &[Fate], reasons: &[Reason]) -> Vec<Removal> {
     let mut out: Vec<Removal> = Vec::new();
-    for (index, &fate) in fates.iter().enumerate() {
-        if fate == KEPT {
+    for (index, fate) in fates.iter().enumerate() {
+        let Some(fate) = fate.reason() else {
             continue;
-        }
+        };
         let line = table.line(index);
         match out.last_mut() {
             Some(last) if last.lines.end == index && last.reason == reasons[fate as usize] => {

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::clean::LineTable;
+use crate::lines::LineTable;
 use crate::rules::{Rule, Where};
 
 /// At most this many symbols gate a `contains` rule; a rule whose markers need more

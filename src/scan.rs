@@ -5,9 +5,9 @@
 //! on the text. Where on a line the automaton looks depends on where the rule set's
 //! markers may sit, so that a line is read only as far as some rule could fire on it.
 
-use crate::clean::LineTable;
 use crate::compile::{Matcher, Occurrence};
 use crate::lines;
+use crate::lines::LineTable;
 use crate::rules::{Case, Rule, Where};
 
 /// A rule firing on a line.

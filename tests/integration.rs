@@ -7,6 +7,7 @@ mod bad_input;
 mod cases;
 mod cli;
 mod counts;
+mod docs;
 mod formats;
 mod golden;
 mod oracle;

@@ -62,8 +62,8 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
     }
 
     let detectors = rules.detectors();
-    if let Some(settings) = detectors.repeated {
-        let max = settings.max_words as usize;
+    if let Some(settings) = detectors.repeated() {
+        let max = settings.max_words() as usize;
         let forms: Vec<Option<Vec<u8>>> = trimmed
             .iter()
             .map(|t| {
@@ -81,8 +81,8 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
             }
         }
     }
-    if let Some(settings) = detectors.orphan {
-        let max = settings.max_words as usize;
+    if let Some(settings) = detectors.orphan() {
+        let max = settings.max_words() as usize;
         loop {
             let mut changed = false;
             for i in 0..lines.len() {

@@ -156,7 +156,7 @@ fn duplicate_names_across_packs_name_both_places() {
 fn the_embedded_packs_load_and_pass_their_own_examples() {
     let rules = RuleSet::builtin();
     assert!(!rules.rules().is_empty());
-    let report = boilerstrip::rules::test_examples(&rules).unwrap();
+    let report = boilerstrip::examples::test_examples(&rules).unwrap();
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
     for rule in rules.rules() {
         assert!(
@@ -179,7 +179,7 @@ fn a_failing_example_is_reported() {
         "t.toml",
     )
     .unwrap();
-    let report = boilerstrip::rules::test_examples(&rules).unwrap();
+    let report = boilerstrip::examples::test_examples(&rules).unwrap();
     let lines: Vec<&str> = report.failures.iter().map(|f| f.line.as_str()).collect();
     assert_eq!(lines, ["an ad", "ad"]);
 }

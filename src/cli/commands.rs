@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
 use boilerstrip::pipeline::Pipeline;
-use boilerstrip::rules::{ExampleKind, test_examples};
+use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
 use super::config::{CleanConfig, InputConfig, Target};
@@ -253,47 +254,11 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
 }
 
 /// The detectors and their settings, for `rules list`, in the order they run.
-fn describe_detectors(detectors: &boilerstrip::detect::DetectorConfig) -> String {
-    let on_off = |name: &str, settings: Option<String>| match settings {
-        Some(settings) => format!("{name} ({settings})"),
-        None => format!("{name} (off)"),
+fn describe_detectors(detectors: &boilerstrip::rules::DetectorConfig) -> String {
+    let describe = |detector: Detector| match detectors.get(detector) {
+        Some(settings @ Settings::Frequent(_)) => format!("{detector} ({settings}, with --counts)"),
+        Some(settings) => format!("{detector} ({settings})"),
+        None => format!("{detector} (off)"),
     };
-    let frequent = detectors.frequent.map(|f| match f.max_words {
-        Some(max) => format!("min_docs {}, max_words {max}, with --counts", f.min_docs),
-        None => format!("min_docs {}, with --counts", f.min_docs),
-    });
-    [
-        on_off(
-            "repeated",
-            detectors
-                .repeated
-                .map(|s| format!("max_words {}", s.max_words)),
-        ),
-        on_off("frequent", frequent),
-        on_off(
-            "context",
-            detectors.context.map(|c| {
-                format!(
-                    "max_words {}, neighbours {}",
-                    c.max_words, c.neighbour_max_words
-                )
-            }),
-        ),
-        on_off(
-            "edges",
-            detectors.edges.map(|e| {
-                format!(
-                    "long {}, head {}, foot {}",
-                    e.long_words, e.head_max_words, e.foot_max_words
-                )
-            }),
-        ),
-        on_off(
-            "orphan",
-            detectors
-                .orphan
-                .map(|s| format!("max_words {}", s.max_words)),
-        ),
-    ]
-    .join(", ")
+    Detector::ALL.map(describe).join(", ")
 }

@@ -8,12 +8,12 @@ use anyhow::{Context, Result, bail};
 use boilerstrip::counts::Scope;
 use boilerstrip::counts::frequent::FrequentLines;
 use boilerstrip::counts::input::KeyOptions;
-use boilerstrip::detect::Frequent;
 use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions, OnInvalid, Output, ProcessOptions};
 use boilerstrip::pipeline::{PipelineOptions, StopFlag};
+use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
@@ -117,22 +117,21 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
     let rules = rule_set(rules, |rules| {
         if frequent.counts.is_none() {
-            return;
+            return Ok(());
         }
-        let settings = rules
-            .detectors_mut()
-            .frequent
-            .get_or_insert(Frequent::DEFAULT);
+        let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
         if let Some(min_docs) = frequent.min_docs {
-            settings.min_docs = min_docs;
+            settings = settings.with_min_docs(min_docs)?;
         }
         if let Some(max_words) = frequent.frequent_max_words {
-            settings.max_words = Some(max_words);
+            settings = settings.with_max_words(Some(max_words))?;
         }
+        rules.detectors_mut().set(Settings::Frequent(settings));
+        Ok(())
     })?;
     let mut builder = Cleaner::builder();
-    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent) {
-        builder.counts(FrequentLines::from_path(path, settings.min_docs)?);
+    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent()) {
+        builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
     }
     Ok(builder.build(&rules)?)
 }
@@ -171,7 +170,10 @@ pub struct CleanConfig {
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
 /// and before `--disable` applies.
-pub fn rule_set(args: &RuleArgs, adjust: impl FnOnce(&mut RuleSet)) -> Result<RuleSet> {
+pub fn rule_set(
+    args: &RuleArgs,
+    adjust: impl FnOnce(&mut RuleSet) -> boilerstrip::Result<()>,
+) -> Result<RuleSet> {
     let mut rules = if args.no_default_rules {
         RuleSet::new()
     } else {
@@ -180,7 +182,7 @@ pub fn rule_set(args: &RuleArgs, adjust: impl FnOnce(&mut RuleSet)) -> Result<Ru
     for path in &args.rules {
         rules.add_path(path)?;
     }
-    adjust(&mut rules);
+    adjust(&mut rules)?;
     for name in &args.disable {
         rules.disable(name)?;
     }

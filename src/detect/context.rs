@@ -8,11 +8,12 @@
 //! document has a missing neighbour, which counts as short. A document with no line
 //! longer than the neighbour limit is left alone: it has no running text to set apart.
 
-use super::{Context, prose_like};
-use crate::clean::{KEPT, LineTable};
+use super::prose_like;
+use crate::lines::{Fate, LineTable};
+use crate::rules::Context;
 
 /// Marks short lines between short neighbours in `fates` with `reason`.
-pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: &mut [u32]) {
+pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: Fate, fates: &mut [Fate]) {
     let lines = table.non_blank();
     let at_most = |k: usize, max: u32| table.has_at_most(lines[k], max);
     // A document of short lines only (a title, a list, a verse) has no running text to
@@ -25,7 +26,7 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Context, reason: u32, fates: 
             .is_none_or(|k| at_most(k, settings.neighbour_max_words))
     };
     for (k, &line) in lines.iter().enumerate() {
-        if fates[line] == KEPT
+        if fates[line].is_kept()
             && at_most(k, settings.max_words)
             && short_neighbour(k.checked_sub(1))
             && short_neighbour(Some(k + 1))
@@ -44,7 +45,9 @@ mod tests {
 
     /// Runs the detector on `doc` and returns the indices of the removed lines.
     fn removed(doc: &str, settings: Context) -> Vec<usize> {
-        crate::detect::removed_lines(doc, |table, fates| run(table, settings, 0, fates))
+        crate::detect::removed_lines(doc, |table, fates| {
+            run(table, settings, Fate::removed(0), fates)
+        })
     }
 
     #[test]
@@ -88,8 +91,9 @@ mod tests {
     fn keeps_lines_already_removed_by_others() {
         let doc = format!("Home\nNews\nSport\n{LONG}\n");
         let table = LineTable::new(doc.as_bytes());
-        let mut fates = vec![7, KEPT, KEPT, KEPT];
-        run(&table, Context::DEFAULT, 0, &mut fates);
-        assert_eq!(fates, [7, 0, KEPT, KEPT]);
+        let (other, this) = (Fate::removed(7), Fate::removed(0));
+        let mut fates = vec![other, Fate::KEPT, Fate::KEPT, Fate::KEPT];
+        run(&table, Context::DEFAULT, this, &mut fates);
+        assert_eq!(fates, [other, this, Fate::KEPT, Fate::KEPT]);
     }
 }

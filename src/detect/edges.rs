@@ -8,11 +8,12 @@
 //! line is left alone: with no running text there is no body to bound. With `keep_prose`,
 //! lines that read like prose (verse, datelines, short sentences) are never removed.
 
-use super::{Edges, prose_like};
-use crate::clean::{KEPT, LineTable};
+use super::prose_like;
+use crate::lines::{Fate, LineTable};
+use crate::rules::Edges;
 
 /// Marks short head and foot lines in `fates` with `reason`.
-pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &mut [u32]) {
+pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: Fate, fates: &mut [Fate]) {
     let lines = table.non_blank();
     let is_long = |&line: &usize| {
         settings.long_words == 0 || !table.has_at_most(line, settings.long_words - 1)
@@ -27,7 +28,7 @@ pub(crate) fn run(table: &LineTable<'_>, settings: Edges, reason: u32, fates: &m
     let foot = last + 1..lines.len();
     let mut mark = |k: usize, max: u32| {
         let line = lines[k];
-        if fates[line] == KEPT
+        if fates[line].is_kept()
             && table.has_at_most(line, max)
             && !(settings.keep_prose && prose_like(table.trimmed(line)))
         {
@@ -50,7 +51,9 @@ mod tests {
 
     /// Runs the detector on `doc` and returns the indices of the removed lines.
     fn removed(doc: &str, settings: Edges) -> Vec<usize> {
-        crate::detect::removed_lines(doc, |table, fates| run(table, settings, 0, fates))
+        crate::detect::removed_lines(doc, |table, fates| {
+            run(table, settings, Fate::removed(0), fates)
+        })
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! site — occurs in at least `min_docs` documents of the counted corpus is removed. The
 //! keys come from a count table (`boilerstrip count`), loaded above the threshold only.
 
-use super::Frequent;
-use crate::clean::{KEPT, LineTable};
 use crate::counts::frequent::FrequentLines;
+use crate::lines::{Fate, LineTable};
 use crate::normal;
+use crate::rules::Frequent;
 
 /// Marks kept, non-blank lines whose key is frequent with `reason`. `site` is the host
 /// of the document's URL for a per-site table (`""` when the document has none).
@@ -14,12 +14,12 @@ pub(crate) fn run(
     settings: Frequent,
     frequent: &FrequentLines,
     site: Option<&str>,
-    reason: u32,
-    fates: &mut [u32],
+    reason: Fate,
+    fates: &mut [Fate],
 ) {
     let mut scratch = Vec::new();
     for &index in table.non_blank() {
-        if fates[index] != KEPT {
+        if !fates[index].is_kept() {
             continue;
         }
         let short = settings

@@ -1,13 +1,13 @@
 //! `repeated`: a short non-blank line that occurs two or more times in one document is
 //! removed, every copy (duplicated captions, teaser titles printed twice).
 
-use super::ShortLines;
-use crate::clean::LineTable;
+use crate::lines::{Fate, LineTable};
 use crate::normal;
+use crate::rules::ShortLines;
 
 /// Marks every copy of a repeated short line in `fates` with `reason`, leaving lines that
 /// are already removed as they are. Lines compare by their normal form.
-pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fates: &mut [u32]) {
+pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: Fate, fates: &mut [Fate]) {
     let mut scratch = Vec::new();
     // (hash of the normal form, line) of every short line, sorted so that copies of a
     // line sit next to each other.
@@ -20,7 +20,7 @@ pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: u32, fate
     short.sort_unstable();
     for copies in short.chunk_by(|a, b| a.0 == b.0).filter(|c| c.len() >= 2) {
         for &(_, line) in copies {
-            if fates[line] == crate::clean::KEPT {
+            if fates[line].is_kept() {
                 fates[line] = reason;
             }
         }

@@ -8,9 +8,11 @@
 use std::ops::Range;
 
 pub(crate) mod maps;
+mod table;
 mod window;
 mod words;
 
+pub(crate) use table::{Fate, LineTable};
 pub use words::{is_cjk, word_count};
 
 /// One line of a document, as byte offsets into it.

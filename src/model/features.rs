@@ -10,9 +10,9 @@
 //! The training script reads these very rows (`examples/model-features.rs`), so training
 //! and inference cannot drift apart.
 
-use crate::clean::{KEPT, LineTable};
-use crate::detect::{self, Context, Edges, ShortLines, prose_like};
-use crate::lines::decode;
+use crate::detect::{self, prose_like};
+use crate::lines::{Fate, LineTable, decode};
+use crate::rules::{Context, Edges, ShortLines};
 use crate::normal;
 
 /// The number of features of a line.
@@ -349,7 +349,7 @@ pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
 
 /// Computes the rows of every non-blank line of `table`; `fates` holds what the marker
 /// rules decided (any value other than [`KEPT`] is a removal).
-pub(crate) fn compute(table: &LineTable<'_>, fates: &[u32], out: &mut LineFeatures) {
+pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatures) {
     let (stopwords, cues) = word_sets();
     let lines = table.non_blank();
     let n = lines.len();
@@ -359,22 +359,20 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[u32], out: &mut LineFeatur
     out.rows.resize(n * FEATURE_COUNT, 0.0);
     out.rule_removed.clear();
     out.rule_removed
-        .extend(lines.iter().map(|&line| fates[line] != KEPT));
+        .extend(lines.iter().map(|&line| !fates[line].is_kept()));
     if n == 0 {
         return;
     }
 
     // The detectors, with fixed settings, over a copy of the rules' fates.
-    const REPEATED: u32 = 1 << 28;
-    const CONTEXT: u32 = REPEATED + 1;
-    const EDGES: u32 = REPEATED + 2;
-    const ORPHAN: u32 = REPEATED + 3;
-    let mut scratch: Vec<u32> = fates.to_vec();
+    let [repeated_fate, context_fate, edges_fate, orphan_fate] =
+        [0, 1, 2, 3].map(|k| Fate::removed((1 << 28) + k));
+    let mut scratch: Vec<Fate> = fates.to_vec();
     let (repeated, context, edges, orphan) = FEATURE_DETECTORS;
-    detect::repeated::run(table, repeated, REPEATED, &mut scratch);
-    detect::context::run(table, context, CONTEXT, &mut scratch);
-    detect::edges::run(table, edges, EDGES, &mut scratch);
-    detect::orphan::run(table, orphan, ORPHAN, &mut scratch);
+    detect::repeated::run(table, repeated, repeated_fate, &mut scratch);
+    detect::context::run(table, context, context_fate, &mut scratch);
+    detect::edges::run(table, edges, edges_fate, &mut scratch);
+    detect::orphan::run(table, orphan, orphan_fate, &mut scratch);
 
     // Copies of each short line in the document.
     let mut hashes: Vec<(u64, usize)> = Vec::new();
@@ -436,14 +434,14 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[u32], out: &mut LineFeatur
         row[20] = (content.content_end - end).min(256) as f32;
         row[21] = copies[k] as f32;
         let fate = scratch[line];
-        row[22] = f32::from(fate == REPEATED);
-        row[23] = f32::from(fate == CONTEXT);
-        row[24] = f32::from(fate == EDGES);
-        row[25] = f32::from(fate == ORPHAN);
+        row[22] = f32::from(fate == repeated_fate);
+        row[23] = f32::from(fate == context_fate);
+        row[24] = f32::from(fate == edges_fate);
+        row[25] = f32::from(fate == orphan_fate);
         words[k] = w as f32;
         long[k] = f32::from(w >= LONG_WORDS);
         prose[k] = f32::from(is_prose);
-        rules[k] = f32::from(fates[line] != KEPT);
+        rules[k] = f32::from(!fates[line].is_kept());
     }
 
     // Prefix sums for the windows.

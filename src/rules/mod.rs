@@ -1,11 +1,11 @@
 //! Validated rules and rule sets: what a rule pack says, checked and ready to compile.
 //!
 //! A pack is a TOML file of `[[rule]]` tables plus optional `[detectors.*]` settings (see
-//! the README's rule-language reference). Several packs load into one [`RuleSet`]; rule
+//! `docs/rules.md`). Several packs load into one [`RuleSet`]; rule
 //! names are unique across all of them.
 
 mod builtin;
-mod examples;
+mod detectors;
 mod parse;
 mod start_bytes;
 mod validate;
@@ -15,9 +15,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use builtin::BUILTIN_PACKS;
-pub use examples::{ExampleFailure, ExampleKind, ExampleReport, test_examples};
+pub use detectors::{Context, Detector, DetectorConfig, Edges, Frequent, Settings, ShortLines};
 
-use crate::detect::DetectorConfig;
 use crate::error::{Error, Result};
 
 /// Where a marker must sit in the trimmed line.
@@ -172,7 +171,7 @@ impl Rule {
 
     /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
     /// `pattern`), cheapest first. Marker placement is checked by the scanner.
-    pub(crate) fn guards_pass(&self, table: &crate::clean::LineTable<'_>, index: usize) -> bool {
+    pub(crate) fn guards_pass(&self, table: &crate::lines::LineTable<'_>, index: usize) -> bool {
         let trimmed = table.trimmed(index);
         self.position
             .allows(table.line(index).start, table.doc().len())
@@ -265,7 +264,11 @@ impl RuleSet {
         self.rules
             .retain(|rule| rule.name() != name && rule.pack() != name);
         let removed_rules = self.rules.len() != before;
-        if !self.detectors.disable(name) && !removed_rules {
+        let detector = Detector::from_name(name);
+        if let Some(detector) = detector {
+            self.detectors.disable(detector);
+        }
+        if detector.is_none() && !removed_rules {
             return Err(Error::config(format!(
                 "--disable {name}: no rule, pack or detector has that name \
                  (see `boilerstrip rules list`)"

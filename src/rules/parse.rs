@@ -43,10 +43,10 @@ pub(crate) struct RawRule {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDetectors {
     pub repeated: Option<Spanned<RawShortLineDetector>>,
-    pub orphan: Option<Spanned<RawShortLineDetector>>,
     pub frequent: Option<Spanned<RawFrequentDetector>>,
     pub context: Option<Spanned<RawContextDetector>>,
     pub edges: Option<Spanned<RawEdgesDetector>>,
+    pub orphan: Option<Spanned<RawShortLineDetector>>,
 }
 
 /// Settings of the `frequent` detector.

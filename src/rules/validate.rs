@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::detectors::DetectorOverrides;
 use super::parse::{
     RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawPack, RawRule,
     RawShortLineDetector, line_column,
 };
-use super::{Action, Case, Position, Rule, Where};
-use crate::detect::{Context, DETECTOR_NAMES, DetectorOverrides, Edges, Frequent, ShortLines};
+use super::{
+    Action, Case, Context, Detector, Edges, Frequent, Position, Rule, Settings, ShortLines, Where,
+};
 use crate::error::{Error, Result};
 
 /// The checked content of one pack.
@@ -48,33 +50,28 @@ pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack
         }
         rules.push(rule);
     }
-    let detectors = DetectorOverrides {
-        repeated: raw
-            .detectors
-            .repeated
-            .map(|d| short_lines(d, &site, ShortLines::REPEATED_DEFAULT))
-            .transpose()?,
-        orphan: raw
-            .detectors
-            .orphan
-            .map(|d| short_lines(d, &site, ShortLines::ORPHAN_DEFAULT))
-            .transpose()?,
-        frequent: raw
-            .detectors
-            .frequent
-            .map(|d| frequent(d, &site))
-            .transpose()?,
-        context: raw
-            .detectors
-            .context
-            .map(|d| context(d.into_inner(), &site))
-            .transpose()?,
-        edges: raw
-            .detectors
-            .edges
-            .map(|d| edges(d.into_inner(), &site))
-            .transpose()?,
-    };
+    let raw = raw.detectors;
+    let mut detectors = DetectorOverrides::new();
+    if let Some(table) = raw.repeated {
+        let settings = short_lines(table, &site, ShortLines::REPEATED_DEFAULT)?;
+        detectors.push((Detector::Repeated, settings.map(Settings::Repeated)));
+    }
+    if let Some(table) = raw.frequent {
+        let settings = frequent(table, &site)?;
+        detectors.push((Detector::Frequent, settings.map(Settings::Frequent)));
+    }
+    if let Some(table) = raw.context {
+        let settings = context(table.into_inner(), &site)?;
+        detectors.push((Detector::Context, settings.map(Settings::Context)));
+    }
+    if let Some(table) = raw.edges {
+        let settings = edges(table.into_inner(), &site)?;
+        detectors.push((Detector::Edges, settings.map(Settings::Edges)));
+    }
+    if let Some(table) = raw.orphan {
+        let settings = short_lines(table, &site, ShortLines::ORPHAN_DEFAULT)?;
+        detectors.push((Detector::Orphan, settings.map(Settings::Orphan)));
+    }
     Ok(ValidPack { rules, detectors })
 }
 
@@ -200,7 +197,7 @@ fn check_name<'a>(name: &'a Spanned<String>, site: &Site<'_>) -> Result<&'a str>
             format!("\"{text}\" is not kebab-case (lowercase letters, digits and single dashes)"),
         ));
     }
-    if DETECTOR_NAMES.contains(&text) {
+    if Detector::from_name(text).is_some() {
         return Err(site.error(
             name,
             "name",
@@ -425,8 +422,7 @@ fn edges(raw: RawEdgesDetector, site: &Site<'_>) -> Result<Option<Edges>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::{Context, Edges};
-    use crate::rules::RuleSet;
+    use crate::rules::{Context, Detector, Edges, RuleSet};
 
     #[test]
     fn detector_tables() {
@@ -437,21 +433,21 @@ mod tests {
         .unwrap();
         let detectors = ok.detectors();
         assert_eq!(
-            detectors.context,
+            detectors.context(),
             Some(Context {
                 max_words: 2,
                 ..Context::DEFAULT
             })
         );
         assert_eq!(
-            detectors.edges,
+            detectors.edges(),
             Some(Edges {
                 foot_max_words: 0,
                 ..Edges::DEFAULT
             })
         );
         let off = RuleSet::from_toml("[detectors.edges]\nenabled = false\n", "p.toml").unwrap();
-        assert_eq!(off.detectors().edges, None);
+        assert_eq!(off.detectors().edges(), None);
         let errors: &[(&str, &str)] = &[
             (
                 "[detectors.edges]\nhead_max_words = 30\n",
@@ -473,9 +469,34 @@ mod tests {
     #[test]
     fn disable_switches_off_new_detectors() {
         let mut rules = RuleSet::builtin();
-        assert!(rules.detectors().context.is_some() && rules.detectors().edges.is_some());
+        assert!(
+            rules.detectors().is_on(Detector::Context) && rules.detectors().is_on(Detector::Edges)
+        );
         rules.disable("context").unwrap();
         rules.disable("edges").unwrap();
-        assert!(rules.detectors().context.is_none() && rules.detectors().edges.is_none());
+        assert!(
+            !rules.detectors().is_on(Detector::Context)
+                && !rules.detectors().is_on(Detector::Edges)
+        );
+    }
+
+    #[test]
+    fn every_detector_has_a_table_and_a_reserved_name() {
+        for detector in Detector::ALL {
+            let name = detector.name();
+            let on = RuleSet::from_toml(&format!("[detectors.{name}]\n"), "p.toml").unwrap();
+            let running: Vec<Detector> = Detector::ALL
+                .into_iter()
+                .filter(|&d| on.detectors().is_on(d))
+                .collect();
+            assert_eq!(running, [detector], "[detectors.{name}]");
+            let off = format!("[detectors.{name}]\nenabled = false\n");
+            let mut both = on.clone();
+            both.add_pack(&off, "q.toml").unwrap();
+            assert!(!both.detectors().is_on(detector), "{name} switched off");
+            let rule = format!("[[rule]]\nname = \"{name}\"\nmarkers = [\"x\"]\n");
+            let err = RuleSet::from_toml(&rule, "p.toml").unwrap_err().to_string();
+            assert!(err.contains("is the name of a detector"), "{err}");
+        }
     }
 }

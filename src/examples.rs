@@ -1,13 +1,13 @@
-//! Runs each rule's `examples` (must be removed) and `counterexamples` (must be kept);
-//! this backs `boilerstrip rules test`.
+//! Runs each rule's `examples` (must be removed) and `counterexamples` (must be kept)
+//! through a cleaner of that rule alone; this backs `boilerstrip rules test`.
 //!
 //! Each rule is tested alone, on each example as a one-line document, with its position
 //! guard lifted (a one-line document has no "later part") and no detectors, so a result
 //! says something about that rule and nothing else.
 
-use super::{Position, RuleSet};
 use crate::clean::Cleaner;
 use crate::error::Result;
+use crate::rules::{Position, RuleSet};
 
 /// Whether a failing line was an example or a counterexample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct ExampleReport {
 /// Tests the examples and counterexamples of every rule in `rules`.
 ///
 /// ```
-/// let report = boilerstrip::rules::test_examples(&boilerstrip::RuleSet::builtin())?;
+/// let report = boilerstrip::examples::test_examples(&boilerstrip::RuleSet::builtin())?;
 /// assert!(report.failures.is_empty());
 /// # Ok::<(), boilerstrip::Error>(())
 /// ```
