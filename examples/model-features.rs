@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release --example model-features -- FILE...` writes one tab-separated row
 //! per non-blank line: the file's name, the line's index (0-based, lines split at `\n`),
-//! 1 if a marker rule of the default pack removes it (else 0), then the features in the
+//! 1 if a marker rule of the default pack removes it (else 0), the name of the content
+//! shape that protects it from the detectors (`-` for none), then the features in the
 //! order of `boilerstrip::model::FEATURE_NAMES`. A first line `#` + names heads the table.
 
 use std::io::{BufWriter, Write};
@@ -16,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = BufWriter::new(stdout.lock());
     writeln!(
         out,
-        "#file\tline\trule_removed\t{}",
+        "#file\tline\trule_removed\tprotection\t{}",
         FEATURE_NAMES.join("\t")
     )?;
     for path in std::env::args_os().skip(1) {
@@ -27,11 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default();
         let features = cleaner.line_features(&doc);
         for (k, &line) in features.lines.iter().enumerate() {
-            write!(
-                out,
-                "{name}\t{line}\t{}",
-                u8::from(features.rule_removed[k])
-            )?;
+            let protection = features.protection[k].map_or("-", |p| p.name());
+            let removed = u8::from(features.rule_removed[k]);
+            write!(out, "{name}\t{line}\t{removed}\t{protection}")?;
             for value in features.row(k) {
                 write!(out, "\t{value}")?;
             }

@@ -14,6 +14,8 @@ use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
 use crate::lines::{Fate, LineTable};
+use crate::model::{self, LineFeatures, Model};
+use crate::protect;
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
 
@@ -31,6 +33,10 @@ pub struct CleanerBuilder {
     dfa: bool,
     /// Frequent lines of a counted corpus, for the `frequent` detector (default none).
     counts: Option<FrequentLines>,
+    /// The line scorer of the `model` detector (default: the built-in one).
+    model: Option<Arc<Model>>,
+    /// Record each scored line's score in the [`Cleaned`] result (default false).
+    scores: bool,
 }
 
 impl Default for CleanerBuilder {
@@ -38,6 +44,8 @@ impl Default for CleanerBuilder {
         CleanerBuilder {
             dfa: true,
             counts: None,
+            model: None,
+            scores: false,
         }
     }
 }
@@ -56,6 +64,20 @@ impl CleanerBuilder {
         self
     }
 
+    /// Gives the `model` detector another line scorer than the built-in one (a file
+    /// written by `scripts/train-model`, read with [`Model::parse`]).
+    pub fn model(&mut self, model: Model) -> &mut Self {
+        self.model = Some(Arc::new(model));
+        self
+    }
+
+    /// Records the score of every line the `model` detector scores in the result (see
+    /// [`Cleaned::scores`]), for `--explain`; off by default, as it costs an allocation.
+    pub fn scores(&mut self, yes: bool) -> &mut Self {
+        self.scores = yes;
+        self
+    }
+
     /// Compiles `rules` into a cleaner.
     pub fn build(&self, rules: &RuleSet) -> Result<Cleaner> {
         let matcher = Matcher::new(rules.rules(), self.dfa)?;
@@ -65,12 +87,18 @@ impl CleanerBuilder {
             .map(|r| Reason::new(r.name()))
             .collect();
         reasons.extend(Detector::ALL.map(|detector| Reason::new(detector.name())));
+        let model = match &self.model {
+            Some(model) => Arc::clone(model),
+            None => Arc::new(Model::builtin()),
+        };
         Ok(Cleaner {
             inner: Arc::new(Inner {
                 matcher,
                 rules: rules.rules().to_vec(),
                 detectors: rules.detectors().clone(),
                 counts: self.counts.clone(),
+                model,
+                scores: self.scores,
                 reasons,
             }),
         })
@@ -106,6 +134,8 @@ struct Inner {
     rules: Vec<Rule>,
     detectors: DetectorConfig,
     counts: Option<FrequentLines>,
+    model: Arc<Model>,
+    scores: bool,
     /// Rule names, then detector names in [`Detector::ALL`] order.
     reasons: Vec<Reason>,
 }
@@ -166,6 +196,8 @@ impl Cleaner {
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let mut out = crate::model::LineFeatures::default();
         crate::model::features::compute(&table, &fates, &mut out);
+        let protections = protect::protections(&table);
+        out.protection = out.lines.iter().map(|&line| protections[line]).collect();
         table.give_back();
         out
     }
@@ -183,14 +215,75 @@ impl Cleaner {
         let mut fates = vec![Fate::KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table);
         apply_actions(&inner.rules, &firings, &table, &mut fates);
+        let model_on = inner.detectors.model().is_some();
+        // With the model, protected shapes are given back after the detectors; without it
+        // (`--fast`), the detectors decide alone, as before the model.
+        let rule_fates = model_on.then(|| fates.clone());
+        let mut scores = Vec::new();
         for detector in Detector::ALL {
-            self.detect(detector, &table, site, &mut fates);
+            if model_on && detector.superseded_by_model() {
+                continue;
+            }
+            if detector == Detector::Model {
+                self.score(&table, &mut fates, &mut scores);
+            } else {
+                self.detect(detector, &table, site, &mut fates);
+            }
         }
+        let saved = match rule_fates {
+            Some(rule_fates) => protect::restore(&table, &rule_fates, &mut fates),
+            None => Vec::new(),
+        };
         repair_scars(&table, &mut fates);
-        let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
+        let removals = removals(&table, &fates, &inner.reasons);
+        let cleaned = Cleaned::new(doc, table.len(), removals).with_notes(scores, saved);
         table.give_back();
         cleaned
     }
+
+    /// The line scorer the `model` detector uses.
+    pub fn model(&self) -> &Model {
+        &self.inner.model
+    }
+
+    /// The `model` detector: scores every line the rules kept and removes those whose
+    /// score reaches the threshold; records the scores when the builder asked for them.
+    fn score(&self, table: &LineTable<'_>, fates: &mut [Fate], scores: &mut Vec<(usize, f32)>) {
+        let inner = &*self.inner;
+        let Some(settings) = inner.detectors.model() else {
+            return;
+        };
+        let reason_of =
+            |detector: Detector| Fate::removed((inner.rules.len() + detector.index()) as u32);
+        // p >= t exactly when the raw score reaches the log-odds of t.
+        let log_odds = |p: f64| (p / (1.0 - p)).ln();
+        let (alone, confirm) = (log_odds(settings.threshold()), log_odds(settings.confirm()));
+        FEATURES.with_borrow_mut(|features| {
+            model::features::compute(table, fates, features);
+            for (k, &line) in features.lines.iter().enumerate() {
+                if features.rule_removed[k] {
+                    continue;
+                }
+                let row = features.row(k);
+                let raw = inner.model.raw_score(row);
+                if inner.scores {
+                    scores.push((line, (1.0 / (1.0 + (-raw).exp())) as f32));
+                }
+                if raw >= alone {
+                    fates[line] = reason_of(Detector::Model);
+                } else if raw >= confirm
+                    && let Some(detector) = model::features::detector_firing(row)
+                {
+                    fates[line] = reason_of(detector);
+                }
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// The feature rows of the document this thread last scored, kept for their memory.
+    static FEATURES: std::cell::RefCell<LineFeatures> = std::cell::RefCell::default();
 }
 
 impl Cleaner {
@@ -217,6 +310,8 @@ impl Cleaner {
                     detect::frequent::run(table, settings, lines, site, reason, fates);
                 }
             }
+            // Scored by `Cleaner::score`, which needs more than a fate to write.
+            Detector::Model => {}
             Detector::Context => {
                 if let Some(settings) = config.context() {
                     detect::context::run(table, settings, reason, fates);

@@ -38,6 +38,7 @@ pub mod lines;
 pub mod model;
 pub mod normal;
 pub mod pipeline;
+pub mod protect;
 mod reach;
 pub mod rules;
 mod scan;

@@ -10,6 +10,7 @@ mod counts;
 mod docs;
 mod formats;
 mod golden;
+mod model;
 mod oracle;
 mod robustness;
 mod rule_errors;

@@ -12,6 +12,7 @@ use boilerstrip::explain::ExplainStyle;
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions, OnInvalid, Output, ProcessOptions};
+use boilerstrip::model::Model;
 use boilerstrip::pipeline::{PipelineOptions, StopFlag};
 use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaner, RuleSet};
@@ -114,8 +115,8 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 /// The cleaner the rule flags and `--counts` describe: `--counts` switches the
 /// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
 /// `--frequent-max-words` override them, and the table is loaded above the threshold.
-pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
-    let rules = rule_set(rules, |rules| {
+pub fn cleaner(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> Result<Cleaner> {
+    let rules = rule_set(rule_args, |rules| {
         if frequent.counts.is_none() {
             return Ok(());
         }
@@ -130,6 +131,10 @@ pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
         Ok(())
     })?;
     let mut builder = Cleaner::builder();
+    builder.scores(scores);
+    if let Some(model) = model(rule_args)? {
+        builder.model(model);
+    }
     if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent()) {
         builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
     }
@@ -186,13 +191,26 @@ pub fn rule_set(
     for name in &args.disable {
         rules.disable(name)?;
     }
+    if args.fast {
+        rules.disable("model")?;
+    }
     Ok(rules)
+}
+
+/// The model file `--model` names, read; `None` for the built-in model.
+pub fn model(args: &RuleArgs) -> Result<Option<Model>> {
+    let Some(path) = &args.model else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the model file {}", path.display()))?;
+    Ok(Some(Model::parse(&text, &path.display().to_string())?))
 }
 
 impl CleanConfig {
     /// Resolves `clean` arguments.
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
-        let cleaner = cleaner(&args.rules, &args.frequent)?;
+        let cleaner = cleaner(&args.rules, &args.frequent, args.explain)?;
         let input = InputConfig::from_args(args.input.clone())?;
         let target = target(args.output.as_deref(), &input.inputs)?;
         let output = output(&args, &cleaner);

@@ -12,8 +12,8 @@
 
 use crate::detect::{self, prose_like};
 use crate::lines::{Fate, LineTable, decode};
-use crate::rules::{Context, Edges, ShortLines};
 use crate::normal;
+use crate::rules::{Context, Detector, Edges, ShortLines};
 
 /// The number of features of a line.
 pub const FEATURE_COUNT: usize = 60;
@@ -101,6 +101,21 @@ pub const FEATURE_DETECTORS: (ShortLines, Context, Edges, ShortLines) = (
     ShortLines { max_words: 4 },
 );
 
+/// The structural detector whose firing a row records, if any (see
+/// [`FEATURE_DETECTORS`]; a line gets at most one).
+pub(crate) fn detector_firing(row: &[f32]) -> Option<Detector> {
+    [
+        Detector::Repeated,
+        Detector::Context,
+        Detector::Edges,
+        Detector::Orphan,
+    ]
+    .into_iter()
+    .zip(&row[22..26])
+    .find(|&(_, &fired)| fired > 0.0)
+    .map(|(detector, _)| detector)
+}
+
 /// A line of at least this many words is *long* (running text).
 const LONG_WORDS: u32 = 20;
 
@@ -176,6 +191,9 @@ pub struct LineFeatures {
     /// For each entry of `lines`: true if a marker rule removes the line (the scorer then
     /// has nothing to decide).
     pub rule_removed: Vec<bool>,
+    /// For each entry of `lines`: the content shape that protects it from the scorer,
+    /// if any (filled by [`crate::Cleaner::line_features`] only; see [`crate::protect`]).
+    pub protection: Vec<Option<crate::protect::Protection>>,
 }
 
 impl LineFeatures {
@@ -515,10 +533,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     let last_long = long.iter().rposition(|&l| l > 0.0);
     let mut best_run = (0usize, 0usize, 0f32);
     let mut run: Option<(usize, usize)> = None;
-    for k in 0..n {
-        if long[k] == 0.0 {
-            continue;
-        }
+    for k in (0..n).filter(|&k| long[k] > 0.0) {
         run = match run {
             Some((s, e)) if k - e <= RUN_GAP + 1 => Some((s, k)),
             Some((s, e)) => {

@@ -15,8 +15,8 @@
 //! ```
 //!
 //! `features` must equal [`features::FEATURE_COUNT`]. Each `tree` line lists its splits
-//! (node 0 first): a row goes left when feature `F` is at most `T` (compared in `f64`),
-//! else right; a child `L` or `R` of 0 or more is a split, a negative child `-k-1` is
+//! (node 0 first): a row goes left when feature `F` is at most `T` (an `f32`, as the
+//! features are), else right; a child `L` or `R` of 0 or more is a split, a negative child `-k-1` is
 //! leaf `k`. The leaf values follow the `/`. A tree without splits is a single leaf.
 
 pub mod features;
@@ -36,7 +36,7 @@ pub const BUILTIN_MODEL_NAME: &str = "builtin:model.txt";
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Split {
     feature: u16,
-    threshold: f64,
+    threshold: f32,
     left: i32,
     right: i32,
 }
@@ -56,7 +56,7 @@ impl Tree {
         let mut node = 0usize;
         loop {
             let split = self.splits[node];
-            let next = if f64::from(row[split.feature as usize]) <= split.threshold {
+            let next = if row[split.feature as usize] <= split.threshold {
                 split.left
             } else {
                 split.right
@@ -239,4 +239,80 @@ fn parse_tree(body: &str) -> std::result::Result<Tree, String> {
         splits: out,
         leaves,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> std::result::Result<Model, String> {
+        Model::parse(text, "m.txt").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn trees_walk_to_their_leaves() {
+        let model = parse(&format!(
+            "# a comment\nboilerstrip-model 1\nfeatures {FEATURE_COUNT}\n\
+             tree 0:2.5:1:-3 1:0:-1:-2 / 1 2 3\ntree / 0.5\n"
+        ))
+        .unwrap();
+        let mut row = [0.0f32; FEATURE_COUNT];
+        assert_eq!(model.raw_score(&row), 1.5, "left, left");
+        row[1] = 1.0;
+        assert_eq!(model.raw_score(&row), 2.5, "left, right");
+        row[0] = 2.5;
+        assert_eq!(
+            model.raw_score(&row),
+            2.5,
+            "a value equal to the threshold goes left"
+        );
+        row[0] = 3.0;
+        assert_eq!(model.raw_score(&row), 3.5, "right");
+        assert!((model.score(&row) - 1.0 / (1.0 + (-3.5f64).exp())).abs() < 1e-12);
+        assert_eq!(model.trees(), 2);
+        assert_eq!(model.name(), "m.txt");
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_the_line() {
+        let head = format!("boilerstrip-model 1\nfeatures {FEATURE_COUNT}\n");
+        let cases = [
+            ("", "empty model file"),
+            ("model 2\n", "line 1: expected `boilerstrip-model 1`"),
+            (
+                "boilerstrip-model 1\nfeatures 3\ntree / 1\n",
+                "line 2: the model has 3",
+            ),
+            ("boilerstrip-model 1\ntree / 1\n", "no `features` line"),
+            (&*head, "no trees"),
+            (
+                &*format!("{head}tree 0:1:-1:-2 / 1\n"),
+                "line 3: a tree with 1 splits",
+            ),
+            (&*format!("{head}tree 99:1:-1:-2 / 1 2\n"), "past the last"),
+            (&*format!("{head}tree 0:1:0:-2 / 1 2\n"), "points back"),
+            (
+                &*format!("{head}tree 0:1:5:-2 / 1 2\n"),
+                "points past the tree",
+            ),
+            (&*format!("{head}tree 0:x:-1:-2 / 1 2\n"), "bad split"),
+            (&*format!("{head}tree 0:1:-1:-2 1 2\n"), "needs `/`"),
+            (&*format!("{head}leaf 3\n"), "unknown line"),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains(expected), "{text:?}: {err}");
+            assert!(err.contains("m.txt"), "{err}");
+        }
+    }
+
+    #[test]
+    fn builtin_model_parses() {
+        let model = Model::builtin();
+        assert!(model.trees() >= 1);
+        assert!(
+            BUILTIN_MODEL.len() <= 64 * 1024,
+            "weights stay within 64 KiB"
+        );
+    }
 }
