@@ -23,7 +23,7 @@
 
 use crate::detect::prose_like;
 use crate::lines::{Fate, LineTable};
-use crate::model::features::{bullet_start, code_shape};
+use crate::model::features::{bullet_start, code_shape, contains};
 
 /// A shape that protects a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,7 +145,7 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
     let table_row = |k: usize| {
         let trimmed = table.trimmed(lines[k]);
         trimmed.iter().any(u8::is_ascii_digit)
-            && memchr::memmem::find(trimmed, b"  ").is_some()
+            && contains(trimmed, b"  ")
             && words(k) < RUNNING_WORDS
     };
     let mut k = 0;
@@ -173,7 +173,7 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
             || trimmed.iter().any(|b| b"|>/".contains(b))
             || ["\u{BB}", "\u{B7}", "\u{2022}"]
                 .iter()
-                .any(|sep| memchr::memmem::find(trimmed, sep.as_bytes()).is_some())
+                .any(|sep| contains(trimmed, sep.as_bytes()))
             || lines[k + 1] - line > 2
             || !running(k + 1)
         {

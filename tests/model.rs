@@ -16,7 +16,10 @@ const TOLERANCE: f64 = 1e-6;
 fn builtin_model_gives_the_training_librarys_scores() {
     let fixture = std::fs::read_to_string(repo().join("tests/data/model-fixture.tsv")).unwrap();
     let model = Model::builtin();
-    let threshold = ModelSettings::DEFAULT.threshold();
+    let (threshold, confirm) = (
+        ModelSettings::DEFAULT.threshold(),
+        ModelSettings::DEFAULT.confirm(),
+    );
     let mut rows = 0;
     for line in fixture.lines().filter(|l| !l.starts_with('#')) {
         let values: Vec<f64> = line.split('\t').map(|v| v.parse().unwrap()).collect();
@@ -28,11 +31,9 @@ fn builtin_model_gives_the_training_librarys_scores() {
             (ours - expected).abs() <= TOLERANCE,
             "row {rows}: LightGBM {expected}, ours {ours}"
         );
-        assert_eq!(
-            ours >= threshold,
-            expected >= threshold,
-            "row {rows}: the decision flips"
-        );
+        for cut in [threshold, confirm] {
+            assert_eq!(ours >= cut, expected >= cut, "row {rows}: a decision flips");
+        }
         rows += 1;
     }
     assert!(rows >= 100, "the fixture has {rows} rows");

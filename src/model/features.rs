@@ -223,7 +223,7 @@ struct Shape {
 }
 
 /// Looks at every character of a trimmed line once.
-fn shape(trimmed: &[u8], stopwords: &WordSet, cues: &WordSet) -> Shape {
+fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     let mut s = Shape::default();
     let mut word = [0u8; 24];
     let mut word_len = 0usize;
@@ -232,13 +232,17 @@ fn shape(trimmed: &[u8], stopwords: &WordSet, cues: &WordSet) -> Shape {
     let finish_word = |s: &mut Shape, word: &[u8], upper_start: bool| {
         s.words += 1;
         s.title_words += u32::from(upper_start);
-        s.stopwords += u32::from(stopwords.contains(word));
-        s.comment_cue += u32::from(cues.contains(word));
+        let found = words.get(word);
+        s.stopwords += u32::from(found & STOPWORD != 0);
+        s.comment_cue += u32::from(found & COMMENT_CUE != 0);
     };
     let mut at = 0;
     let mut prev_digit_colon = 0u8; // 1: digit seen, 2: digit then ':'
     while at < trimmed.len() {
-        let (c, len) = decode(&trimmed[at..]);
+        let (c, len) = match trimmed[at] {
+            ascii @ 0..0x80 => (Some(char::from(ascii)), 1),
+            _ => decode(&trimmed[at..]),
+        };
         at += len;
         let Some(c) = c else {
             continue;
@@ -303,7 +307,7 @@ fn shape(trimmed: &[u8], stopwords: &WordSet, cues: &WordSet) -> Shape {
             if c == ':' && word_len < word.len() {
                 word[word_len] = b':';
                 let with_colon = &word[..word_len + 1];
-                s.comment_cue += u32::from(cues.contains(with_colon));
+                s.comment_cue += u32::from(words.get(with_colon) & COMMENT_CUE != 0);
             }
             finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
         }
@@ -311,8 +315,8 @@ fn shape(trimmed: &[u8], stopwords: &WordSet, cues: &WordSet) -> Shape {
     if in_word {
         finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
     }
-    if memchr::memmem::find(trimmed, b"http").is_some()
-        || memchr::memmem::find(trimmed, b"www.").is_some()
+    if contains(trimmed, b"http")
+        || contains(trimmed, b"www.")
         || memchr::memchr(b'@', trimmed).is_some()
     {
         s.url_cue = 1;
@@ -320,24 +324,87 @@ fn shape(trimmed: &[u8], stopwords: &WordSet, cues: &WordSet) -> Shape {
     s
 }
 
-/// A small set of lower-case words, looked up by bytes.
+/// [`WordSet::get`] flag: a word of [`STOPWORDS`].
+const STOPWORD: u8 = 1;
+/// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
+const COMMENT_CUE: u8 = 2;
+
+/// The stop words and the comment cues in one table, looked up by bytes: an open-addressed
+/// table of the words (at most 16 bytes) packed into `u128` keys (zero-padded: a word
+/// holds no NUL byte), with a byte of flags each, so that a lookup is one multiply and a
+/// probe or two.
 #[derive(Debug)]
-struct WordSet(std::collections::HashSet<&'static [u8]>);
+struct WordSet {
+    keys: Vec<u128>,
+    flags: Vec<u8>,
+}
 
 impl WordSet {
-    fn new(words: &'static [&'static str]) -> Self {
-        WordSet(words.iter().map(|w| w.as_bytes()).collect())
+    const BITS: u32 = 10;
+    const SLOTS: usize = 1 << Self::BITS;
+
+    fn new(sets: &[(&'static [&'static str], u8)]) -> Self {
+        let mut set = WordSet {
+            keys: vec![0; Self::SLOTS],
+            flags: vec![0; Self::SLOTS],
+        };
+        for &(words, flag) in sets {
+            for word in words {
+                let key = Self::key(word.as_bytes()).expect("set words are 1 to 16 bytes");
+                let mut at = Self::slot(key);
+                while set.keys[at] != 0 && set.keys[at] != key {
+                    at = (at + 1) % Self::SLOTS;
+                }
+                set.keys[at] = key;
+                set.flags[at] |= flag;
+            }
+        }
+        set
     }
 
-    fn contains(&self, word: &[u8]) -> bool {
-        !word.is_empty() && self.0.contains(word)
+    /// The key of a word of 1 to 16 bytes: its bytes, zero-padded.
+    fn key(word: &[u8]) -> Option<u128> {
+        if word.is_empty() || word.len() > 16 || word.contains(&0) {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..word.len()].copy_from_slice(word);
+        Some(u128::from_le_bytes(bytes))
+    }
+
+    fn slot(key: u128) -> usize {
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - Self::BITS)) as usize
+    }
+
+    /// The flags of `word` (0 when it is in no set).
+    #[inline]
+    fn get(&self, word: &[u8]) -> u8 {
+        let Some(key) = Self::key(word) else {
+            return 0;
+        };
+        let mut at = Self::slot(key);
+        loop {
+            match self.keys[at] {
+                0 => return 0,
+                k if k == key => return self.flags[at],
+                _ => at = (at + 1) % Self::SLOTS,
+            }
+        }
     }
 }
 
-/// The word sets, built once.
-fn word_sets() -> &'static (WordSet, WordSet) {
-    static SETS: std::sync::OnceLock<(WordSet, WordSet)> = std::sync::OnceLock::new();
-    SETS.get_or_init(|| (WordSet::new(STOPWORDS), WordSet::new(COMMENT_CUES)))
+/// The word table, built once.
+fn word_set() -> &'static WordSet {
+    static SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| WordSet::new(&[(STOPWORDS, STOPWORD), (COMMENT_CUES, COMMENT_CUE)]))
+}
+
+/// True if `needle` (2 to 4 bytes) occurs in `haystack`: a scan from each occurrence of
+/// its first byte, cheaper on a short line than building a searcher.
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memchr_iter(needle[0], haystack).any(|at| haystack[at..].starts_with(needle))
 }
 
 /// True if a trimmed line starts like a list item: a bullet sign, a dash, or a number
@@ -359,16 +426,16 @@ pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
         || trimmed.starts_with(b"$ ")
         || trimmed.starts_with(b"# ") && trimmed.len() > 2 && !trimmed[2].is_ascii_uppercase()
         || trimmed.starts_with(b">>> ")
-        || memchr::memmem::find(trimmed, b" = ").is_some()
-        || memchr::memmem::find(trimmed, b"::").is_some()
-        || memchr::memmem::find(trimmed, b"->").is_some()
-        || memchr::memmem::find(trimmed, b"();").is_some()
+        || contains(trimmed, b" = ")
+        || contains(trimmed, b"::")
+        || contains(trimmed, b"->")
+        || contains(trimmed, b"();")
 }
 
 /// Computes the rows of every non-blank line of `table`; `fates` holds what the marker
 /// rules decided (any value other than [`KEPT`] is a removal).
 pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatures) {
-    let (stopwords, cues) = word_sets();
+    let words_set = word_set();
     let lines = table.non_blank();
     let n = lines.len();
     out.lines.clear();
@@ -418,7 +485,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     let mut bullets = 0usize;
     for (k, &line) in lines.iter().enumerate() {
         let trimmed = table.trimmed(line);
-        let s = shape(trimmed, stopwords, cues);
+        let s = shape(trimmed, words_set);
         let w = table.word_count(line);
         let content = table.line(line);
         let (start, end) = table.trim_span(line);

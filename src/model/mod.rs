@@ -48,32 +48,16 @@ struct Tree {
     leaves: Vec<f64>,
 }
 
-impl Tree {
-    fn value(&self, row: &[f32]) -> f64 {
-        if self.splits.is_empty() {
-            return self.leaves[0];
-        }
-        let mut node = 0usize;
-        loop {
-            let split = self.splits[node];
-            let next = if row[split.feature as usize] <= split.threshold {
-                split.left
-            } else {
-                split.right
-            };
-            if next < 0 {
-                return self.leaves[(-next - 1) as usize];
-            }
-            node = next as usize;
-        }
-    }
-}
-
 /// A tree ensemble that scores feature rows.
 #[derive(Clone, PartialEq)]
 pub struct Model {
     name: String,
     trees: Vec<Tree>,
+    /// Every tree's splits in one array, children as indices into it (a leaf `k` of the
+    /// ensemble as `!k`), and the root of each tree: what [`Model::raw_score`] walks.
+    nodes: Vec<Split>,
+    roots: Vec<i32>,
+    leaves: Vec<f64>,
 }
 
 impl fmt::Debug for Model {
@@ -147,9 +131,34 @@ impl Model {
         if trees.is_empty() {
             return Err(fail(0, "no trees".into()));
         }
+        let (mut nodes, mut roots, mut leaves) = (Vec::new(), Vec::new(), Vec::new());
+        for tree in &trees {
+            let (node_base, leaf_base) = (nodes.len() as i32, leaves.len() as i32);
+            let child = |c: i32| {
+                if c < 0 {
+                    !(leaf_base + (-c - 1))
+                } else {
+                    node_base + c
+                }
+            };
+            roots.push(if tree.splits.is_empty() {
+                !leaf_base
+            } else {
+                node_base
+            });
+            nodes.extend(tree.splits.iter().map(|split| Split {
+                left: child(split.left),
+                right: child(split.right),
+                ..*split
+            }));
+            leaves.extend_from_slice(&tree.leaves);
+        }
         Ok(Model {
             name: origin.to_string(),
             trees,
+            nodes,
+            roots,
+            leaves,
         })
     }
 
@@ -165,8 +174,21 @@ impl Model {
 
     /// The sum of the trees' leaf values for one row of [`FEATURE_COUNT`] features.
     pub fn raw_score(&self, row: &[f32]) -> f64 {
-        assert_eq!(row.len(), FEATURE_COUNT, "a row has FEATURE_COUNT features");
-        self.trees.iter().map(|tree| tree.value(row)).sum()
+        let row: &[f32; FEATURE_COUNT] = row.try_into().expect("a row has FEATURE_COUNT features");
+        let mut sum = 0.0;
+        for &root in &self.roots {
+            let mut at = root;
+            while at >= 0 {
+                let split = &self.nodes[at as usize];
+                at = if row[usize::from(split.feature)] <= split.threshold {
+                    split.left
+                } else {
+                    split.right
+                };
+            }
+            sum += self.leaves[!at as usize];
+        }
+        sum
     }
 
     /// The probability that the line of `row` is boilerplate.
