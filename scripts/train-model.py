@@ -40,6 +40,8 @@ def read_rows(path):
         header = f.readline().rstrip("\n").split("\t")
         names = header[4:]
         for line in f:
+            if line.startswith("#"):
+                continue  # the header again, from another run of the dumper
             parts = line.rstrip("\n").split("\t")
             page = parts[0][: -len(".txt")]
             entry = pages.setdefault(page, ([], [], [], []))
