@@ -1,15 +1,16 @@
 //! Criterion benches: compiling the default packs; cleaning a generated multi-MB corpus
-//! on one thread as text, JSONL and WARC; the structural detectors alone; and counting
-//! and merging. Each bench checks its answer first, so a fast wrong answer fails instead
+//! on one thread as text, JSONL and WARC; the structural detectors alone; counting and
+//! merging; and the quadratic corners of issue #12 (a long marker on a long line, 20,000
+//! rules). Each bench checks its answer first, so a fast wrong answer fails instead
 //! of looking good.
 
 use std::hint::black_box;
 use std::io::Cursor;
 
-use boilerstrip::counts::count::{Counter, document_keys};
-use boilerstrip::counts::merge::{MergeOptions, merge_tables};
-use boilerstrip::counts::{Scope, TableReader};
-use boilerstrip::formats::{self, Emit, Format, InputOptions, ProcessOptions, Record, process};
+use boilerstrip::count_table::{FrequentLines, MergeOptions, Scope, merge_files};
+use boilerstrip::counts::{Counter, document_keys};
+use boilerstrip::formats::{self, Format, InputOptions, Record};
+use boilerstrip::pipeline::{Emit, ProcessOptions, process};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -94,7 +95,7 @@ fn removed_lines(cleaner: &Cleaner, docs: &[String]) -> usize {
 /// The records of `bytes` read as `format`, ready to process.
 fn records(format: Format, bytes: Vec<u8>) -> Vec<Record> {
     let options = InputOptions {
-        format,
+        format: Some(format),
         ..InputOptions::default()
     };
     let mut input = formats::open(Cursor::new(bytes), "bench", &options).expect("opens");
@@ -175,17 +176,27 @@ fn count(docs: &[String]) -> Vec<u8> {
         counter.add_document(&keys).expect("counts");
     }
     let mut out = Cursor::new(Vec::new());
-    counter.finish(&mut out, "bench").expect("writes");
+    counter
+        .finish(&mut out, "bench", &|| false)
+        .expect("writes");
     out.into_inner()
 }
 
+/// Merges tables, written to files first as `merge` reads them.
 fn merged(tables: &[&[u8]]) -> Vec<u8> {
-    let readers = tables
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths: Vec<std::path::PathBuf> = tables
         .iter()
-        .map(|table| TableReader::new(*table, "bench").expect("a table"))
+        .enumerate()
+        .map(|(i, table)| {
+            let path = dir.path().join(format!("{i}.bsc"));
+            std::fs::write(&path, table).expect("writes a table");
+            path
+        })
         .collect();
     let mut out = Cursor::new(Vec::new());
-    merge_tables(readers, &mut out, "bench", MergeOptions::default()).expect("merges");
+    let options = MergeOptions::default();
+    merge_files(&paths, &mut out, "bench", &options, dir.path(), &|| false).expect("merges");
     out.into_inner()
 }
 
@@ -253,8 +264,10 @@ fn bench_text(
 fn count_benches(c: &mut Criterion, docs: &[String]) {
     let bytes: usize = docs.iter().map(String::len).sum();
     let whole = count(docs);
-    let reader = |table: &[u8]| TableReader::new(table, "bench").expect("a table").header();
-    assert_eq!(reader(&whole).documents, docs.len() as u64, "wrong answer");
+    let documents = FrequentLines::from_reader(&whole[..], "bench", 1)
+        .expect("a table")
+        .documents();
+    assert_eq!(documents, docs.len() as u64, "wrong answer");
     let (left, right) = docs.split_at(docs.len() / 2);
     let (left, right) = (count(left), count(right));
     assert_eq!(
@@ -270,6 +283,44 @@ fn count_benches(c: &mut Criterion, docs: &[String]) {
     group.throughput(Throughput::Bytes((left.len() + right.len()) as u64));
     group.bench_function("merge/two-tables", |b| {
         b.iter(|| merged(black_box(&[&left, &right])))
+    });
+    group.finish();
+}
+
+/// The quadratic corners of issue #12: a long `contains` marker on a long line (one
+/// automaton pass, not line × marker), and loading and compiling 20,000 rules (one
+/// position lookup and one name lookup per rule, not a scan of all before it).
+fn corner_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("corners");
+    group.sample_size(10);
+
+    let marker = format!("{}b", "a".repeat(16 << 10));
+    let pack = format!("[[rule]]\nname = \"long\"\nmarkers = [\"{marker}\"]\n");
+    let cleaner =
+        Cleaner::new(&RuleSet::from_toml(&pack, "long.toml").expect("valid")).expect("compiles");
+    let line = "a".repeat(400 << 10) + "b\n";
+    assert_eq!(
+        cleaner.clean(line.as_bytes()).removed_lines(),
+        1,
+        "wrong answer"
+    );
+    group.throughput(Throughput::Bytes(line.len() as u64));
+    group.bench_function("16k-contains-marker/400k-line", |b| {
+        b.iter(|| cleaner.clean(black_box(line.as_bytes())).removed_lines())
+    });
+
+    let rules = 20_000;
+    let pack: String = (0..rules)
+        .map(|i| format!("[[rule]]\nname = \"r{i}\"\nmarkers = [\"marker number {i} here\"]\n"))
+        .collect();
+    let load = |pack: &str| {
+        let set = RuleSet::from_toml(pack, "many.toml").expect("valid");
+        Cleaner::new(&set).expect("compiles").rules().len()
+    };
+    assert_eq!(load(&pack), rules, "wrong answer");
+    group.throughput(Throughput::Elements(rules as u64));
+    group.bench_function("load-and-compile/20k-rules", |b| {
+        b.iter(|| load(black_box(&pack)))
     });
     group.finish();
 }
@@ -293,6 +344,7 @@ fn benches(c: &mut Criterion) {
     format_benches(c, &cleaner, &docs);
     detector_benches(c);
     count_benches(c, &docs);
+    corner_benches(c);
 }
 
 criterion_group!(clean, benches);

@@ -5,11 +5,12 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::compile::Matcher;
-use crate::counts::Scope;
-use crate::counts::frequent::FrequentLines;
+use crate::count_table::FrequentLines;
+use crate::count_table::Scope;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
@@ -18,6 +19,7 @@ use crate::model::{self, LineFeatures, Model};
 use crate::protect;
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
+use crate::stop::StopFlag;
 
 /// Options for building a [`Cleaner`].
 ///
@@ -37,6 +39,8 @@ pub struct CleanerBuilder {
     model: Option<Arc<Model>>,
     /// Record each scored line's score in the [`Cleaned`] result (default false).
     scores: bool,
+    /// A count table to load at build time, when no lines were given (default none).
+    count_table: Option<PathBuf>,
 }
 
 impl Default for CleanerBuilder {
@@ -46,12 +50,15 @@ impl Default for CleanerBuilder {
             counts: None,
             model: None,
             scores: false,
+            count_table: None,
         }
     }
 }
 
 impl CleanerBuilder {
-    /// Allows or forbids the DFA (see [`crate::compile::DFA_MAX_MARKER_BYTES`]).
+    /// Allows or forbids the DFA (default: allowed). With it allowed, markers of up to
+    /// 1.5 KiB in all compile into a DFA, whose table then stays cache-sized; false always
+    /// builds the contiguous NFA.
     pub fn dfa(&mut self, yes: bool) -> &mut Self {
         self.dfa = yes;
         self
@@ -78,8 +85,36 @@ impl CleanerBuilder {
         self
     }
 
-    /// Compiles `rules` into a cleaner.
+    /// Gives the `frequent` detector the count table at `path`, loaded by
+    /// [`CleanerBuilder::build`] with the threshold of the rule set's `frequent` settings
+    /// (only the keys at or above it), and not at all when the rule set has the detector
+    /// off. With [`RuleSet::enable_frequent`] this is what `--counts` does.
+    ///
+    /// ```no_run
+    /// use boilerstrip::{Cleaner, RuleSet};
+    /// let mut rules = RuleSet::builtin();
+    /// rules.enable_frequent(Some(50), None)?;
+    /// let cleaner = Cleaner::builder().count_table("corpus.bsc").build(&rules)?;
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn count_table(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.count_table = Some(path.into());
+        self
+    }
+
+    /// Compiles `rules` into a cleaner, loading its count table if one was given.
     pub fn build(&self, rules: &RuleSet) -> Result<Cleaner> {
+        let counts = match (
+            &self.counts,
+            &self.count_table,
+            rules.detectors().frequent(),
+        ) {
+            (Some(lines), _, _) => Some(lines.clone()),
+            (None, Some(path), Some(settings)) => {
+                Some(FrequentLines::from_path(path, settings.min_docs())?)
+            }
+            _ => None,
+        };
         let matcher = Matcher::new(rules.rules(), self.dfa)?;
         let mut reasons: Vec<Reason> = rules
             .rules()
@@ -96,7 +131,7 @@ impl CleanerBuilder {
                 matcher,
                 rules: rules.rules().to_vec(),
                 detectors: rules.detectors().clone(),
-                counts: self.counts.clone(),
+                counts,
                 model,
                 scores: self.scores,
                 reasons,
@@ -192,7 +227,8 @@ impl Cleaner {
         let inner = &*self.inner;
         let table = LineTable::new(doc);
         let mut fates = vec![Fate::KEPT; table.len()];
-        let firings = scan::scan(&inner.matcher, &inner.rules, &table);
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table, None)
+            .expect("only a stop flag ends a scan early");
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let mut out = crate::model::LineFeatures::default();
         crate::model::features::compute(&table, &fates, &mut out);
@@ -210,10 +246,48 @@ impl Cleaner {
     /// [`Cleaner::clean`] for a document of site `site` (the host of its URL); the site
     /// matters only with a per-site count table, where `None` counts as the site `""`.
     pub fn clean_site<'a>(&self, doc: &'a [u8], site: Option<&str>) -> Cleaned<'a> {
+        self.decide(doc, site, None)
+            .expect("only a stop flag ends a decision early")
+    }
+
+    /// [`Cleaner::clean_site`] that gives up once `stop` is set, with an error of
+    /// category [`Interrupted`](crate::ErrorCategory::Interrupted). The flag is checked
+    /// between the steps of cleaning and every thousand lines of the scan, so that a
+    /// huge document does not hold up an interrupt; the result, when there is one, is
+    /// the same as [`Cleaner::clean_site`]'s.
+    ///
+    /// ```
+    /// use boilerstrip::{Cleaner, ErrorCategory, RuleSet, StopFlag};
+    /// let cleaner = Cleaner::new(&RuleSet::builtin())?;
+    /// let stop = StopFlag::new();
+    /// assert!(cleaner.clean_until(b"Text.\n", None, &stop).is_ok());
+    /// stop.stop();
+    /// let err = cleaner.clean_until(b"Text.\n", None, &stop).unwrap_err();
+    /// assert_eq!(err.category(), ErrorCategory::Interrupted);
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn clean_until<'a>(
+        &self,
+        doc: &'a [u8],
+        site: Option<&str>,
+        stop: &StopFlag,
+    ) -> Result<Cleaned<'a>> {
+        self.decide(doc, site, Some(stop))
+    }
+
+    /// The steps of cleaning one document; an error only when `stop` is set.
+    fn decide<'a>(
+        &self,
+        doc: &'a [u8],
+        site: Option<&str>,
+        stop: Option<&StopFlag>,
+    ) -> Result<Cleaned<'a>> {
+        let check = || stop.map_or(Ok(()), StopFlag::check);
         let inner = &*self.inner;
+        check()?;
         let table = LineTable::new(doc);
         let mut fates = vec![Fate::KEPT; table.len()];
-        let firings = scan::scan(&inner.matcher, &inner.rules, &table);
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table, stop)?;
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let model_on = inner.detectors.model().is_some();
         // With the model, protected shapes are given back after the detectors; without it
@@ -221,6 +295,7 @@ impl Cleaner {
         let rule_fates = model_on.then(|| fates.clone());
         let mut scores = Vec::new();
         for detector in Detector::ALL {
+            check()?;
             if model_on && detector.superseded_by_model() {
                 continue;
             }
@@ -238,7 +313,7 @@ impl Cleaner {
         let removals = removals(&table, &fates, &inner.reasons);
         let cleaned = Cleaned::new(doc, table.len(), removals).with_notes(scores, saved);
         table.give_back();
-        cleaned
+        Ok(cleaned)
     }
 
     /// The line scorer the `model` detector uses.
@@ -423,4 +498,80 @@ fn removals(table: &LineTable<'_>, fates: &[Fate], reasons: &[Reason]) -> Vec<Re
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCategory;
+
+    #[test]
+    fn clean_until_stops_on_its_flag_and_otherwise_agrees_with_clean() {
+        let cleaner = Cleaner::new(&RuleSet::builtin()).unwrap();
+        let doc =
+            "A line of article text that says something.\n\nSOURCE: News agencies\n".repeat(50_000);
+        let stop = StopFlag::new();
+        let cleaned = cleaner.clean_until(doc.as_bytes(), None, &stop).unwrap();
+        let plain = cleaner.clean(doc.as_bytes());
+        assert_eq!(cleaned.removals(), plain.removals());
+        assert!(!cleaned.is_unchanged());
+        stop.stop();
+        let err = cleaner
+            .clean_until(doc.as_bytes(), None, &stop)
+            .unwrap_err();
+        assert_eq!(err.category(), ErrorCategory::Interrupted);
+    }
+
+    #[test]
+    fn a_count_table_is_loaded_at_build_for_an_enabled_frequent_detector() {
+        use crate::count_table::{KeyRange, TableWriter};
+        let key = |line: &str| crate::normal::line_key(line.as_bytes(), None, &mut Vec::new());
+        let mut entries = vec![(key("Home").unwrap(), 5), (key("News").unwrap(), 2)];
+        entries.sort_unstable();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.bsc");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut writer =
+            TableWriter::new(file, "corpus.bsc", Scope::Corpus, 9, KeyRange::ALL).unwrap();
+        for (key, documents) in entries {
+            writer.push(key, documents).unwrap();
+        }
+        writer.finish().unwrap();
+
+        let doc = b"Home\nNews\nThe text of the article.\n";
+        let mut rules = RuleSet::new();
+        let off = Cleaner::builder()
+            .count_table(dir.path().join("missing.bsc"))
+            .build(&rules)
+            .expect("a detector that is off loads no table");
+        assert!(off.clean(doc).is_unchanged());
+        rules.enable_frequent(Some(3), None).unwrap();
+        let cleaner = Cleaner::builder().count_table(&path).build(&rules).unwrap();
+        let removed: Vec<_> = cleaner.clean(doc).removals().to_vec();
+        assert_eq!(removed.len(), 1);
+        assert_eq!(
+            (removed[0].lines.clone(), removed[0].reason.as_str()),
+            (0..1, "frequent")
+        );
+        let err = Cleaner::builder()
+            .count_table(dir.path().join("missing.bsc"))
+            .build(&rules)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing.bsc"), "{err}");
+    }
+
+    #[test]
+    fn the_scan_checks_the_flag_between_lines() {
+        let rules = RuleSet::builtin();
+        let matcher = Matcher::new(rules.rules(), true).unwrap();
+        let doc = "SOURCE: AP\n".repeat(5_000);
+        let table = LineTable::new(doc.as_bytes());
+        let stop = StopFlag::new();
+        let firings = scan::scan(&matcher, rules.rules(), &table, Some(&stop)).unwrap();
+        assert_eq!(firings.len(), 5_000);
+        stop.stop();
+        assert!(scan::scan(&matcher, rules.rules(), &table, Some(&stop)).is_err());
+        table.give_back();
+    }
 }

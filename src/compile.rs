@@ -1,14 +1,24 @@
-//! Rule markers → one overlapping Aho-Corasick automaton, built for anchored search, with
-//! a table from pattern id to rule. This is the only place markers are compiled; its
-//! cost is benchmarked apart from cleaning.
+//! Rule markers → one overlapping Aho-Corasick automaton, with a table from pattern id to
+//! rule. This is the only place markers are compiled; its cost is benchmarked apart from
+//! cleaning.
+//!
+//! The automaton is run two ways. *Anchored* at a few positions of a line (its start,
+//! after its bullet, where an `ends` marker would start), each walk stopping as soon as
+//! no marker can match any more. *Unanchored* over a whole line, when some `contains`
+//! rule could fire on it: one pass, one transition per byte, however long the markers
+//! are (running an anchored walk from every position instead costs up to line × marker
+//! bytes).
 
-use aho_corasick::automaton::Automaton;
+use std::ops::Range;
+
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
 
 use crate::error::{Error, Result};
 use crate::reach::Reach;
-use crate::rules::Rule;
+use crate::rules::{Rule, Where};
+use crate::steps;
 
 /// Up to this many bytes of markers in total, the automaton is built as a DFA (one
 /// table load per byte); above it, as a contiguous NFA. A DFA takes about 640 bytes of
@@ -18,7 +28,7 @@ use crate::rules::Rule;
 /// (462 KiB for the default pack) searches faster (measured: -j1 CPU 0.46 s with the
 /// DFA, 0.44 s with the NFA, on 200 MB of the compare corpus). Very large rule sets
 /// (100,000 markers) also compile in bounded memory this way.
-pub const DFA_MAX_MARKER_BYTES: usize = 1536;
+pub(crate) const DFA_MAX_MARKER_BYTES: usize = 1536;
 
 /// An occurrence of a marker: its pattern id and byte span in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +76,12 @@ impl Matcher {
             });
         }
         let total: usize = patterns.iter().map(|p| p.len()).sum();
+        // The unanchored start (which doubles a DFA) serves `contains` rules only.
+        let start_kind = if rules.iter().any(|rule| rule.where_() == Where::Contains) {
+            StartKind::Both
+        } else {
+            StartKind::Anchored
+        };
         let compile_error = |err: aho_corasick::BuildError| Error::compile(err.to_string());
         // Without a prefilter, the only special states are dead and match states, which
         // is what `walk` expects.
@@ -74,7 +90,7 @@ impl Matcher {
                 dfa::DFA::builder()
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
-                    .start_kind(StartKind::Anchored)
+                    .start_kind(start_kind)
                     .prefilter(false)
                     .build(&patterns)
                     .map_err(compile_error)?,
@@ -99,9 +115,8 @@ impl Matcher {
 
     /// Runs the automaton from each of `starts` over `doc[..end]` and calls
     /// `visit` with every occurrence it reports: the markers that start there (and any
-    /// marker that is a suffix of one of them). The automaton is built for anchored search
-    /// only; a search of a stretch of a line runs it from each of its positions, so an
-    /// occurrence may be reported more than once.
+    /// marker that is a suffix of one of them). Each walk stops as soon as no marker can
+    /// match any more.
     pub(crate) fn occurrences(
         &self,
         starts: impl IntoIterator<Item = usize>,
@@ -117,6 +132,21 @@ impl Matcher {
             Some(Markers::Nfa(nfa)) => starts
                 .into_iter()
                 .for_each(|start| walk(nfa, hay, start, &mut visit)),
+            None => {}
+        }
+    }
+
+    /// Calls `visit` with every occurrence of every marker inside `doc[span]`, in one
+    /// unanchored pass over it. Only for a rule set with a `contains` rule.
+    pub(crate) fn occurrences_within(
+        &self,
+        span: Range<usize>,
+        doc: &[u8],
+        mut visit: impl FnMut(Occurrence),
+    ) {
+        match &self.automaton {
+            Some(Markers::Dfa(dfa)) => pass(dfa, doc, span, &mut visit),
+            Some(Markers::Nfa(nfa)) => pass(nfa, doc, span, &mut visit),
             None => {}
         }
     }
@@ -165,6 +195,7 @@ fn walk<A: Automaton>(automaton: &A, hay: &[u8], from: usize, visit: &mut impl F
         .start_state(Anchored::Yes)
         .expect("the automaton is built for anchored searches");
     for (at, &byte) in hay.iter().enumerate().skip(from) {
+        steps::count();
         state = automaton.next_state(Anchored::Yes, state, byte);
         if !automaton.is_special(state) {
             continue;
@@ -172,14 +203,46 @@ fn walk<A: Automaton>(automaton: &A, hay: &[u8], from: usize, visit: &mut impl F
         if automaton.is_dead(state) {
             return;
         }
-        let end = at + 1;
-        for index in 0..automaton.match_len(state) {
-            let pattern = automaton.match_pattern(state, index);
-            visit(Occurrence {
-                pattern: pattern.as_usize(),
-                start: end - automaton.pattern_len(pattern),
-                end,
-            });
+        report(automaton, state, at + 1, visit);
+    }
+}
+
+/// Runs `automaton` unanchored over `doc[span]`, one transition per byte, and calls
+/// `visit` with every occurrence inside the span.
+fn pass<A: Automaton>(
+    automaton: &A,
+    doc: &[u8],
+    span: Range<usize>,
+    visit: &mut impl FnMut(Occurrence),
+) {
+    let mut state = automaton
+        .start_state(Anchored::No)
+        .expect("the automaton is built for unanchored searches when a rule has `contains`");
+    let start = span.start;
+    for (offset, &byte) in doc[span].iter().enumerate() {
+        steps::count();
+        state = automaton.next_state(Anchored::No, state, byte);
+        // A start state may be special too; only a match state has something to report.
+        // An unanchored search never dies: every byte can begin a marker.
+        if automaton.is_special(state) && automaton.is_match(state) {
+            report(automaton, state, start + offset + 1, visit);
         }
+    }
+}
+
+/// Calls `visit` with each marker that match state `state` holds, ending at `end`.
+fn report<A: Automaton>(
+    automaton: &A,
+    state: StateID,
+    end: usize,
+    visit: &mut impl FnMut(Occurrence),
+) {
+    for index in 0..automaton.match_len(state) {
+        let pattern = automaton.match_pattern(state, index);
+        visit(Occurrence {
+            pattern: pattern.as_usize(),
+            start: end - automaton.pattern_len(pattern),
+            end,
+        });
     }
 }

@@ -1,5 +1,8 @@
-//! Library error type: what went wrong, and where (file, line:column, or record).
+//! Library error type: what went wrong, and where (file, line:column, or record). Its
+//! data types, such as the place in an input, are defined here so that every layer can
+//! use them; this module imports nothing of the crate.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Every error the library returns.
@@ -29,7 +32,7 @@ pub enum ErrorCategory {
     /// A record of an input cannot be processed (invalid JSON, missing field, malformed
     /// WARC header).
     Input,
-    /// The run was stopped from outside (a [`crate::pipeline::StopFlag`]).
+    /// The run was stopped from outside (a `pipeline::StopFlag`).
     Interrupted,
 }
 
@@ -43,27 +46,41 @@ enum ErrorKind {
         key: Option<String>,
         message: String,
     },
-    #[error("{}: {error}", path.display())]
+    #[error("{}{}: {error}", path.display(), in_parens(place))]
     Io {
         path: PathBuf,
+        place: Option<Place>,
         error: std::io::Error,
     },
-    #[error("{message}")]
-    Limit { message: String },
+    #[error(
+        "{origin}: {place} is larger than the limit of {} bytes{}",
+        size.limit,
+        outcome.map_or(" (nothing was truncated)".to_string(), |outcome| format!("; {outcome}"))
+    )]
+    TooLarge {
+        origin: String,
+        place: Place,
+        size: SizeLimit,
+        outcome: Option<&'static str>,
+    },
     #[error("{origin}: {message}")]
     Table { origin: String, message: String },
     #[error("{message}")]
     Config { message: String },
-    #[error("{origin}: {record}: {message}")]
+    #[error("{origin}: {place}: {reason}")]
     Input {
         origin: String,
-        record: String,
-        message: String,
+        place: Place,
+        reason: String,
     },
     #[error("interrupted")]
     Interrupted,
     #[error("cannot compile the rules: {message}")]
     Compile { message: String },
+}
+
+fn in_parens(place: &Option<Place>) -> String {
+    place.map(|place| format!(" ({place})")).unwrap_or_default()
 }
 
 fn key_prefix(key: &Option<String>) -> String {
@@ -96,16 +113,39 @@ impl Error {
         Error {
             kind: ErrorKind::Io {
                 path: path.into(),
+                place: None,
                 error,
             },
         }
     }
 
-    /// A configured limit was exceeded; the message names the limit and how to raise it.
-    pub(crate) fn limit(message: impl Into<String>) -> Error {
+    /// `place` of input `origin` is over the size limit and stops the input; nothing was
+    /// truncated.
+    pub(crate) fn too_large(origin: &str, place: Place, size: SizeLimit) -> Error {
         Error {
-            kind: ErrorKind::Limit {
-                message: message.into(),
+            kind: ErrorKind::TooLarge {
+                origin: origin.to_string(),
+                place,
+                size,
+                outcome: None,
+            },
+        }
+    }
+
+    /// `place` of input `origin` is over the size limit, and the run goes on: `outcome`
+    /// says what became of it (e.g. `copied through uncleaned`). An input error.
+    pub(crate) fn too_large_record(
+        origin: &str,
+        place: Place,
+        size: SizeLimit,
+        outcome: &'static str,
+    ) -> Error {
+        Error {
+            kind: ErrorKind::TooLarge {
+                origin: origin.to_string(),
+                place,
+                size,
+                outcome: Some(outcome),
             },
         }
     }
@@ -129,13 +169,13 @@ impl Error {
         }
     }
 
-    /// Record `record` of input `origin` (e.g. `line 7`) cannot be processed.
-    pub(crate) fn input(origin: &str, record: String, message: impl Into<String>) -> Error {
+    /// The record at `place` of input `origin` cannot be processed, for `reason`.
+    pub(crate) fn input(origin: &str, place: Place, reason: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Input {
                 origin: origin.to_string(),
-                record,
-                message: message.into(),
+                place,
+                reason: reason.into(),
             },
         }
     }
@@ -156,11 +196,11 @@ impl Error {
         }
     }
 
-    /// Adds where an I/O error happened (e.g. `after record 3, near input byte 1024`) to
-    /// its path; other errors already say where they are.
-    pub(crate) fn located(mut self, place: &str) -> Error {
-        if let ErrorKind::Io { path, .. } = &mut self.kind {
-            *path = PathBuf::from(format!("{} ({place})", path.display()));
+    /// Adds where an I/O error happened (e.g. `after record 3, near input byte 1024`);
+    /// other errors already say where they are.
+    pub(crate) fn located(mut self, at: Place) -> Error {
+        if let ErrorKind::Io { place, .. } = &mut self.kind {
+            *place = Some(at);
         }
         self
     }
@@ -170,11 +210,29 @@ impl Error {
         match self.kind {
             ErrorKind::Rule { .. } | ErrorKind::Compile { .. } => ErrorCategory::Rules,
             ErrorKind::Io { .. } => ErrorCategory::Io,
-            ErrorKind::Limit { .. } => ErrorCategory::Limit,
+            ErrorKind::TooLarge { outcome: None, .. } => ErrorCategory::Limit,
+            ErrorKind::TooLarge { .. } => ErrorCategory::Input,
             ErrorKind::Config { .. } => ErrorCategory::Config,
             ErrorKind::Table { .. } => ErrorCategory::Table,
             ErrorKind::Input { .. } => ErrorCategory::Input,
             ErrorKind::Interrupted => ErrorCategory::Interrupted,
+        }
+    }
+
+    /// The size limit a document or record exceeded, if that is what this error is about.
+    pub fn size_limit(&self) -> Option<&SizeLimit> {
+        match &self.kind {
+            ErrorKind::TooLarge { size, .. } => Some(size),
+            _ => None,
+        }
+    }
+
+    /// Where in its input this error happened, when it is about one place of an input.
+    pub fn place(&self) -> Option<Place> {
+        match &self.kind {
+            ErrorKind::Io { place, .. } => *place,
+            ErrorKind::TooLarge { place, .. } | ErrorKind::Input { place, .. } => Some(*place),
+            _ => None,
         }
     }
 
@@ -189,3 +247,76 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A place in one input, for errors and reports. Its `Display` form is the one wording
+/// used everywhere: `document 2`, `line 7`, `WARC record 3 (at byte 1024)`,
+/// `after record 3, near input byte 1024`.
+///
+/// ```
+/// use boilerstrip::formats::Place;
+/// let place = Place::WarcRecord { number: 3, offset: 1024 };
+/// assert_eq!(place.to_string(), "WARC record 3 (at byte 1024)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Place {
+    /// The 1-based number of a text document.
+    Document(u64),
+    /// The 1-based number of a JSONL line.
+    Line(u64),
+    /// A WARC record: its 1-based number and the offset where it starts in the
+    /// decompressed stream.
+    WarcRecord {
+        /// 1-based number of the record.
+        number: u64,
+        /// Offset of its first byte in the decompressed stream.
+        offset: u64,
+    },
+    /// The start of the input (e.g. a byte order mark).
+    Start,
+    /// A read failed after `records` whole records, with about `raw_byte` bytes of the
+    /// raw (possibly compressed) input read.
+    After {
+        /// Records read before the failure.
+        records: u64,
+        /// Bytes of the raw input read so far (reads are buffered, so this is near).
+        raw_byte: u64,
+    },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Document(number) => write!(f, "document {number}"),
+            Place::Line(number) => write!(f, "line {number}"),
+            Place::WarcRecord { number, offset } => {
+                write!(f, "WARC record {number} (at byte {offset})")
+            }
+            Place::Start => f.write_str("start of input"),
+            Place::After { records, raw_byte } => {
+                write!(f, "after record {records}, near input byte {raw_byte}")
+            }
+        }
+    }
+}
+
+/// Data about a document or record over the size limit, from which a caller can word
+/// advice (which setting raises the limit, which format the input may be in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SizeLimit {
+    /// The limit that was exceeded, in bytes.
+    pub limit: usize,
+    /// For an input read as text: the name of the format its first bytes look like
+    /// (`warc`, `jsonl`, as `formats::Format::name` spells it),
+    /// when they look like another one.
+    pub looks_like: Option<&'static str>,
+}
+
+impl SizeLimit {
+    /// The limit `limit`, for an input that looks like the format named `looks_like`, if
+    /// anything else.
+    pub fn new(limit: usize, looks_like: Option<&'static str>) -> SizeLimit {
+        SizeLimit { limit, looks_like }
+    }
+}

@@ -21,6 +21,7 @@ pub enum ExampleKind {
 
 /// One line that the rule handled the wrong way.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ExampleFailure {
     /// The rule's name.
     pub rule: String,
@@ -32,6 +33,7 @@ pub struct ExampleFailure {
 
 /// The outcome of testing a rule set's examples.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ExampleReport {
     /// Rules tested.
     pub rules: usize,

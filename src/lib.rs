@@ -25,8 +25,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod audit;
 mod clean;
-pub mod compile;
+mod compile;
+pub mod count_table;
 pub mod counts;
 mod decision;
 mod detect;
@@ -44,12 +46,15 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod steps;
+mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};
 pub use decision::{Cleaned, Reason, Removal};
 pub use error::{Error, ErrorCategory, Result};
 pub use rules::RuleSet;
 pub use stats::Stats;
+pub use stop::StopFlag;
 
 #[cfg(test)]
 mod tests {

@@ -116,11 +116,11 @@ pub fn host_of(url: &str) -> Option<&str> {
 
 /// A hasher for maps keyed by line keys: the keys are xxh3 hashes already, so hashing
 /// them again would only cost time.
-pub type KeyHasher = std::hash::BuildHasherDefault<IdentityHasher>;
+pub(crate) type KeyHasher = std::hash::BuildHasherDefault<IdentityHasher>;
 
 /// The [`std::hash::Hasher`] behind [`KeyHasher`]: passes a `u64` through unchanged.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct IdentityHasher(u64);
+pub(crate) struct IdentityHasher(u64);
 
 impl std::hash::Hasher for IdentityHasher {
     fn finish(&self) -> u64 {

@@ -12,12 +12,26 @@ use crate::rules::{Rule, Where};
 /// is gated by its guards alone.
 const MAX_GATE_SYMBOLS: usize = 3;
 
+/// At most this many markers are gated by their symbols; a rule with more is gated by
+/// its guards alone, so that the gate's work per symbol on a line stays bounded.
+const MAX_GATE_MARKERS: usize = 64;
+
+/// Bytes of a marker compared around its first symbol: enough to tell markers apart,
+/// and bounded, so that a long marker does not cost its length at every symbol of a
+/// line. A line that matches only these bytes is searched in full, which finds out.
+const GATE_WINDOW: usize = 32;
+
 /// Where on a line the markers of a rule set can matter beyond its start: the cheap
 /// tests that tell whether a line needs an unanchored search at all.
 #[derive(Debug, Clone)]
 pub(crate) struct Reach {
     /// What each `contains` rule needs of a line before the line is searched in full.
     contains: Vec<ContainsGate>,
+    /// True when some `contains` rule has neither a symbol in every marker nor a guard:
+    /// it could fire on any line, so every line is searched in full and no gate is
+    /// tried (with thousands of such rules, trying each on each line would cost rules ×
+    /// lines).
+    every_line: bool,
     /// For each last two bytes of a line (ASCII lower case, see [`pair_key`]), the index
     /// in `ends_lengths` of the lengths of the `ends` markers ending with them (a
     /// one-byte marker ends with every pair that ends with its byte).
@@ -52,6 +66,9 @@ impl Symbols {
     /// `None` when some marker holds no symbol, or the markers' symbols start with more
     /// than [`MAX_GATE_SYMBOLS`] distinct bytes.
     fn of(markers: &[String]) -> Option<Symbols> {
+        if markers.len() > MAX_GATE_MARKERS {
+            return None;
+        }
         let mut firsts: Vec<u8> = Vec::new();
         let mut found = Vec::new();
         for marker in markers.iter().map(String::as_bytes) {
@@ -71,9 +88,11 @@ impl Symbols {
         })
     }
 
-    /// The lines of `table` that hold one of the markers within their trimmed span
-    /// (ASCII case ignored), in order, a line once per occurrence. The document is
-    /// searched for the symbol bytes in one pass, not line by line.
+    /// The lines of `table` that may hold one of the markers within their trimmed span
+    /// (ASCII case ignored), in order, a line once per occurrence: each marker is
+    /// compared over at most [`GATE_WINDOW`] bytes around its first symbol, so a line
+    /// found here may still not hold it. The document is searched for the symbol bytes
+    /// in one pass, not line by line.
     fn lines_in<'t>(&'t self, table: &'t LineTable<'_>) -> impl Iterator<Item = usize> + 't {
         let doc = table.doc();
         let [a, b, c] = self.firsts;
@@ -81,8 +100,13 @@ impl Symbols {
             self.markers.iter().filter_map(move |(marker, offset)| {
                 let start = at.checked_sub(*offset)?;
                 let end = start + marker.len();
-                let text = doc.get(start..end)?;
-                if !text.eq_ignore_ascii_case(marker) {
+                if end > doc.len() {
+                    return None;
+                }
+                let from = offset.saturating_sub(GATE_WINDOW / 2);
+                let to = marker.len().min(from + GATE_WINDOW);
+                crate::steps::add(to - from);
+                if !doc[start + from..start + to].eq_ignore_ascii_case(&marker[from..to]) {
                     return None;
                 }
                 let index = table.line_at(start);
@@ -152,8 +176,12 @@ impl Reach {
                 u32::try_from(ends_lengths.len() - 1).expect("at most one set per pair")
             });
         }
+        let every_line = contains
+            .iter()
+            .any(|gate| gate.symbols.is_none() && !rules[gate.rule].has_guards());
         Reach {
             contains,
+            every_line,
             ends_sets,
             ends_lengths,
         }
@@ -165,6 +193,9 @@ impl Reach {
     pub(crate) fn whole_lines(&self, rules: &[Rule], table: &LineTable<'_>) -> Vec<bool> {
         if self.contains.is_empty() {
             return Vec::new();
+        }
+        if self.every_line {
+            return vec![true; table.len()];
         }
         let mut whole = vec![false; table.len()];
         for gate in &self.contains {
@@ -258,6 +289,13 @@ mod tests {
         assert_eq!(whole_lines(&symbols, doc), [true, false, true, false]);
         let letters = reach("[[rule]]\nname = \"c\"\nmarkers = [\"©\", \"reply\"]\n");
         assert_eq!(whole_lines(&letters, "no sign here\n"), [true]);
+        assert!(
+            letters.0.every_line,
+            "no symbol and no guard: no gate is tried"
+        );
+        let guarded = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\nmax_words = 1\n");
+        assert!(!guarded.0.every_line);
+        assert_eq!(whole_lines(&guarded, "reply\ntwo words\n"), [true, false]);
         let late = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\nafter = 0.5\n");
         assert_eq!(whole_lines(&late, "one\ntwo\n"), [false, true]);
         let pattern = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\npattern = '^\\d'\n");

@@ -6,9 +6,11 @@
 //! markers may sit, so that a line is read only as far as some rule could fire on it.
 
 use crate::compile::{Matcher, Occurrence};
+use crate::error::Result;
 use crate::lines;
 use crate::lines::LineTable;
 use crate::rules::{Case, Rule, Where};
+use crate::stop::StopFlag;
 
 /// A rule firing on a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,22 +53,39 @@ fn placed(
 /// is first searched *anchored* at its start and after its list bullet, which reads a
 /// few bytes of it rather than all of them. Only the markers that may sit elsewhere
 /// need more: the line is also searched from where each `ends` marker that ends with its
-/// last two bytes would start, and from every position when some `contains` rule could
-/// fire on it (see [`Matcher::reach`]).
-pub(crate) fn scan(matcher: &Matcher, rules: &[Rule], table: &LineTable<'_>) -> Vec<Firing> {
+/// last two bytes would start; and when some `contains` rule could fire on it (see
+/// [`Matcher::reach`]), all of it is searched in one unanchored pass.
+///
+/// With `stop`, the scan gives up with an `Interrupted` error once the flag is set,
+/// checked every [`LINES_PER_STOP_CHECK`] lines.
+pub(crate) fn scan(
+    matcher: &Matcher,
+    rules: &[Rule],
+    table: &LineTable<'_>,
+    stop: Option<&StopFlag>,
+) -> Result<Vec<Firing>> {
     let mut firings: Vec<Firing> = Vec::new();
     if !matcher.has_markers() {
-        return firings;
+        return Ok(firings);
     }
     let whole_lines = matcher.reach().whole_lines(rules, table);
-    for &line in table.non_blank() {
+    for (k, &line) in table.non_blank().iter().enumerate() {
+        if k % LINES_PER_STOP_CHECK == 0
+            && let Some(stop) = stop
+        {
+            stop.check()?;
+        }
         let whole = whole_lines.get(line) == Some(&true);
         if let Some(rule) = winner_on_line(matcher, rules, table, line, whole) {
             firings.push(Firing { line, rule });
         }
     }
-    firings
+    Ok(firings)
 }
+
+/// How often a scan looks at its stop flag: rarely enough to cost nothing, often enough
+/// that a document of millions of lines stops within milliseconds.
+const LINES_PER_STOP_CHECK: usize = 1024;
 
 /// The rule that wins on line `index`, from every marker occurrence that could be placed
 /// where its rule wants it; with `whole`, a `contains` rule may fire on the line, so all
@@ -91,9 +110,8 @@ fn winner_on_line(
         failed: Vec::new(),
     };
     if whole {
-        // Every position of the line, its start and bullet among them.
-        let starts = trim_start..trim_end;
-        matcher.occurrences(starts, trim_end, doc, |hit| judge.consider(hit));
+        // Every occurrence on the line, its start and bullet among them, in one pass.
+        matcher.occurrences_within(trim_start..trim_end, doc, |hit| judge.consider(hit));
     } else {
         // The line's start, the text after its bullet, and where an `ends` marker
         // could start.
@@ -149,5 +167,111 @@ impl Judge<'_, '_> {
             return;
         }
         self.winner = Some(rule_index);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use crate::steps;
+
+    /// The firings on `doc` of the rules in `toml`, and the automaton steps and gate bytes
+    /// it took to find them.
+    fn firings(toml: &str, doc: &[u8]) -> (Vec<Firing>, u64) {
+        let rules = RuleSet::from_toml(toml, "t.toml").unwrap();
+        let matcher = Matcher::new(rules.rules(), true).unwrap();
+        let table = LineTable::new(doc);
+        let before = steps::taken();
+        let found = scan(&matcher, rules.rules(), &table, None).unwrap();
+        let taken = steps::taken() - before;
+        table.give_back();
+        (found, taken)
+    }
+
+    #[test]
+    fn a_long_contains_marker_costs_one_pass_over_the_line() {
+        // Every position of the line starts a prefix of the marker: searched from each
+        // position, this took line × marker steps (2.7 × 10^8 here).
+        let marker = format!("{}b", "a".repeat(4096));
+        let toml = format!("[[rule]]\nname = \"long\"\nmarkers = [\"{marker}\"]\n");
+        let mut doc = "a".repeat(1 << 16).into_bytes();
+        let (found, taken) = firings(&toml, &doc);
+        assert!(found.is_empty());
+        assert!(taken <= 2 * doc.len() as u64, "{taken} steps");
+        doc.extend_from_slice(b"b\nnext line\n");
+        let (found, taken) = firings(&toml, &doc);
+        assert_eq!(found, [Firing { line: 0, rule: 0 }]);
+        assert!(taken <= 2 * doc.len() as u64, "{taken} steps");
+    }
+
+    #[test]
+    fn a_long_symbol_marker_costs_a_bounded_gate_per_symbol() {
+        // Every byte pair of the line is a `©`, the marker's first symbol: compared in
+        // full at each, the gate took line × marker bytes (4 × 10^7 here).
+        let marker = "©".repeat(1000);
+        let toml = format!("[[rule]]\nname = \"signs\"\nmarkers = [\"{marker}\"]\n");
+        let doc = format!("{}\n", "©".repeat(20_000)).into_bytes();
+        let (found, taken) = firings(&toml, &doc);
+        assert_eq!(found, [Firing { line: 0, rule: 0 }]);
+        assert!(taken <= 40 * doc.len() as u64, "{taken} steps");
+    }
+
+    /// The occurrences of every marker on every line of `doc`, searched from each position
+    /// with the anchored automaton (the old way, obviously complete) and in one
+    /// unanchored pass (the new way).
+    fn occurrences_both_ways(matcher: &Matcher, doc: &[u8]) -> [Vec<(usize, usize, usize)>; 2] {
+        let table = LineTable::new(doc);
+        let mut each_position = Vec::new();
+        let mut one_pass = Vec::new();
+        for index in 0..table.len() {
+            let (start, end) = table.trim_span(index);
+            matcher.occurrences(start..end, end, doc, |hit| {
+                each_position.push((hit.pattern, hit.start, hit.end));
+            });
+            matcher.occurrences_within(start..end, doc, |hit| {
+                one_pass.push((hit.pattern, hit.start, hit.end));
+            });
+        }
+        table.give_back();
+        for list in [&mut each_position, &mut one_pass] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        [each_position, one_pass]
+    }
+
+    #[test]
+    fn one_pass_finds_what_a_search_from_every_position_finds() {
+        let markers = ["ab", "b", "abab", "Ba", "a b", "bb", "©", "b©a"];
+        // A small generator: documents of the markers' letters, spaces and line breaks.
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for dfa in [true, false] {
+            for round in 0..200 {
+                let chosen: Vec<&str> = markers.iter().copied().filter(|_| next(2) == 0).collect();
+                let chosen = if chosen.is_empty() {
+                    vec!["ab"]
+                } else {
+                    chosen
+                };
+                let list: Vec<String> = chosen.iter().map(|m| format!("\"{m}\"")).collect();
+                let toml = format!("[[rule]]\nname = \"r\"\nmarkers = [{}]\n", list.join(", "));
+                let rules = RuleSet::from_toml(&toml, "t.toml").unwrap();
+                let matcher = Matcher::new(rules.rules(), dfa).unwrap();
+                let pieces = ["a", "b", "B", " ", "\n", "©", "ab", "  "];
+                let doc: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+                let [each_position, one_pass] = occurrences_both_ways(&matcher, doc.as_bytes());
+                assert_eq!(
+                    one_pass, each_position,
+                    "round {round}, dfa {dfa}: {doc:?} {chosen:?}"
+                );
+            }
+        }
     }
 }

@@ -47,6 +47,11 @@ pub struct Stats {
     pub bytes_in: u64,
     /// Bytes of document text written.
     pub bytes_out: u64,
+    /// With a per-site count table only: documents whose URL named a site. Zero means
+    /// the `frequent` detector found no site to look lines up under (a mistyped
+    /// `--url-field`, or input without URLs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents_with_site: Option<u64>,
     /// Per reason (rule or detector name): what it removed.
     pub reasons: BTreeMap<String, ReasonStats>,
 }
@@ -131,6 +136,9 @@ impl AddAssign for Stats {
         self.lines_out += other.lines_out;
         self.bytes_in += other.bytes_in;
         self.bytes_out += other.bytes_out;
+        if let Some(documents) = other.documents_with_site {
+            *self.documents_with_site.get_or_insert(0) += documents;
+        }
         for (name, reason) in other.reasons {
             *self.reasons.entry(name).or_default() += reason;
         }

@@ -59,34 +59,225 @@ fn merging_counts_of_parts_equals_counting_the_whole() {
 }
 
 #[test]
-fn partitions_split_a_merge_and_min_docs_prunes() {
+fn partitions_split_a_merge_and_joining_them_gives_back_the_whole() {
     let env = Env::new();
     let docs = corpus(&env, &["a.txt", "b.txt", "c.txt"]);
-    count(&env, &docs, "all.bsc", &[]);
+    let all = count(&env, &docs, "all.bsc", &[]);
     for part in ["0/2", "1/2"] {
         env.cmd()
             .args(["merge", "all.bsc", "--partition", part, "-o"])
             .arg(format!("part{}.bsc", &part[..1]))
             .assert()
-            .success();
+            .success()
+            .stderr(predicate::str::contains("merged 1 tables: 3 documents"));
     }
+    // Issue 12: joining the partitions counted the documents once per partition. The
+    // joined table is the unpartitioned one, byte for byte, in either order.
+    for order in [["part0.bsc", "part1.bsc"], ["part1.bsc", "part0.bsc"]] {
+        env.cmd()
+            .arg("merge")
+            .args(order)
+            .args(["-o", "joined.bsc"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("3 documents"));
+        assert_eq!(std::fs::read(env.path("joined.bsc")).unwrap(), all);
+    }
+    assert_ne!(std::fs::read(env.path("part0.bsc")).unwrap(), all);
+    // A partition alone cannot clean: most of its keys are elsewhere.
     env.cmd()
-        .args(["merge", "part0.bsc", "part1.bsc", "-o", "joined.bsc"])
+        .args(["--counts", "part0.bsc", "--min-docs", "2", "a.txt"])
         .assert()
-        .success();
-    // The partitions hold every entry exactly once (the header sums the documents each
-    // partition was counted from, so only the entries are compared).
-    let entries = |name: &str| {
-        let bytes = std::fs::read(env.path(name)).unwrap();
-        bytes[28..bytes.len() - 8].to_vec()
-    };
-    assert_eq!(entries("joined.bsc"), entries("all.bsc"));
-    assert_ne!(entries("part0.bsc"), entries("all.bsc"));
+        .code(2)
+        .stderr(predicate::str::contains("part0.bsc: holds only the keys"));
     env.cmd()
         .args(["merge", "all.bsc", "--min-docs", "3", "-o", "common.bsc"])
         .assert()
         .success()
         .stderr(predicate::str::contains("2 lines kept"));
+}
+
+#[test]
+fn merging_counts_of_shards_partition_by_partition_equals_counting_the_whole() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt", "c.txt", "d.txt"]);
+    let whole = count(&env, &docs, "whole.bsc", &[]);
+    count(&env, &docs[..1], "s0.bsc", &[]);
+    count(&env, &docs[1..], "s1.bsc", &["--memory", "100"]);
+    // Each reducer merges one range of every shard; the ranges are joined at the end.
+    let mut parts = Vec::new();
+    for i in 0..3 {
+        let part = format!("part{i}.bsc");
+        env.cmd()
+            .args([
+                "merge",
+                "s0.bsc",
+                "s1.bsc",
+                "--partition",
+                &format!("{i}/3"),
+                "-o",
+            ])
+            .arg(&part)
+            .assert()
+            .success();
+        parts.push(part);
+    }
+    env.cmd()
+        .arg("merge")
+        .args(&parts)
+        .args(["-o", "joined.bsc"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(env.path("joined.bsc")).unwrap(), whole);
+    // A missing partition is refused rather than joined into a table that lacks it.
+    env.cmd()
+        .args(["merge", "part0.bsc", "part2.bsc", "-o", "gap.bsc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the partitions between them are missing",
+        ));
+    assert!(!env.path("gap.bsc").exists());
+}
+
+#[test]
+fn partitioned_counts_of_shards_merge_range_by_range_into_the_whole() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+    let whole = count(&env, &docs, "whole.bsc", &[]);
+    // Two workers, one spilling, each writing three range tables.
+    for (worker, docs, memory) in [("w0", &docs[..2], "1G"), ("w1", &docs[2..], "100")] {
+        env.cmd()
+            .arg("count")
+            .args(docs)
+            .args(["--partitions", "3", "--memory", memory, "-o", worker])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("distinct lines in 3 partitions"));
+    }
+    let read = |name: &str| std::fs::read(env.path(name)).unwrap();
+    let mut ranges = Vec::new();
+    for r in 0..3 {
+        let part = format!("part-{r:04}.bsc");
+        // A range table of the whole corpus is `merge --partition` of the whole table.
+        env.cmd()
+            .args([
+                "merge",
+                "whole.bsc",
+                "--partition",
+                &format!("{r}/3"),
+                "-o",
+                "cut.bsc",
+            ])
+            .assert()
+            .success();
+        let reduced = format!("range-{r}.bsc");
+        env.cmd()
+            .arg("merge")
+            .args([format!("w0/{part}"), format!("w1/{part}")])
+            .args(["-o", &reduced])
+            .assert()
+            .success();
+        assert_eq!(read(&reduced), read("cut.bsc"), "range {r}");
+        ranges.push(reduced);
+    }
+    env.cmd()
+        .arg("merge")
+        .args(&ranges)
+        .args(["-o", "joined.bsc"])
+        .assert()
+        .success();
+    assert_eq!(read("joined.bsc"), whole);
+    // Tables of another partitioning in the directory are refused, not mixed in.
+    env.cmd()
+        .arg("count")
+        .args(&docs)
+        .args(["--partitions", "2", "-o", "w0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "part-0002.bsc is not one of the 2 partitions",
+        ));
+}
+
+#[test]
+fn a_table_given_twice_is_refused_not_counted_twice() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt", "b.txt"]);
+    count(&env, &docs, "t.bsc", &[]);
+    std::fs::create_dir(env.path("sub")).unwrap();
+    for again in ["t.bsc", "./t.bsc", "sub/../t.bsc"] {
+        env.cmd()
+            .args(["merge", "t.bsc", again, "-o", "double.bsc"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("are the same table"));
+        assert!(!env.path("double.bsc").exists());
+    }
+    // Merging into one of the inputs is safe: the output is renamed into place.
+    count(&env, &docs[..1], "a.bsc", &[]);
+    count(&env, &docs[1..], "b.bsc", &[]);
+    env.cmd()
+        .args(["merge", "a.bsc", "b.bsc", "-o", "a.bsc"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(env.path("a.bsc")).unwrap(),
+        std::fs::read(env.path("t.bsc")).unwrap()
+    );
+}
+
+#[test]
+fn a_table_over_its_own_input_is_refused() {
+    let env = Env::new();
+    let jsonl = "{\"text\":\"Menu\\nStory.\"}\n";
+    let input = env.write("s.jsonl", jsonl);
+    for output in ["s.jsonl", "./s.jsonl"] {
+        env.cmd()
+            .arg("count")
+            .arg(&input)
+            .args(["-o", output])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("would overwrite the input"));
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), jsonl);
+    }
+}
+
+#[test]
+fn a_table_path_naming_a_directory_is_refused_before_any_work() {
+    let env = Env::new();
+    let docs = corpus(&env, &["a.txt"]);
+    count(&env, &docs, "t.bsc", &[]);
+    std::fs::create_dir(env.path("dir")).unwrap();
+    for args in [&["count", "a.txt"][..], &["merge", "t.bsc"]] {
+        env.cmd()
+            .args(args)
+            .args(["-o", "dir"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "dir is a directory: -o names the table file",
+            ));
+    }
+    assert_eq!(std::fs::read_dir(env.path("dir")).unwrap().count(), 0);
+}
+
+#[test]
+fn an_input_given_twice_is_refused_not_counted_twice() {
+    let env = Env::new();
+    corpus(&env, &["a.txt"]);
+    for command in [&["count", "-o", "t.bsc"][..], &["top"]] {
+        env.cmd()
+            .args(command)
+            .args(["a.txt", "./a.txt"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "the input a.txt and the input ./a.txt are the same file",
+            ));
+    }
+    assert!(!env.path("t.bsc").exists());
 }
 
 #[test]
@@ -168,7 +359,7 @@ fn clean_with_counts_removes_lines_found_in_many_documents() {
         .args(["--no-default-rules", "--counts", "counts.bsc", "--min-docs", "3", "--explain", "--color", "never", "a.txt"])
         .assert()
         .success()
-        .stdout("frequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
+        .stdout("==> a.txt record 1 <==\nfrequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
     // Above the threshold nothing is frequent; a word limit spares longer lines.
     env.cmd()
         .args([

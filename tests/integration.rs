@@ -3,15 +3,21 @@
 
 mod harness;
 
+mod audit;
 mod bad_input;
 mod cases;
 mod cli;
+mod count_limits;
 mod counts;
 mod docs;
 mod formats;
 mod golden;
+mod input_safety;
+mod layers;
 mod model;
 mod oracle;
+mod paths_prop;
 mod robustness;
 mod rule_errors;
+mod safety;
 mod snapshots;

@@ -91,11 +91,12 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
                 }
                 let prev = (0..i).rev().find(|&k| !blank[k]);
                 let next = (i + 1..lines.len()).find(|&k| !blank[k]);
-                if let (Some(p), Some(n)) = (prev, next) {
-                    if fates[p].is_some() && fates[n].is_some() {
-                        fates[i] = Some("orphan".into());
-                        changed = true;
-                    }
+                if let (Some(p), Some(n)) = (prev, next)
+                    && fates[p].is_some()
+                    && fates[n].is_some()
+                {
+                    fates[i] = Some("orphan".into());
+                    changed = true;
                 }
             }
             if !changed {
@@ -360,11 +361,12 @@ fn pipeline_output(rules: &RuleSet, format: Format, input: Vec<u8>) -> Vec<u8> {
     };
     let pipeline = Pipeline::new(Cleaner::new(rules).unwrap(), options).unwrap();
     let input_options = InputOptions {
-        format,
+        format: Some(format),
         text: TextOptions {
             separator: Some(b"\x0c".to_vec()),
             ..TextOptions::default()
         },
+        ..InputOptions::default()
     };
     let opened = formats::open(std::io::Cursor::new(input), "prop", &input_options).unwrap();
     let mut out = Encoder::new(Vec::new(), Codec::Plain, None).unwrap();

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use boilerstrip::formats::{self, Emit, InputOptions, ProcessOptions, Record, process};
+use boilerstrip::formats::{self, InputOptions, Record};
+use boilerstrip::pipeline::{Emit, ProcessOptions, process};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;
@@ -27,7 +28,7 @@ fn general_reading(content: &[u8]) -> Option<String> {
 
 fuzz_target!(|data: &[u8]| {
     let options = InputOptions {
-        format: formats::Format::Jsonl,
+        format: Some(formats::Format::Jsonl),
         ..InputOptions::default()
     };
     let Ok(mut input) = formats::open(std::io::Cursor::new(data.to_vec()), "fuzz.jsonl", &options) else {

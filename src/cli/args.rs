@@ -15,10 +15,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
     name = "boilerstrip",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 success; 1 ran to the end but some input could not be \
-                  processed (reported on stderr), or `rules test` failed; 2 error (bad \
-                  flags, unreadable rules or input, write failure); 130 interrupted. A \
-                  broken pipe downstream (`| head`) is a quiet success."
+    after_help = super::docs::after_help()
 )]
 pub struct Args {
     /// What to do; cleaning when omitted.
@@ -33,7 +30,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Clean documents (the default).
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -44,6 +41,16 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
+    /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or with DIR write one page per command there.
+    Man {
+        /// Directory to write `boilerstrip.1`, `boilerstrip-clean.1` and the other pages to.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `boilerstrip rules ...`
@@ -120,6 +127,16 @@ pub enum FormatArg {
     Warc,
 }
 
+/// Whether input is decompressed, for `--decompress`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum DecompressArg {
+    /// Decode gzip and zstd, told by their magic bytes.
+    #[default]
+    Auto,
+    /// Read input as it is.
+    None,
+}
+
 /// What to do with a record that cannot be processed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OnInvalidArg {
@@ -153,10 +170,16 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
-    /// `.warc`/`.wet`, each optionally `.gz`/`.zst`; anything else is text). Standard
-    /// input is text unless this says otherwise. The output has the input's format.
+    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`). Standard input and other
+    /// names are told by their first bytes: `WARC/1.` is warc, a first line that is a
+    /// JSON object is jsonl, anything else text. The output has the input's format.
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
+
+    /// Decode gzip and zstd input, told by their magic bytes (`auto`), or read every
+    /// input as it is (`none`).
+    #[arg(long, value_enum, default_value_t = DecompressArg::Auto, value_name = "WHEN")]
+    pub decompress: DecompressArg,
 
     /// JSONL: the string field holding the text; a dotted path reaches nested objects
     /// (`metadata.content`).
@@ -167,8 +190,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
+    /// Largest document accepted (bytes; K, M, G suffixes allowed): a larger text
+    /// document or JSONL line is an error, never truncated; a larger WARC record is
+    /// copied through uncleaned, in bounded parts, and reported.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
 }
@@ -200,14 +224,23 @@ pub struct CleanArgs {
     pub rules: RuleArgs,
 
     /// Write to FILE (one input), or one file per input under DIR, named like the input
-    /// relative to the deepest directory holding all inputs (used when several inputs
-    /// are given, DIR exists, or it ends with `/`). Each file is written under a
-    /// temporary name and renamed when complete. Compression follows the extension
-    /// (`.gz`, `.zst`). Default: standard output, uncompressed.
+    /// relative to the deepest directory holding all inputs (or to --relative-to; used
+    /// when several inputs are given, DIR exists, or it ends with `/`). Each file is
+    /// written under a temporary name and renamed when complete; FIFOs, devices and
+    /// links to them are written in place. Compression follows the extension (`.gz`,
+    /// `.zst`). A run that would write over one of its inputs, or twice to one file, is
+    /// refused before it starts. Default (and `-o -`): standard output, uncompressed.
     #[arg(short = 'o', long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
-    /// With -o: skip inputs whose output file already exists.
+    /// With -o DIR: name each output by the input's path relative to DIR rather than
+    /// to the deepest directory holding all inputs, so that a rerun over a subset of
+    /// the inputs writes the same names.
+    #[arg(long, value_name = "DIR", requires = "output")]
+    pub relative_to: Option<PathBuf>,
+
+    /// With -o: skip inputs whose output is already there (a non-empty regular file;
+    /// an empty one is redone). Leftover temporaries of killed runs are removed.
     #[arg(long, requires = "output")]
     pub resume: bool,
 
@@ -233,6 +266,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// With --explain: start each line with its number in the document.
+    #[arg(short = 'n', long, requires = "explain")]
+    pub line_number: bool,
+
+    /// With --explain: print only the removed lines, with their reasons (documents
+    /// with nothing removed are left out).
+    #[arg(long, requires = "explain")]
+    pub only_removed: bool,
+
+    /// With --explain: one JSON object per line decision (input, record, id, line,
+    /// byte range, reason or null, text) instead of columns.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
+
     /// Colour for --explain.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -240,6 +287,18 @@ pub struct CleanArgs {
     /// Write run statistics as JSON to FILE (`-`: standard error).
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+
+    /// Write the removal log to FILE: one JSON object per input document (id, URL, bytes
+    /// and lines in and out, each removal with byte offsets and reason), in input order,
+    /// written under a temporary name and renamed when complete; compressed as the
+    /// extension says (`.gz`, `.zst`).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
+    /// or a number).
+    #[arg(long, value_name = "PATH", default_value = "id")]
+    pub id_field: String,
 
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
@@ -322,9 +381,15 @@ pub struct CountArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// The count table to write (atomically).
+    /// The count table to write (atomically); with --partitions, the directory to write
+    /// the tables into.
     #[arg(short = 'o', long, value_name = "TABLE", required = true)]
     pub output: PathBuf,
+
+    /// Write N tables, one per hash range, as part-0000.bsc … in the directory -o names,
+    /// so that N reducers can each merge one range of every worker's tables.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub partitions: Option<u32>,
 
     #[command(flatten)]
     pub run: RunArgs,
@@ -472,14 +537,55 @@ mod tests {
     }
 
     #[test]
+    fn relative_to_needs_an_output() {
+        assert!(Args::try_parse_from(["boilerstrip", "--relative-to", "data", "a.txt"]).is_err());
+        let args =
+            Args::try_parse_from(["boilerstrip", "--relative-to", "data", "-o", "out/"]).unwrap();
+        assert_eq!(args.clean.relative_to, Some(PathBuf::from("data")));
+    }
+
+    #[test]
     fn level_accepts_negative_numbers_for_the_encoder_to_reject() {
         let args = Args::try_parse_from(["boilerstrip", "--level", "-1"]).unwrap();
         assert_eq!(args.clean.level, Some(-1));
     }
 
     #[test]
+    fn explain_modifiers_need_explain() {
+        for flag in ["-n", "--only-removed", "--json"] {
+            assert!(
+                Args::try_parse_from(["boilerstrip", flag]).is_err(),
+                "{flag}"
+            );
+        }
+        let args =
+            Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
+                .unwrap();
+        assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn log_takes_a_file_and_the_id_field_defaults_to_id() {
+        let args = Args::try_parse_from(["boilerstrip", "--log", "log.jsonl.gz"]).unwrap();
+        assert_eq!(args.clean.log, Some(PathBuf::from("log.jsonl.gz")));
+        assert_eq!(args.clean.id_field, "id");
+        let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
+        assert_eq!(args.clean.id_field, "meta.doc_id");
+        assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
+    }
+
+    #[test]
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
         assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
+    }
+
+    #[test]
+    fn decompress_defaults_to_auto_and_takes_none() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
     }
 }

@@ -52,6 +52,11 @@ impl Reporter {
         }
     }
 
+    /// Invalid records seen so far.
+    pub fn invalid(&self) -> u64 {
+        self.invalid
+    }
+
     /// Removes the bar and prints the count of invalid records, if any.
     pub fn finish(self) {
         if let Some(bar) = &self.bar {
@@ -83,7 +88,7 @@ impl Observer for Reporter {
         self.invalid += 1;
         if !self.quiet && self.shown < SHOWN_INVALID {
             self.shown += 1;
-            self.message(&error.to_string());
+            self.message(&super::hints::describe_error(error));
         }
     }
 }

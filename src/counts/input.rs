@@ -1,19 +1,14 @@
-//! Turns the documents of an input (any format the cleaner reads) into line keys: a
-//! reader thread cuts batches of records, rayon hashes their lines in parallel, and the
+//! Turns the documents of an input (any format the cleaner reads) into line keys, on the
+//! pipeline's batch driver: the workers hash the lines of each batch of records, and the
 //! calling thread adds them to a [`Counter`] in input order.
 
-use std::sync::mpsc::sync_channel;
-use std::thread;
-
-use rayon::prelude::*;
-
-use super::Scope;
-use super::count::{Counter, document_keys};
+use super::{Counter, document_keys};
+use crate::count_table::Scope;
 use crate::error::{Error, Result};
 use crate::formats::jsonl::FieldPath;
-use crate::formats::{Input, Malformed, Record};
+use crate::formats::{Input, Place, Record};
 use crate::normal::host_of;
-use crate::pipeline::{Observer, Progress, StopFlag, read_batches};
+use crate::pipeline::{Driver, Observer, Progress, StopFlag};
 use crate::stats::Stats;
 
 /// How documents become keys.
@@ -53,31 +48,20 @@ impl KeyOptions {
 }
 
 /// The keys of one record: `Ok(None)` when it holds no document.
-pub fn record_keys(
-    record: &Record,
-    origin: &str,
-    options: &KeyOptions,
-) -> Result<Option<Vec<u64>>> {
+fn record_keys(record: &Record, origin: &str, options: &KeyOptions) -> Result<Option<Vec<u64>>> {
     if let Record::Unsplit {
-        malformed:
-            Some(Malformed {
-                record,
-                offset,
-                error,
-            }),
-        ..
+        issue: Some(issue), ..
     } = record
     {
-        let place = format!("WARC record {record} (at byte {offset})");
-        return Err(Error::input(
-            origin,
-            place,
-            format!("{error}; the rest of the input is not counted"),
-        ));
+        return Err(issue.error(origin, "not counted"));
     }
+    let url_field = (options.scope == Scope::Site).then_some(&options.url_field);
     let document = record
-        .document(&options.text_field, &options.url_field)
-        .map_err(|error| Error::input(origin, record.place(), error.message))?;
+        .document(&options.text_field, url_field)
+        .map_err(|error| {
+            let place = record.place().unwrap_or(Place::Start);
+            Error::input(origin, place, error.message)
+        })?;
     Ok(document.map(|document| {
         let site = options.site(document.url.as_deref());
         let (mut scratch, mut keys) = (Vec::new(), Vec::new());
@@ -99,41 +83,36 @@ pub fn count_input(
     stop: &StopFlag,
 ) -> Result<Stats> {
     let origin = input.records.origin().to_string();
-    let batch_bytes = options.batch_bytes;
-    thread::scope(|scope| {
-        let (batches_tx, batches) = sync_channel(2);
-        scope.spawn(move || read_batches(input, batch_bytes, &batches_tx));
-        let mut stats = Stats::default();
-        for batch in batches {
-            stop.check()?;
-            let batch = batch?;
-            let keyed: Vec<Result<Option<Vec<u64>>>> = pool.install(|| {
-                batch
-                    .records
-                    .par_iter()
-                    .map(|record| record_keys(record, &origin, options))
-                    .collect()
-            });
-            let documents_before = stats.documents;
-            for (record, keys) in batch.records.iter().zip(keyed) {
-                match keys {
-                    Ok(Some(keys)) => {
-                        counter.add_document(&keys)?;
-                        stats.documents += 1;
-                        stats.bytes_in += record.raw_len() as u64;
-                    }
-                    Ok(None) => {}
-                    Err(error) => {
-                        stats.invalid += 1;
-                        observer.invalid(&error);
-                    }
+    let driver = Driver {
+        pool,
+        one_thread: pool.current_num_threads() == 1,
+        batch_bytes: options.batch_bytes,
+        batches_in_flight: 2,
+        stop,
+    };
+    let keys = |record: &Record, _: u64, _: &mut Stats| record_keys(record, &origin, options);
+    let mut stats = Stats::default();
+    driver.run(input, &keys, &mut |batch| {
+        let documents_before = stats.documents;
+        for (record, keys) in batch.records.iter().zip(batch.results) {
+            match keys {
+                Ok(Some(keys)) => {
+                    counter.add_document(&keys)?;
+                    stats.documents += 1;
+                    stats.bytes_in += record.raw_len() as u64;
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    stats.invalid += 1;
+                    observer.invalid(&error);
                 }
             }
-            observer.progress(Progress {
-                bytes_read: batch.bytes_read,
-                documents: stats.documents - documents_before,
-            });
         }
-        Ok(stats)
-    })
+        observer.progress(Progress {
+            bytes_read: batch.bytes_read,
+            documents: stats.documents - documents_before,
+        });
+        Ok(())
+    })?;
+    Ok(stats)
 }

@@ -5,23 +5,33 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::io::Read;
 
-use super::TableReader;
 use super::input::KeyOptions;
-use crate::error::Result;
+use crate::count_table::TableReader;
+use crate::error::{Error, Result};
 use crate::formats::Input;
 use crate::lines;
 use crate::normal::{self, KeyHasher};
 
-/// The `n` entries with the highest document counts (at least `min_docs`), highest
-/// first; ties in key order, so the result is deterministic.
-pub fn top_entries<R: Read>(
-    mut table: TableReader<R>,
+/// The `n` entries of the table read from `table` (named `origin` in errors) with the
+/// highest document counts (at least `min_docs`), highest first; ties in key order, so
+/// the result is deterministic. Once `should_stop` returns true, ends with an
+/// `Interrupted` error.
+pub fn top_entries(
+    table: impl Read,
+    origin: &str,
     n: usize,
     min_docs: u64,
+    should_stop: &dyn Fn() -> bool,
 ) -> Result<Vec<(u64, u64)>> {
+    let mut table = TableReader::new(table, origin)?;
     // A min-heap of the best `n` so far: its top is the weakest entry kept.
     let mut best: BinaryHeap<Reverse<(u64, Reverse<u64>)>> = BinaryHeap::with_capacity(n + 1);
+    let mut read: u64 = 0;
     while let Some((key, count)) = table.next_entry()? {
+        read += 1;
+        if read.is_multiple_of(1 << 16) && should_stop() {
+            return Err(Error::interrupted());
+        }
         if count < min_docs || n == 0 {
             continue;
         }
@@ -65,14 +75,23 @@ impl Examples {
     }
 
     /// Reads `input` until every key has an example or the input ends. Records that
-    /// cannot be read are skipped (counting already reported them).
-    pub fn scan(&mut self, mut input: Input, options: &KeyOptions) -> Result<()> {
+    /// cannot be read are skipped (counting already reported them). Once `should_stop`
+    /// returns true, ends with an `Interrupted` error.
+    pub fn scan(
+        &mut self,
+        mut input: Input,
+        options: &KeyOptions,
+        should_stop: &dyn Fn() -> bool,
+    ) -> Result<()> {
         let mut scratch = Vec::new();
         while !self.is_complete() {
+            if should_stop() {
+                return Err(Error::interrupted());
+            }
             let Some(record) = input.records.next_record()? else {
                 return Ok(());
             };
-            let Ok(Some(document)) = record.document(&options.text_field, &options.url_field)
+            let Ok(Some(document)) = record.document(&options.text_field, Some(&options.url_field))
             else {
                 continue;
             };
@@ -97,19 +116,19 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::counts::{Scope, TableWriter};
+    use crate::count_table::{KeyRange, Scope, TableWriter};
     use crate::formats::{InputOptions, open};
 
     #[test]
     fn keeps_the_highest_counts_in_order() {
         let mut out = Cursor::new(Vec::new());
-        let mut writer = TableWriter::new(&mut out, "t", Scope::Corpus, 9).unwrap();
+        let mut writer = TableWriter::new(&mut out, "t", Scope::Corpus, 9, KeyRange::ALL).unwrap();
         for (key, count) in [(1, 5), (2, 1), (3, 9), (4, 5), (5, 2)] {
             writer.push(key, count).unwrap();
         }
         writer.finish().unwrap();
         let bytes = out.into_inner();
-        let top = top_entries(TableReader::new(&bytes[..], "t").unwrap(), 3, 2).unwrap();
+        let top = top_entries(&bytes[..], "t", 3, 2, &|| false).unwrap();
         assert_eq!(top, [(3, 9), (1, 5), (4, 5)]);
     }
 
@@ -125,7 +144,9 @@ mod tests {
             &InputOptions::default(),
         )
         .unwrap();
-        examples.scan(input, &KeyOptions::default()).unwrap();
+        examples
+            .scan(input, &KeyOptions::default(), &|| false)
+            .unwrap();
         assert_eq!(examples.get(menu), Some("MENU!"));
         assert_eq!(examples.get(absent), None);
         assert!(!examples.is_complete());

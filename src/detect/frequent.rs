@@ -2,7 +2,7 @@
 //! site — occurs in at least `min_docs` documents of the counted corpus is removed. The
 //! keys come from a count table (`boilerstrip count`), loaded above the threshold only.
 
-use crate::counts::frequent::FrequentLines;
+use crate::count_table::FrequentLines;
 use crate::lines::{Fate, LineTable};
 use crate::normal;
 use crate::rules::Frequent;

@@ -6,13 +6,15 @@ use std::ops::RangeInclusive;
 use std::path::Path;
 
 use flate2::Compression;
-use flate2::bufread::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
 use flate2::write::GzEncoder;
 
 /// Buffer size on both sides of a decoder: corpora are many GB, so few large reads beat many small ones.
 const BUF_CAPACITY: usize = 1 << 20;
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// The gzip magic and its one defined compression method (deflate), so that a text
+/// that merely starts with the two magic bytes is not taken for gzip.
+const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 /// Default gzip level, zlib's own balance of speed and size.
@@ -31,6 +33,17 @@ pub enum Codec {
     Gzip,
     /// Zstandard; input may hold several concatenated frames.
     Zstd,
+}
+
+/// Whether input is decompressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Decompress {
+    /// Decode gzip and zstd, recognised by their magic bytes (the default).
+    #[default]
+    Auto,
+    /// Read every input as it is, whatever its first bytes.
+    None,
 }
 
 /// Identifies the codec of a stream from its first bytes (at least 4 for zstd), ignoring any file name.
@@ -59,11 +72,25 @@ pub fn codec_for_path(path: &Path) -> Codec {
 /// Sniffs the codec of `reader` and returns it with a buffered reader of the decoded bytes.
 ///
 /// Gzip input may hold many members (Common Crawl writes one per record) and zstd input many
-/// frames; all are decoded in sequence. A truncated or corrupt stream is reported as an
-/// `io::Error` from the returned reader, never as a silently short read.
-pub fn open(
+/// frames; all are decoded in sequence. Zero bytes after the last gzip member (padding, as
+/// tape and some archivers write) are ignored, as `gzip -d` does. A truncated or corrupt
+/// stream is reported as an `io::Error` from the returned reader, never as a silently
+/// short read.
+pub fn open(reader: impl Read + Send + 'static) -> io::Result<(Codec, Box<dyn BufRead + Send>)> {
+    open_with(reader, Decompress::Auto)
+}
+
+/// [`open`], or with [`Decompress::None`] the bytes as they are (codec `Plain`).
+pub fn open_with(
     mut reader: impl Read + Send + 'static,
+    decompress: Decompress,
 ) -> io::Result<(Codec, Box<dyn BufRead + Send>)> {
+    if decompress == Decompress::None {
+        return Ok((
+            Codec::Plain,
+            Box::new(BufReader::with_capacity(BUF_CAPACITY, reader)),
+        ));
+    }
     // Read the magic bytes with a loop rather than one `fill_buf`: a pipe may hand over fewer
     // than 4 bytes in its first read, which would make a zstd stream look like plain text.
     let mut prefix = Vec::with_capacity(ZSTD_MAGIC.len());
@@ -77,7 +104,7 @@ pub fn open(
         Codec::Plain => Box::new(input),
         Codec::Gzip => Box::new(BufReader::with_capacity(
             BUF_CAPACITY,
-            MultiGzDecoder::new(input),
+            GzipMembers::new(input),
         )),
         Codec::Zstd => Box::new(BufReader::with_capacity(
             BUF_CAPACITY,
@@ -85,6 +112,78 @@ pub fn open(
         )),
     };
     Ok((codec, decoded))
+}
+
+/// Decodes gzip members one after another, like flate2's `MultiGzDecoder`, and ends
+/// quietly at zero bytes that run to the end of the input (padding); any other bytes after
+/// a member must start another member.
+struct GzipMembers<R: BufRead> {
+    /// `None` once the stream has ended.
+    member: Option<GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(input: R) -> Self {
+        Self {
+            member: Some(GzDecoder::new(input)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = &mut self.member else {
+                return Ok(0);
+            };
+            let read = member.read(buf)?;
+            if read > 0 || buf.is_empty() {
+                return Ok(read);
+            }
+            // The member has ended; the decoder took exactly its bytes from the input.
+            let Some(mut input) = self.member.take().map(GzDecoder::into_inner) else {
+                return Ok(0);
+            };
+            match fill_buf_retrying(&mut input)?.first() {
+                None => return Ok(0),
+                Some(0) => {
+                    skip_zero_padding(&mut input)?;
+                    return Ok(0);
+                }
+                Some(_) => self.member = Some(GzDecoder::new(input)),
+            }
+        }
+    }
+}
+
+/// Consumes zero bytes to the end of `input`; a non-zero byte among them is an error.
+fn skip_zero_padding(input: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let buf = fill_buf_retrying(input)?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let zeros = buf.iter().take_while(|&&b| b == 0).count();
+        let done = zeros < buf.len();
+        input.consume(zeros);
+        if done {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "data after the zero padding that follows the last gzip member",
+            ));
+        }
+    }
+}
+
+/// `fill_buf`, retrying on `Interrupted` as std's own read helpers do.
+fn fill_buf_retrying(reader: &mut impl BufRead) -> io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+            Ok(_) => return reader.fill_buf(),
+        }
+    }
 }
 
 /// A compressing writer for one output stream.
@@ -97,7 +196,7 @@ pub struct Encoder<W: Write> {
 
 enum Sink<W: Write> {
     Plain(W),
-    Gzip(GzipMembers<W>),
+    Gzip(GzipWriter<W>),
     Zstd(zstd::stream::write::Encoder<'static, W>),
 }
 
@@ -119,7 +218,7 @@ impl<W: Write> Encoder<W> {
             },
             Codec::Gzip => {
                 let level = checked_level("gzip", level, DEFAULT_GZIP_LEVEL, GZIP_LEVELS)?;
-                Sink::Gzip(GzipMembers::new(
+                Sink::Gzip(GzipWriter::new(
                     inner,
                     Compression::new(level.unsigned_abs()),
                 ))
@@ -205,7 +304,7 @@ fn invalid_level(message: String) -> io::Error {
 /// flate2's `GzEncoder` can only end a member by consuming its writer, so each member is
 /// compressed into a staging buffer that is drained into `out` after every call; that keeps
 /// `out` owned here and the staging buffer small.
-struct GzipMembers<W: Write> {
+struct GzipWriter<W: Write> {
     out: W,
     member: GzEncoder<Vec<u8>>,
     level: Compression,
@@ -216,7 +315,7 @@ struct GzipMembers<W: Write> {
     wrote_member: bool,
 }
 
-impl<W: Write> GzipMembers<W> {
+impl<W: Write> GzipWriter<W> {
     fn new(out: W, level: Compression) -> Self {
         Self {
             out,
@@ -252,7 +351,7 @@ impl<W: Write> GzipMembers<W> {
     }
 }
 
-impl<W: Write> Write for GzipMembers<W> {
+impl<W: Write> Write for GzipWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let written = self.member.write(buf)?;
         self.member_has_data |= written > 0;
@@ -417,6 +516,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn zero_padding_after_the_last_gzip_member_is_ignored() {
+        let mut padded = encode(Codec::Gzip, None, b"first member\n");
+        padded.extend(encode(Codec::Gzip, None, b"second member\n"));
+        padded.extend([0; 5000]);
+        assert_eq!(
+            decode(padded.clone()).1.unwrap(),
+            b"first member\nsecond member\n"
+        );
+        padded.push(b'x');
+        assert_eq!(
+            decode(padded).1.unwrap_err().kind(),
+            io::ErrorKind::InvalidData
+        );
+    }
+
+    #[test]
+    fn decompress_none_reads_gzip_magic_as_text() {
+        let bytes = [&[0x1f, 0x8b, 0x08][..], b" text\n"].concat();
+        let (codec, mut reader) =
+            open_with(io::Cursor::new(bytes.clone()), Decompress::None).unwrap();
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        assert_eq!((codec, out), (Codec::Plain, bytes));
+        // Two magic bytes without the deflate method byte are not gzip either.
+        let (codec, result) = decode(b"\x1f\x8b text".to_vec());
+        assert_eq!(
+            (codec, result.unwrap()),
+            (Codec::Plain, b"\x1f\x8b text".to_vec())
+        );
     }
 
     #[test]

@@ -65,8 +65,22 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
     Ok((start..start + value.len(), text))
 }
 
+/// Finds the value at `path` in a JSONL line, of any JSON type, and returns its raw JSON
+/// text (a string keeps its quotes and escapes): for fields such as a document id, which
+/// may be a string or a number.
+pub fn raw_value<'a>(line: &'a [u8], path: &FieldPath) -> Result<&'a str, RecordError> {
+    let line = std::str::from_utf8(line).map_err(|error| {
+        RecordError::new(format!("invalid UTF-8 at byte {}", error.valid_up_to()))
+    })?;
+    let mut value = line;
+    for depth in 0..path.0.len() {
+        value = member(line, value, path, depth)?;
+    }
+    Ok(value)
+}
+
 /// Appends `line` to `out` with the bytes in `span` replaced by one JSON string holding the
-/// `pieces` of text, one after another.
+/// `pieces` of UTF-8 text, one after another.
 ///
 /// Escaping is serde_json's: quotes, backslashes and control characters are escaped, other
 /// characters are kept as UTF-8.
@@ -77,13 +91,13 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
 pub fn rewrite<'t>(
     line: &[u8],
     span: Range<usize>,
-    pieces: impl IntoIterator<Item = &'t str>,
+    pieces: impl IntoIterator<Item = &'t [u8]>,
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(&line[..span.start]);
     out.push(b'"');
     for piece in pieces {
-        escape_into(piece.as_bytes(), out);
+        escape_into(piece, out);
     }
     out.push(b'"');
     out.extend_from_slice(&line[span.end..]);
@@ -279,7 +293,7 @@ mod tests {
     fn rewritten(line: &str, spec: &str, new_text: &str) -> String {
         let (range, _) = span(line, spec).unwrap();
         let mut out = Vec::new();
-        rewrite(line.as_bytes(), range, [new_text], &mut out);
+        rewrite(line.as_bytes(), range, [new_text.as_bytes()], &mut out);
         String::from_utf8(out).unwrap()
     }
 
@@ -367,7 +381,7 @@ mod tests {
         let (range, text) = span(line, "text").unwrap();
         assert_eq!(text, "café");
         let mut out = Vec::new();
-        rewrite(line.as_bytes(), range, [text.as_str()], &mut out);
+        rewrite(line.as_bytes(), range, [text.as_bytes()], &mut out);
         assert_eq!(out, r#"{"text": "café"}"#.as_bytes());
         // Without escapes, rewriting the same text gives back the very same line.
         assert_eq!(

@@ -1,23 +1,24 @@
-//! Input formats: how a stream is cut into records (documents and their wrappers), how
-//! each record is cleaned, and how it is written back.
+//! Input formats, I/O only: how a stream is decompressed, which format it is in, how it
+//! is cut into records (documents and their wrappers), and how a record is written back
+//! around the text kept of its document. Cleaning is the pipeline's job.
 //!
-//! [`open`] detects the compression and wraps a stream in a [`RecordReader`] for a
-//! [`Format`]; [`process()`] cleans one [`Record`] into an [`Emit`] decision that the
-//! pipeline writes.
+//! [`open`] detects the compression and the format and wraps a stream in a
+//! [`RecordReader`]; [`Record::document`] finds a record's document, and
+//! [`Record::write_replaced`] writes the record around what is kept of it.
 
 pub mod compress;
 mod json_string;
 pub mod jsonl;
-mod process;
 mod reader;
 mod record_error;
+pub mod sniff;
 pub mod text;
 pub mod warc;
 
 use std::path::Path;
 
-pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
-pub use reader::{Document, Input, InputOptions, Malformed, Record, RecordReader, open};
+pub use crate::error::{Place, SizeLimit};
+pub use reader::{Document, Input, InputOptions, Record, RecordReader, Uncut, open};
 pub use record_error::RecordError;
 
 /// The format of an input (and of its output, which is always the same).
@@ -34,18 +35,19 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name implies, looking through a `.gz`, `.zst` or `.zstd` suffix:
-    /// `.jsonl`, `.json` and `.ndjson` are JSONL, `.warc` and `.wet` are WARC, anything
-    /// else is text.
+    /// The format a file name says, looking through a `.gz`, `.zst` or `.zstd` suffix:
+    /// `.jsonl`, `.json` and `.ndjson` are JSONL, `.warc` and `.wet` are WARC, `.txt`
+    /// and `.text` are text; any other name says nothing (`None`), and the format is
+    /// then told from the first bytes (see [`sniff`]).
     ///
     /// ```
     /// use boilerstrip::formats::Format;
     /// use std::path::Path;
-    /// assert_eq!(Format::from_path(Path::new("a/CC-MAIN-1.warc.wet.gz")), Format::Warc);
-    /// assert_eq!(Format::from_path(Path::new("shard-01.jsonl.zst")), Format::Jsonl);
-    /// assert_eq!(Format::from_path(Path::new("notes.txt")), Format::Text);
+    /// assert_eq!(Format::from_name(Path::new("CC-MAIN-1.warc.wet.gz")), Some(Format::Warc));
+    /// assert_eq!(Format::from_name(Path::new("notes.TXT")), Some(Format::Text));
+    /// assert_eq!(Format::from_name(Path::new("shard-00.gz")), None);
     /// ```
-    pub fn from_path(path: &Path) -> Format {
+    pub fn from_name(path: &Path) -> Option<Format> {
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().to_ascii_lowercase())
@@ -55,10 +57,34 @@ impl Format {
             .find_map(|codec| name.strip_suffix(&format!(".{codec}")))
             .unwrap_or(&name);
         match name.rsplit_once('.').map(|(_, ext)| ext) {
-            Some("jsonl" | "json" | "ndjson") => Format::Jsonl,
-            Some("warc" | "wet") => Format::Warc,
-            _ => Format::Text,
+            Some("jsonl" | "json" | "ndjson") => Some(Format::Jsonl),
+            Some("warc" | "wet") => Some(Format::Warc),
+            Some("txt" | "text") => Some(Format::Text),
+            _ => None,
         }
+    }
+
+    /// The name of the format, as `-f` spells it: `text`, `jsonl` or `warc`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Jsonl => "jsonl",
+            Format::Warc => "warc",
+        }
+    }
+
+    /// The format a file name implies, as [`Format::from_name`], with text for a name
+    /// that says nothing.
+    ///
+    /// ```
+    /// use boilerstrip::formats::Format;
+    /// use std::path::Path;
+    /// assert_eq!(Format::from_path(Path::new("a/CC-MAIN-1.warc.wet.gz")), Format::Warc);
+    /// assert_eq!(Format::from_path(Path::new("shard-01.jsonl.zst")), Format::Jsonl);
+    /// assert_eq!(Format::from_path(Path::new("notes.txt")), Format::Text);
+    /// ```
+    pub fn from_path(path: &Path) -> Format {
+        Format::from_name(path).unwrap_or_default()
     }
 }
 
@@ -81,5 +107,8 @@ mod tests {
         ] {
             assert_eq!(Format::from_path(Path::new(name)), format, "{name}");
         }
+        assert_eq!(Format::from_name(Path::new("a.txt.gz")), Some(Format::Text));
+        assert_eq!(Format::from_name(Path::new("a.gz")), None);
+        assert_eq!(Format::from_name(Path::new("data")), None);
     }
 }

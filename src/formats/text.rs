@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
+use super::{Format, Place, SizeLimit, sniff};
 use crate::error::{Error, Result};
 
 /// How a text stream is cut into documents.
@@ -14,7 +15,8 @@ pub struct TextOptions {
     /// A line whose content equals this ends a document; `None`: the stream is one
     /// document.
     pub separator: Option<Vec<u8>>,
-    /// A document larger than this is an error, never truncated (default 64 MiB).
+    /// A document larger than this is an error, never truncated (default 64 MiB); the
+    /// same limit bounds a JSONL line and a WARC block read whole.
     pub max_doc_bytes: usize,
 }
 
@@ -84,12 +86,12 @@ impl<R: BufRead> TextReader<R> {
         Ok(doc)
     }
 
-    fn too_large(&self) -> Error {
-        Error::limit(format!(
-            "{}: document {} is larger than the limit of {} bytes; \
-             raise it with --max-doc-bytes (nothing was truncated)",
-            self.origin, self.documents, self.options.max_doc_bytes
-        ))
+    /// The error for document `body`, cut short over the limit; it says which format
+    /// the document looks like when that is not text.
+    fn too_large(&self, body: &[u8]) -> Error {
+        let looks_like = sniff::format_of(body, false).map(Format::name);
+        let size = SizeLimit::new(self.options.max_doc_bytes, looks_like);
+        Error::too_large(&self.origin, Place::Document(self.documents), size)
     }
 
     fn io_error(&self, err: std::io::Error) -> Error {
@@ -104,7 +106,7 @@ impl<R: BufRead> TextReader<R> {
             .read_to_end(&mut body)
             .map_err(|err| self.io_error(err))?;
         if body.len() > self.options.max_doc_bytes {
-            return Err(self.too_large());
+            return Err(self.too_large(&body));
         }
         Ok(TextDocument {
             body,
@@ -169,7 +171,7 @@ impl<R: BufRead> TextReader<R> {
                 return Ok(Some(TextDocument { body, separator }));
             }
             if body.len() > self.options.max_doc_bytes {
-                return Err(self.too_large());
+                return Err(self.too_large(&body));
             }
         }
     }
@@ -316,12 +318,16 @@ mod tests {
     }
 
     #[test]
-    fn oversized_documents_are_an_error_naming_the_flag() {
-        let err = documents(b"0123456789", None, 5).unwrap_err().to_string();
-        assert!(
-            err.contains("in.txt: document 1") && err.contains("--max-doc-bytes"),
-            "{err}"
+    fn oversized_documents_are_an_error_naming_the_document_and_the_limit() {
+        let err = documents(b"0123456789", None, 5).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "in.txt: document 1 is larger than the limit of 5 bytes (nothing was truncated)"
         );
+        assert_eq!(err.size_limit(), Some(&SizeLimit::new(5, None)));
+        let warc = documents(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", None, 10).unwrap_err();
+        let size = warc.size_limit().unwrap();
+        assert_eq!(size.looks_like, Some("warc"));
         let err = documents(b"ok\n---\n0123456789\n", Some("---"), 5)
             .unwrap_err()
             .to_string();

@@ -8,10 +8,13 @@ use data_encoding::BASE32_NOPAD;
 use memchr::memchr;
 use sha1::{Digest, Sha1};
 
-use super::RecordError;
+use super::{Place, RecordError};
 
 /// Longest accepted header line, so that a corrupt input without newlines cannot exhaust memory.
 const MAX_HEADER_LINE: u64 = 64 * 1024;
+
+/// Longest accepted header block (version line to blank line), for the same reason.
+const MAX_HEADER_BLOCK: usize = 1 << 20;
 
 /// Record types whose payload is the whole block, so their payload digest is the block digest.
 const PAYLOAD_IS_BLOCK: &[&str] = &["conversion"];
@@ -104,17 +107,27 @@ impl Record {
 
 /// Why [`Reader::next_record`] failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReadError {
     /// Reading the underlying input failed.
     Io(io::Error),
     /// The input is not a well-formed WARC record.
     Malformed {
-        /// 1-based number of the bad record in the stream.
-        record: u64,
-        /// Offset in the (decompressed) stream where the bad record starts.
-        offset: u64,
+        /// Where the bad record starts.
+        place: Place,
         /// What is wrong with it.
         error: RecordError,
+    },
+    /// The record's block is larger than the reader's limit (see
+    /// [`Reader::with_max_block`]). It is not read: [`Reader::next_part`] hands it out in
+    /// bounded parts, and then the reader goes on with the next record.
+    TooLarge {
+        /// Where the record starts.
+        place: Place,
+        /// Its Content-Length.
+        length: u64,
+        /// True for a `conversion` record, whose block is a document.
+        conversion: bool,
     },
 }
 
@@ -123,14 +136,18 @@ impl ReadError {
     fn replay(&self) -> ReadError {
         match self {
             ReadError::Io(error) => ReadError::Io(io::Error::new(error.kind(), error.to_string())),
-            ReadError::Malformed {
-                record,
-                offset,
-                error,
-            } => ReadError::Malformed {
-                record: *record,
-                offset: *offset,
+            ReadError::Malformed { place, error } => ReadError::Malformed {
+                place: *place,
                 error: error.clone(),
+            },
+            ReadError::TooLarge {
+                place,
+                length,
+                conversion,
+            } => ReadError::TooLarge {
+                place: *place,
+                length: *length,
+                conversion: *conversion,
             },
         }
     }
@@ -140,18 +157,50 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::Io(error) => write!(f, "{error}"),
-            ReadError::Malformed {
-                record,
-                offset,
-                error,
-            } => {
-                write!(f, "WARC record {record} (at byte {offset}): {error}")
+            ReadError::Malformed { place, error } => write!(f, "{place}: {error}"),
+            ReadError::TooLarge { place, length, .. } => {
+                write!(f, "{place}: a block of {length} bytes is over the limit")
             }
         }
     }
 }
 
 impl std::error::Error for ReadError {}
+
+/// One part of a record too large to hold (see [`ReadError::TooLarge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The bytes, as read: the version line and headers come in the first part, the
+    /// trailer in the last.
+    pub bytes: Vec<u8>,
+    /// True for the last part of the record.
+    pub last: bool,
+    /// On the last part, when the input ended before the Content-Length bytes did: how
+    /// many bytes of the block there were.
+    pub short: Option<u64>,
+}
+
+/// The record [`Reader::next_part`] is handing out.
+struct Passing {
+    /// The version line and headers, not yet handed out.
+    head: Vec<u8>,
+    /// Bytes of the block not yet read.
+    left: u64,
+    /// The Content-Length.
+    length: u64,
+    /// Where the record starts.
+    place: Place,
+    /// True for a `conversion` record.
+    conversion: bool,
+}
+
+/// What parsing one record found.
+enum Parsed {
+    /// A whole record.
+    Whole(Layout),
+    /// The headers of a record whose block is over the limit (left unread).
+    Head { length: u64, conversion: bool },
+}
 
 /// Why parsing one record stopped, before the reader adds where the record starts.
 enum Failure {
@@ -185,6 +234,10 @@ pub struct Reader<R: BufRead> {
     unparsed: Vec<u8>,
     /// The error that stopped the reader; parsing on from the middle of a record would only produce noise.
     stopped: Option<ReadError>,
+    /// Largest block read whole into a [`Record`].
+    max_block: u64,
+    /// A record over `max_block`, being handed out in parts.
+    passing: Option<Passing>,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -196,7 +249,45 @@ impl<R: BufRead> Reader<R> {
             records: 0,
             unparsed: Vec::new(),
             stopped: None,
+            max_block: u64::MAX,
+            passing: None,
         }
+    }
+
+    /// Reads records whose blocks hold at most `max` bytes; a larger record is not read
+    /// into memory but reported as [`ReadError::TooLarge`] and handed out in parts by
+    /// [`Reader::next_part`], so a huge record or an absurd Content-Length costs
+    /// bounded memory.
+    pub fn with_max_block(inner: R, max: u64) -> Self {
+        Self {
+            max_block: max,
+            ..Self::new(inner)
+        }
+    }
+
+    /// After [`ReadError::TooLarge`]: the next part of that record, of at most about
+    /// `max` bytes (the first part also holds the headers, the last the trailer), or
+    /// `None` once it was handed out whole; [`Reader::next_record`] then reads on.
+    pub fn next_part(&mut self, max: usize) -> io::Result<Option<Part>> {
+        let Some(passing) = &mut self.passing else {
+            return Ok(None);
+        };
+        let mut bytes = std::mem::take(&mut passing.head);
+        let want = max.saturating_sub(bytes.len()).max(1) as u64;
+        let want = want.min(passing.left);
+        let got = (&mut self.inner).take(want).read_to_end(&mut bytes)? as u64;
+        passing.left -= got;
+        let ended = got < want;
+        let last = passing.left == 0 || ended;
+        let short = ended.then(|| passing.length - passing.left);
+        if last {
+            self.passing = None;
+            if !ended {
+                self.read_trailer(&mut bytes)?;
+            }
+        }
+        self.consumed += bytes.len() as u64;
+        Ok(Some(Part { bytes, last, short }))
     }
 
     /// The next record, or `None` at the end of the input.
@@ -206,6 +297,15 @@ impl<R: BufRead> Reader<R> {
     pub fn next_record(&mut self) -> Result<Option<Record>, ReadError> {
         if let Some(error) = &self.stopped {
             return Err(error.replay());
+        }
+        // The parts of a record over the limit must be taken first: reading on would
+        // parse from the middle of its block.
+        if let Some(passing) = &self.passing {
+            return Err(ReadError::TooLarge {
+                place: passing.place,
+                length: passing.length,
+                conversion: passing.conversion,
+            });
         }
         // Nothing is consumed here, so an I/O error at this point does not stop the reader.
         if fill_buf_retrying(&mut self.inner)
@@ -218,18 +318,36 @@ impl<R: BufRead> Reader<R> {
         let start = self.consumed;
         let mut raw = Vec::new();
         let parsed = self.parse_record(&mut raw);
-        self.consumed += raw.len() as u64;
+        let place = Place::WarcRecord {
+            number: self.records,
+            offset: start,
+        };
         match parsed {
-            Ok(layout) => Ok(Some(Record { raw, layout })),
+            Ok(Parsed::Whole(layout)) => {
+                self.consumed += raw.len() as u64;
+                Ok(Some(Record { raw, layout }))
+            }
+            Ok(Parsed::Head { length, conversion }) => {
+                // Counted in `consumed` as its parts are handed out.
+                self.passing = Some(Passing {
+                    head: raw,
+                    left: length,
+                    length,
+                    place,
+                    conversion,
+                });
+                Err(ReadError::TooLarge {
+                    place,
+                    length,
+                    conversion,
+                })
+            }
             Err(failure) => {
+                self.consumed += raw.len() as u64;
                 self.unparsed = raw;
                 let error = match failure {
                     Failure::Io(error) => ReadError::Io(error),
-                    Failure::Malformed(error) => ReadError::Malformed {
-                        record: self.records,
-                        offset: start,
-                        error,
-                    },
+                    Failure::Malformed(error) => ReadError::Malformed { place, error },
                 };
                 self.stopped = Some(error.replay());
                 Err(error)
@@ -251,8 +369,9 @@ impl<R: BufRead> Reader<R> {
         (self.unparsed, self.inner)
     }
 
-    /// Reads one record into `raw`, returning where its parts lie.
-    fn parse_record(&mut self, raw: &mut Vec<u8>) -> Result<Layout, Failure> {
+    /// Reads one record into `raw`, returning where its parts lie; of a record over the
+    /// limit, only the headers.
+    fn parse_record(&mut self, raw: &mut Vec<u8>) -> Result<Parsed, Failure> {
         let version_end = self.read_header_line(raw)?;
         if !raw.starts_with(b"WARC/") {
             return Err(malformed(format!(
@@ -262,6 +381,12 @@ impl<R: BufRead> Reader<R> {
         }
         let headers = self.read_headers(raw)?;
         let length = content_length(raw, &headers)?;
+        if length > self.max_block {
+            let lines = headers.iter().map(|range| &raw[range.clone()]);
+            let conversion = find_header(lines, "WARC-Type")
+                .is_some_and(|kind| kind.eq_ignore_ascii_case(b"conversion"));
+            return Ok(Parsed::Head { length, conversion });
+        }
         let body_start = raw.len();
         let got = (&mut self.inner).take(length).read_to_end(raw)?;
         if (got as u64) < length {
@@ -271,11 +396,11 @@ impl<R: BufRead> Reader<R> {
         }
         let body = body_start..raw.len();
         self.read_trailer(raw)?;
-        Ok(Layout {
+        Ok(Parsed::Whole(Layout {
             version_end,
             headers,
             body,
-        })
+        }))
     }
 
     /// Reads header lines into `raw` up to and including the blank line, returning their ranges.
@@ -287,6 +412,11 @@ impl<R: BufRead> Reader<R> {
             let line = &raw[start..end];
             if line == b"\r\n" || line == b"\n" {
                 return Ok(headers);
+            }
+            if raw.len() > MAX_HEADER_BLOCK {
+                return Err(malformed(format!(
+                    "header block longer than {MAX_HEADER_BLOCK} bytes"
+                )));
             }
             if line.starts_with(b" ") || line.starts_with(b"\t") {
                 return Err(malformed(format!(
@@ -497,10 +627,9 @@ mod tests {
     fn malformed_at(input: &[u8]) -> (u64, u64, String) {
         match read_all(input) {
             Err(ReadError::Malformed {
-                record,
-                offset,
+                place: Place::WarcRecord { number, offset },
                 error,
-            }) => (record, offset, error.message),
+            }) => (number, offset, error.message),
             other => panic!("expected a malformed record, got {other:?}"),
         }
     }
@@ -746,7 +875,7 @@ mod tests {
                         out.extend(rest);
                         break;
                     }
-                    Err(ReadError::Io(error)) => panic!("unexpected I/O error: {error}"),
+                    Err(error) => panic!("unexpected error: {error}"),
                 }
             }
             assert_eq!(out, prefix, "cut at {cut}");

@@ -114,11 +114,31 @@ pub(crate) fn parse(source: &str, origin: &str) -> Result<RawPack> {
 
 /// 1-based line and column (in characters) of byte offset `at`.
 pub(crate) fn line_column(source: &str, at: usize) -> (usize, usize) {
-    let at = at.min(source.len());
-    let before = &source[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    LineStarts::of(source).line_column(source, at)
+}
+
+/// Where each line of a source starts, so that the position of any byte is found by a
+/// binary search instead of a count from the start: a pack of n rules gives each rule
+/// its position in O(log n), not O(n).
+pub(crate) struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// The line starts of `source`.
+    pub(crate) fn of(source: &str) -> LineStarts {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// 1-based line and column (in characters) of byte offset `at` of `source` (the
+    /// source these are the line starts of).
+    pub(crate) fn line_column(&self, source: &str, at: usize) -> (usize, usize) {
+        let at = at.min(source.len());
+        let line = self.0.partition_point(|&start| start <= at);
+        let line_start = self.0[line - 1];
+        (line, source[line_start..at].chars().count() + 1)
+    }
 }
 
 /// The key whose value starts at `at`, when the line reads `key = <value>`.
@@ -142,6 +162,8 @@ mod tests {
         assert_eq!(line_column("ab\ncd", 0), (1, 1));
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("é\nx", 2), (1, 2));
+        assert_eq!(line_column("ab\n", 3), (2, 1));
+        assert_eq!(line_column("ab", 9), (1, 3));
     }
 
     #[test]

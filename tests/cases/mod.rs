@@ -50,11 +50,12 @@ fn through_pipeline(cleaner: &Cleaner, format: Format, stream: Vec<u8>, threads:
     };
     let pipeline = Pipeline::new(cleaner.clone(), options).unwrap();
     let input_options = InputOptions {
-        format,
+        format: Some(format),
         text: TextOptions {
             separator: Some(SEPARATOR.as_bytes().to_vec()),
             ..TextOptions::default()
         },
+        ..InputOptions::default()
     };
     let input = formats::open(std::io::Cursor::new(stream), "cases", &input_options).unwrap();
     let mut out = Encoder::new(Vec::new(), Codec::Plain, None).unwrap();

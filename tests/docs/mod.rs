@@ -2,4 +2,5 @@
 //! and every shell example of the Markdown files runs.
 
 mod default_pack;
+mod help;
 mod shell;

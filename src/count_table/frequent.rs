@@ -7,7 +7,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Scope, TableReader};
+use super::{KeyRange, Scope, TableReader};
 use crate::error::{Error, Result};
 use crate::normal::KeyHasher;
 
@@ -21,9 +21,25 @@ pub struct FrequentLines {
 }
 
 impl FrequentLines {
-    /// Loads the keys of `table` counted in at least `min_docs` documents.
-    pub fn load<R: Read>(mut table: TableReader<R>, min_docs: u64) -> Result<FrequentLines> {
+    /// Loads the keys of the table read from `input` (named `origin` in errors) counted
+    /// in at least `min_docs` documents. A table of one key range (one partition of a
+    /// merge) is refused: every key outside it would pass as infrequent.
+    pub fn from_reader(input: impl Read, origin: &str, min_docs: u64) -> Result<FrequentLines> {
+        FrequentLines::load(TableReader::new(input, origin)?, min_docs)
+    }
+
+    pub(crate) fn load<R: Read>(mut table: TableReader<R>, min_docs: u64) -> Result<FrequentLines> {
         let header = table.header();
+        if header.range != KeyRange::ALL {
+            return Err(Error::table(
+                table.origin(),
+                format!(
+                    "holds only the keys {:#018x}..={:#018x} (one partition of a merge); \
+                     merge all the partitions into one table to clean with it",
+                    header.range.first, header.range.last
+                ),
+            ));
+        }
         let mut keys = HashSet::with_hasher(KeyHasher::default());
         while let Some((key, documents)) = table.next_entry()? {
             if documents >= min_docs {
@@ -38,11 +54,11 @@ impl FrequentLines {
         })
     }
 
-    /// Opens and loads the table at `path`.
+    /// Opens and loads the table at `path` (see [`FrequentLines::from_reader`]).
     pub fn from_path(path: &Path, min_docs: u64) -> Result<FrequentLines> {
         let file = File::open(path).map_err(|err| Error::io(path, err))?;
         let origin = path.display().to_string();
-        FrequentLines::load(TableReader::new(BufReader::new(file), &origin)?, min_docs)
+        FrequentLines::from_reader(BufReader::new(file), &origin, min_docs)
     }
 
     /// What the keys count (corpus-wide or per site).
@@ -81,18 +97,31 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::counts::TableWriter;
+    use crate::count_table::{Partition, TableWriter};
 
-    #[test]
-    fn loads_only_keys_at_or_above_the_threshold() {
+    fn table(range: KeyRange) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());
-        let mut writer = TableWriter::new(&mut out, "t", Scope::Corpus, 10).unwrap();
+        let mut writer = TableWriter::new(&mut out, "t", Scope::Corpus, 10, range).unwrap();
         for (key, count) in [(1, 1), (2, 3), (3, 9)] {
             writer.push(key, count).unwrap();
         }
         writer.finish().unwrap();
-        let bytes = out.into_inner();
-        let frequent = FrequentLines::load(TableReader::new(&bytes[..], "t").unwrap(), 3).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_table_of_one_partition_is_refused() {
+        let range = Partition::parse("0/2").unwrap().range();
+        let err = FrequentLines::from_reader(&table(range)[..], "part.bsc", 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("part.bsc: holds only the keys"), "{err}");
+    }
+
+    #[test]
+    fn loads_only_keys_at_or_above_the_threshold() {
+        let bytes = table(KeyRange::ALL);
+        let frequent = FrequentLines::from_reader(&bytes[..], "t", 3).unwrap();
         assert_eq!(frequent.len(), 2);
         assert!(!frequent.contains(1) && frequent.contains(2) && frequent.contains(3));
         assert_eq!(
