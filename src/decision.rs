@@ -1,7 +1,7 @@
 //! The decision for one document: which byte ranges were removed and why. Every view
 //! (cleaned output, `--explain`, `--stats`) is rendered from it.
 
-use crate::protect::Protection;
+use crate::model::protect::Protection;
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
@@ -87,7 +87,7 @@ impl<'a> Cleaned<'a> {
     }
 
     /// `(line, shape)` for each line that a detector removed and a content-shape
-    /// protection gave back (see [`crate::protect`]), in line order.
+    /// protection gave back (see [`crate::model::protect`]), in line order.
     pub fn saved(&self) -> &[(usize, Protection)] {
         &self.saved
     }

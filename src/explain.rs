@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::decision::{Cleaned, Reason};
 use crate::lines::{self, Line};
-use crate::protect::Protection;
+use crate::model::protect::Protection;
 
 /// How to render `--explain`.
 #[derive(Debug, Clone, Copy, Default)]

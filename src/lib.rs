@@ -40,7 +40,6 @@ pub mod lines;
 pub mod model;
 pub mod normal;
 pub mod pipeline;
-pub mod protect;
 mod reach;
 pub mod rules;
 mod scan;

@@ -192,8 +192,8 @@ pub struct LineFeatures {
     /// has nothing to decide).
     pub rule_removed: Vec<bool>,
     /// For each entry of `lines`: the content shape that protects it from the scorer,
-    /// if any (filled by [`crate::Cleaner::line_features`] only; see [`crate::protect`]).
-    pub protection: Vec<Option<crate::protect::Protection>>,
+    /// if any (filled by [`crate::Cleaner::line_features`] only; see [`crate::model::protect`]).
+    pub protection: Vec<Option<crate::model::protect::Protection>>,
 }
 
 impl LineFeatures {

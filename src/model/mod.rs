@@ -20,6 +20,7 @@
 //! leaf `k`. The leaf values follow the `/`. A tree without splits is a single leaf.
 
 pub mod features;
+pub mod protect;
 
 use std::fmt;
 
