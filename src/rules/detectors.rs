@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// ```
 /// use boilerstrip::rules::Detector;
 /// let names: Vec<&str> = Detector::ALL.iter().map(|d| d.name()).collect();
-/// assert_eq!(names, ["repeated", "frequent", "context", "edges", "orphan"]);
+/// assert_eq!(names, ["repeated", "frequent", "model", "context", "edges", "orphan"]);
 /// assert_eq!(Detector::from_name("edges"), Some(Detector::Edges));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
