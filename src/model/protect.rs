@@ -3,8 +3,9 @@
 //!
 //! The marker rules remove what they match, protected or not; the detectors (and the
 //! line scorer) decide by structure, and short lines of code, list items and headings
-//! look like menus to them. The cleaner runs `restore` after the detectors and gives back every
-//! protected line a detector took, saying which shape saved it (`--explain` shows it).
+//! look like menus to them. The cleaner runs `restore` after the detectors: it gives back
+//! every protected line a detector took, saying which shape saved it (`--explain` shows
+//! it).
 //!
 //! - **code**: a run of two or more lines shaped like code (ending in `;`, `{` or `}`,
 //!   starting with a shell prompt `$ ` or `>>> `, holding ` = `, `::`, `->` or `();`),
