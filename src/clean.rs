@@ -14,9 +14,10 @@ use crate::count_table::Scope;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
-use crate::lines::{Fate, LineTable};
+use crate::lines::{self, Fate, LineTable};
 use crate::model::protect;
 use crate::model::{self, LineFeatures, Model};
+use crate::normal;
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
 use crate::stop::StopFlag;
@@ -210,6 +211,16 @@ impl Cleaner {
     pub fn wants_site(&self) -> bool {
         self.frequent()
             .is_some_and(|(_, lines)| lines.scope() == Scope::Site)
+    }
+
+    /// The number of documents of the counted corpus that hold `line` (its content,
+    /// as in a document of site `site`), when the `frequent` detector runs and the line
+    /// is frequent: the evidence behind a `frequent` removal.
+    pub fn frequent_documents(&self, line: &[u8], site: Option<&str>) -> Option<u64> {
+        let (_, lines) = self.frequent()?;
+        let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
+        let key = normal::line_key(lines::trimmed(line), site, &mut Vec::new())?;
+        lines.documents_of(key)
     }
 
     /// The `frequent` detector's settings and lines, when it runs.

@@ -37,6 +37,8 @@ pub struct Stats {
     pub documents_emptied: u64,
     /// Documents dropped from the output because they ended up empty (`--drop-empty`).
     pub documents_dropped: u64,
+    /// Documents over `--max-removed-share`: left out, or written to `--rejects`.
+    pub documents_rejected: u64,
     /// Records that could not be processed (reported and passed through or skipped).
     pub invalid: u64,
     /// Lines read.
@@ -131,6 +133,7 @@ impl AddAssign for Stats {
         self.documents += other.documents;
         self.documents_emptied += other.documents_emptied;
         self.documents_dropped += other.documents_dropped;
+        self.documents_rejected += other.documents_rejected;
         self.invalid += other.invalid;
         self.lines_in += other.lines_in;
         self.lines_out += other.lines_out;

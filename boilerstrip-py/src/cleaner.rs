@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use boilerstrip::counts::count::document_keys;
-use boilerstrip::counts::frequent::FrequentLines;
-use boilerstrip::detect::Frequent;
+use boilerstrip::count_table::FrequentLines;
+use boilerstrip::counts::document_keys;
 use boilerstrip::normal::host_of;
+use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaned, Cleaner, RuleSet};
 use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::prelude::*;
@@ -72,23 +72,21 @@ impl Config {
             rules.add_path(path)?;
         }
         if self.counts.is_some() {
-            let settings = rules
-                .detectors_mut()
-                .frequent
-                .get_or_insert(Frequent::DEFAULT);
+            let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
             if let Some(min_docs) = self.min_docs {
-                settings.min_docs = min_docs;
+                settings = settings.with_min_docs(min_docs)?;
             }
             if let Some(max_words) = self.frequent_max_words {
-                settings.max_words = Some(max_words);
+                settings = settings.with_max_words(Some(max_words))?;
             }
+            rules.detectors_mut().set(Settings::Frequent(settings));
         }
         for name in &self.disable {
             rules.disable(name)?;
         }
         let mut builder = Cleaner::builder();
-        if let (Some(path), Some(settings)) = (&self.counts, rules.detectors().frequent) {
-            builder.counts(FrequentLines::from_path(path, settings.min_docs)?);
+        if let (Some(path), Some(settings)) = (&self.counts, rules.detectors().frequent()) {
+            builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
         }
         builder.build(&rules)
     }
@@ -123,11 +121,12 @@ impl PyRemoval {
         PyRange::new(py, self.first_line as isize, self.end_line as isize)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Removal(start={}, end={}, lines=range({}, {}), reason={:?})",
-            self.start, self.end, self.first_line, self.end_line, self.reason
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let reason = PyString::new(py, &self.reason).repr()?;
+        Ok(format!(
+            "Removal(start={}, end={}, lines=range({}, {}), reason={reason})",
+            self.start, self.end, self.first_line, self.end_line
+        ))
     }
 }
 

@@ -26,11 +26,13 @@ def write_jsonl(path, records):
 
 
 def table_keys(path):
-    """The keys of a count table (layout in src/counts: 36-byte header, 16-byte entries)."""
+    """The keys of a count table (layout in src/count_table: a 56-byte header with the
+    number of entries at byte 32, then 16-byte entries)."""
     data = path.read_bytes()
     assert data[:8] == b"BSCOUNT\0"
-    (entries,) = struct.unpack_from("<Q", data, 28)
-    return [struct.unpack_from("<QQ", data, 36 + 16 * i)[0] for i in range(entries)]
+    assert struct.unpack_from("<I", data, 8) == (2,), "table format version"
+    (entries,) = struct.unpack_from("<Q", data, 32)
+    return [struct.unpack_from("<QQ", data, 56 + 16 * i)[0] for i in range(entries)]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Every Python example in the docs runs: each ```python block of README.md and docs/*.md,
-in a fresh directory, with the package as installed."""
+in a fresh directory, with the package as installed and the CLI first on PATH."""
 
 import os
 import re
@@ -30,6 +30,7 @@ def test_the_docs_have_python_examples():
 
 
 @pytest.mark.parametrize("code", EXAMPLES)
-def test_example_runs(code, tmp_path, monkeypatch):
+def test_example_runs(code, tmp_path, monkeypatch, cli):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", f"{cli.parent}{os.pathsep}{os.environ['PATH']}")
     exec(compile(code, "<docs example>", "exec"), {"__name__": "__main__"})

@@ -22,6 +22,7 @@ use crate::decision::Cleaned;
 /// | `bytes_in`, `bytes_out` | bytes of the document's text before and after cleaning |
 /// | `lines_in`, `lines_out` | lines of the document's text before and after cleaning |
 /// | `removals` | each run of removed lines, in order: `{"start","end","lines":[a,b],"reason"}` |
+/// | `rejected` | only when true: the document had more than `--max-removed-share` removed and was left out or written to `--rejects` |
 /// | `error` | only for a record that could not be processed: why (the counts are then 0 and `removals` empty) |
 ///
 /// In a removal, `start`..`end` are byte offsets into the document's original text (for
@@ -70,6 +71,10 @@ pub struct LogEntry {
     /// The removals, in document order.
     #[serde(default)]
     pub removals: Vec<LoggedRemoval>,
+    /// The document was rejected (`--max-removed-share`): left out of the output or
+    /// written to the rejects. Written only when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rejected: bool,
     /// Why the record could not be processed; absent for documents that were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -132,6 +137,7 @@ impl LogEntry {
             lines_in: 0,
             lines_out: 0,
             removals: Vec::new(),
+            rejected: false,
             error: None,
         }
     }
@@ -146,6 +152,10 @@ impl LogEntry {
     pub fn from_line(line: &str) -> serde_json::Result<LogEntry> {
         serde_json::from_str(line)
     }
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 #[cfg(test)]

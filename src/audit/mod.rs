@@ -1,12 +1,14 @@
 //! The audit views of a decision: who a document is ([`Identity`]), and the per-document
-//! renderings built from one [`Cleaned`](crate::Cleaned) decision plus that identity —
+//! renderings built from one [`Cleaned`] decision plus that identity —
 //! the removal log ([`log`]), dolma attributes ([`dolma`]), the metadata field of JSONL
 //! output ([`meta`]) and the `--explain` header ([`header`]).
 //!
 //! Byte offsets are the library's unit everywhere; only [`dolma`] converts to code
 //! points, because dolma's format is defined in them.
 
+pub mod dolma;
 pub mod log;
+pub mod meta;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -113,7 +115,7 @@ pub fn header<W: Write + ?Sized>(identity: &Identity<'_>, out: &mut W) -> io::Re
 
 /// Writes `--explain` for one document: with [`ExplainStyle::json`], one [`LineEvent`]
 /// per line; otherwise the [`header`], every line with its fate (see
-/// [`explain`](crate::explain::explain)), and the `separator` line that ended a text
+/// [`explain`]), and the `separator` line that ended a text
 /// document (empty when none), labelled `separator`. With
 /// [`ExplainStyle::only_removed`], a document with nothing removed writes nothing.
 pub fn explain_document<W: Write + ?Sized>(

@@ -31,6 +31,10 @@ pub struct Args {
 pub enum Command {
     /// Clean documents (the default).
     Clean(Box<CleanArgs>),
+    /// Write dolma attributes instead of cleaned text (`clean --annotate`): one line per
+    /// document with the removed spans in code points, beside `documents/` as dolma
+    /// expects (`…/documents/X.jsonl.gz` → `…/attributes/NAME/X.jsonl.gz`) unless -o says.
+    Annotate(Box<CleanArgs>),
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -300,6 +304,35 @@ pub struct CleanArgs {
     #[arg(long, value_name = "PATH", default_value = "id")]
     pub id_field: String,
 
+    /// JSONL: add to each record a field NAME (dotted paths reach into objects, e.g.
+    /// `metadata.boilerstrip`) holding what was removed: `{"removed_bytes", "removed_share",
+    /// "reasons": {REASON: {"lines", "bytes"}}}`; every other byte of the record is kept.
+    #[arg(long, value_name = "NAME")]
+    pub meta_field: Option<String>,
+
+    /// Reject documents with more than this share (0 to 1) of their bytes removed: they
+    /// are left out of the output, or written as read to --rejects.
+    #[arg(long, value_name = "F", value_parser = parse_share)]
+    pub max_removed_share: Option<f64>,
+
+    /// With --max-removed-share: write the rejected documents, as read (plus the
+    /// --meta-field), to FILE instead of leaving them out; atomically, compressed by
+    /// extension.
+    #[arg(long, value_name = "FILE", requires = "max_removed_share")]
+    pub rejects: Option<PathBuf>,
+
+    /// Write dolma attributes instead of cleaned text: `{"id", "attributes": {"NAME__REASON":
+    /// [[start, end, score], …], …}}` per document, offsets in code points; each input's
+    /// attributes go beside its `documents/` directory as `attributes/NAME/…` unless -o
+    /// is given.
+    #[arg(long, conflicts_with_all = ["explain", "meta_field", "max_removed_share", "drop_empty"])]
+    pub annotate: bool,
+
+    /// With --annotate: the prefix of attribute keys and the directory under
+    /// `attributes/`.
+    #[arg(long, value_name = "NAME", default_value = "boilerstrip", value_parser = parse_attribute_name)]
+    pub attribute_name: String,
+
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
     pub deterministic: bool,
@@ -436,6 +469,25 @@ pub struct TopArgs {
     pub run: RunArgs,
 }
 
+/// Parses an attribute name: letters, digits and `_`, so that it is one directory and
+/// one JSONPath member.
+pub fn parse_attribute_name(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{text}` is not a name of letters, digits and `_`"))
+    }
+}
+
+/// Parses a share: a number from 0 to 1.
+pub fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("`{text}` is not a share from 0 to 1")),
+    }
+}
+
 /// Parses `123`, `64K`, `64M`, `1G` (powers of 1024) into bytes.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
@@ -562,6 +614,41 @@ mod tests {
             Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
                 .unwrap();
         assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn shares_are_between_0_and_1_and_rejects_need_a_threshold() {
+        assert_eq!(parse_share("0.5"), Ok(0.5));
+        assert_eq!(parse_share("1"), Ok(1.0));
+        for bad in ["1.5", "-0.1", "NaN", "half"] {
+            assert!(parse_share(bad).is_err(), "{bad}");
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--rejects", "r.jsonl"]).is_err());
+        let args = Args::try_parse_from([
+            "boilerstrip",
+            "--max-removed-share",
+            "0.8",
+            "--rejects",
+            "r.jsonl",
+            "--meta-field",
+            "metadata.bs",
+        ])
+        .unwrap();
+        assert_eq!(args.clean.max_removed_share, Some(0.8));
+        assert_eq!(args.clean.meta_field.as_deref(), Some("metadata.bs"));
+    }
+
+    #[test]
+    fn annotate_is_a_subcommand_and_a_flag_that_excludes_rewriting_flags() {
+        let args = Args::try_parse_from(["boilerstrip", "annotate", "a.jsonl"]).unwrap();
+        assert!(matches!(args.command, Some(Command::Annotate(_))));
+        let args = Args::try_parse_from(["boilerstrip", "--annotate", "a.jsonl"]).unwrap();
+        assert!(args.clean.annotate);
+        assert_eq!(args.clean.attribute_name, "boilerstrip");
+        for flag in ["--explain", "--drop-empty"] {
+            assert!(Args::try_parse_from(["boilerstrip", "--annotate", flag]).is_err());
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--attribute-name", "a/b"]).is_err());
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         Some(log) => Some(AtomicOutput::create(&log.path, log.level)?),
         None => None,
     };
+    let rejects = match &config.rejects {
+        Some(rejects) => Some(AtomicOutput::create(&rejects.path, rejects.level)?),
+        None => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
@@ -56,6 +60,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         output_failed: false,
         stopped: false,
         log,
+        rejects,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -68,13 +73,15 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         output_failed,
         stopped,
         log,
+        rejects,
         ..
     } = run;
-    // Like an output file, the log is completed only by a run that was not stopped.
-    if let Some(log) = log
-        && !stopped
-    {
-        log.commit()?;
+    // Like an output file, the log and the rejects are completed only by a run that was
+    // not stopped.
+    for side in [log, rejects].into_iter().flatten() {
+        if !stopped {
+            side.commit()?;
+        }
     }
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
@@ -153,6 +160,8 @@ struct Run<'a> {
     stopped: bool,
     /// The removal log, committed when every input is done.
     log: Option<AtomicOutput>,
+    /// The rejected documents (`--rejects`), committed when every input is done.
+    rejects: Option<AtomicOutput>,
 }
 
 /// What ended a failed input.
@@ -256,16 +265,20 @@ impl Run<'_> {
         out: &mut Encoder<W>,
         name: &str,
     ) -> Result<Stats> {
-        let log_name = self
-            .config
-            .log
-            .as_ref()
-            .map(|log| log.path.display().to_string())
-            .unwrap_or_default();
+        let name_of = |file: &Option<OutputFile>| {
+            file.as_ref()
+                .map(|file| file.path.display().to_string())
+                .unwrap_or_default()
+        };
+        let (log_name, rejects_name) = (name_of(&self.config.log), name_of(&self.config.rejects));
         let mut side = SideOutputs {
             log: self.log.as_mut().map(|log| SideOutput {
                 writer: log.encoder(),
                 name: &log_name,
+            }),
+            rejects: self.rejects.as_mut().map(|rejects| SideOutput {
+                writer: rejects.encoder(),
+                name: &rejects_name,
             }),
         };
         Ok(self

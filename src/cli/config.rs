@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use boilerstrip::audit::dolma::attributes_path;
 use boilerstrip::count_table::Scope;
 use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
@@ -50,6 +51,8 @@ enum Layout {
     Stdout,
     File(PathBuf),
     Dir(PathBuf),
+    /// dolma attributes beside their documents, one path per input (`annotate` without -o).
+    Beside(Vec<PathBuf>),
 }
 
 /// Which documents to read, resolved.
@@ -192,6 +195,8 @@ pub struct CleanConfig {
     pub url_field: String,
     /// Where the removal log goes (`--log`), and its compression level.
     pub log: Option<OutputFile>,
+    /// Where rejected documents go (`--rejects`), and its compression level.
+    pub rejects: Option<OutputFile>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -240,8 +245,19 @@ impl CleanConfig {
         {
             bail!("--log and -o both name {}", log.display());
         }
-        let layout = layout(args.output.as_deref(), &input.inputs)?;
-        let (target, log) = plan(&args, &input, layout)?;
+        for (flag, path) in [("--log", &args.log), ("--rejects", &args.rejects)] {
+            if path.as_ref().is_some_and(|path| path.as_os_str() == "-") {
+                bail!("{flag} writes a file; `-` would be taken as its name");
+            }
+        }
+        if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
+            bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
+        }
+        let layout = match (args.annotate, &args.output) {
+            (true, None) => beside(&input.inputs, &args.attribute_name)?,
+            _ => layout(args.output.as_deref(), &input.inputs)?,
+        };
+        let (target, log, rejects) = plan(&args, &input, layout)?;
         let stats = args
             .stats
             .as_ref()
@@ -265,6 +281,15 @@ impl CleanConfig {
             },
             id_field: FieldPath::parse(&args.id_field).with_context(|| "--id-field")?,
             log: args.log.is_some(),
+            meta_field: args
+                .meta_field
+                .as_deref()
+                .map(FieldPath::parse)
+                .transpose()
+                .with_context(|| "--meta-field")?,
+            max_removed_share: args.max_removed_share,
+            keep_rejects: args.rejects.is_some(),
+            attribute_name: args.attribute_name.clone(),
         };
         let interactive =
             input.inputs.iter().any(Option::is_none) && std::io::stdin().is_terminal();
@@ -285,6 +310,7 @@ impl CleanConfig {
             interactive,
             url_field: args.frequent.url.url_field.clone(),
             log,
+            rejects,
         })
     }
 }
@@ -306,12 +332,12 @@ fn layout(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Layout> {
 }
 
 /// Each input's output, with `--resume` and `--level` decided per output; and the
-/// `--log` file.
+/// `--log` and `--rejects` files.
 fn plan(
     args: &CleanArgs,
     input: &InputConfig,
     layout: Layout,
-) -> Result<(Target, Option<OutputFile>)> {
+) -> Result<(Target, Option<OutputFile>, Option<OutputFile>)> {
     let paths = match layout {
         Layout::Stdout => {
             if args.relative_to.is_some() {
@@ -332,6 +358,12 @@ fn plan(
             }
             Some(vec![path])
         }
+        Layout::Beside(paths) => {
+            if args.relative_to.is_some() {
+                bail!("--relative-to applies to -o DIR only");
+            }
+            Some(paths)
+        }
         Layout::Dir(dir) => {
             let inputs: Vec<PathBuf> = input.inputs.iter().flatten().cloned().collect();
             Some(output::paths_under(
@@ -343,6 +375,7 @@ fn plan(
     };
     let mut written: Vec<&Path> = paths.iter().flatten().map(PathBuf::as_path).collect();
     written.extend(args.log.as_deref());
+    written.extend(args.rejects.as_deref());
     let level = match args.level {
         None => None,
         Some(level)
@@ -385,7 +418,12 @@ fn plan(
         ),
     };
     let log = args.log.clone().map(|path| file(path, false)).transpose()?;
-    Ok((target, log))
+    let rejects = args
+        .rejects
+        .clone()
+        .map(|path| file(path, false))
+        .transpose()?;
+    Ok((target, log, rejects))
 }
 
 /// The nearest existing ancestor of `path` when it is not a directory (so `path`
@@ -488,6 +526,9 @@ fn check_paths(
     if let Some(log) = &args.log {
         guard.write(format!("--log {}", log.display()), log)?;
     }
+    if let Some(rejects) = &args.rejects {
+        guard.write(format!("--rejects {}", rejects.display()), rejects)?;
+    }
     if let Some(path) = stats {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -508,7 +549,33 @@ fn check_paths(
     Ok(())
 }
 
+/// Annotate mode without -o: each input's attributes where dolma looks for them, or
+/// standard output for standard input.
+fn beside(inputs: &[Option<PathBuf>], name: &str) -> Result<Layout> {
+    if inputs.iter().all(Option::is_none) {
+        return Ok(Layout::Stdout);
+    }
+    let mut paths = Vec::new();
+    for input in inputs {
+        let Some(input) = input else {
+            bail!("standard input has no documents/ directory to write attributes beside; use -o");
+        };
+        match attributes_path(input, name) {
+            Some(path) => paths.push(path),
+            None => bail!(
+                "{}: no `documents` directory on the path to write attributes beside \
+                 (dolma's layout is …/documents/X and …/attributes/{name}/X); use -o",
+                input.display()
+            ),
+        }
+    }
+    Ok(Layout::Beside(paths))
+}
+
 fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
+    if args.annotate {
+        return Output::Annotate;
+    }
     if !args.explain {
         return Output::Cleaned;
     }

@@ -37,6 +37,10 @@ pub fn run(args: Args) -> Result<Exit> {
     match args.command {
         None => clean(args.clean),
         Some(Command::Clean(args)) => clean(*args),
+        Some(Command::Annotate(mut args)) => {
+            args.annotate = true;
+            clean(*args)
+        }
         Some(Command::Rules(RulesCommand::Check { files })) => commands::rules_check(&files),
         Some(Command::Rules(RulesCommand::Test { files })) => commands::rules_test(&files),
         Some(Command::Rules(RulesCommand::List { markers, rules })) => {

@@ -115,6 +115,9 @@ pub struct SideOutput<'a> {
 pub struct SideOutputs<'a> {
     /// The removal log: each document's [`Processed::log`] line, in input order.
     pub log: Option<SideOutput<'a>>,
+    /// The rejected documents ([`Processed::rejected`]), in input order, in the input's
+    /// format.
+    pub rejects: Option<SideOutput<'a>>,
 }
 
 /// A cleaner, options and a worker pool, built once and run over many inputs.
@@ -371,17 +374,32 @@ impl Pipeline {
                 }
                 observer.invalid(&error);
             }
-            match processed.emit {
-                Emit::Verbatim => record.write_raw(out).map_err(io_error)?,
-                Emit::Replaced(bytes) => out.write_all(&bytes).map_err(io_error)?,
-                Emit::Kept(ranges) => record.write_kept(&ranges, out).map_err(io_error)?,
-                Emit::Dropped => {}
+            if processed.rejected {
+                if let Some(rejects) = &mut side.rejects {
+                    let io_error = |err| Error::io(rejects.name, err);
+                    write_emit(record, processed.emit, rejects.writer).map_err(io_error)?;
+                    if record.ends_member() {
+                        rejects.writer.end_member().map_err(io_error)?;
+                    }
+                }
+                continue;
             }
+            write_emit(record, processed.emit, out).map_err(io_error)?;
             if record.ends_member() {
                 out.end_member().map_err(io_error)?;
             }
         }
         Ok(())
+    }
+}
+
+/// Writes what `emit` says for `record`.
+fn write_emit<W: Write + ?Sized>(record: &Record, emit: Emit, out: &mut W) -> std::io::Result<()> {
+    match emit {
+        Emit::Verbatim => record.write_raw(out),
+        Emit::Replaced(bytes) => out.write_all(&bytes),
+        Emit::Kept(ranges) => record.write_kept(&ranges, out),
+        Emit::Dropped => Ok(()),
     }
 }
 

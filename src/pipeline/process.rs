@@ -4,8 +4,10 @@
 use std::ops::Range;
 
 use crate::audit::Identity;
+use crate::audit::dolma::AttributeLine;
 use crate::audit::explain_document;
 use crate::audit::log::LogEntry;
+use crate::audit::meta::{DocumentMeta, removed_share, set_field};
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
@@ -25,6 +27,9 @@ pub enum Output {
     Cleaned,
     /// Every line of each document with its fate (`--explain`); wrappers are not written.
     Explain(ExplainStyle),
+    /// One line of dolma attributes per document ([`AttributeLine`]), under the prefix
+    /// [`ProcessOptions::attribute_name`]; records that hold no document write nothing.
+    Annotate,
 }
 
 /// What to do with a record that cannot be processed (invalid JSON, a missing or
@@ -60,12 +65,22 @@ pub struct ProcessOptions {
     pub id_field: FieldPath,
     /// Render a removal-log line for every document ([`Processed::log`]).
     pub log: bool,
+    /// JSONL: write what was removed ([`DocumentMeta`]) into each record at this field.
+    pub meta_field: Option<FieldPath>,
+    /// Reject documents with more than this share of their bytes removed: left out, or
+    /// with [`ProcessOptions::keep_rejects`] emitted as read (plus the metadata field)
+    /// and marked [`Processed::rejected`].
+    pub max_removed_share: Option<f64>,
+    /// Emit rejected documents for a rejects output instead of leaving them out.
+    pub keep_rejects: bool,
+    /// The prefix of attribute keys in annotate mode (default `boilerstrip`).
+    pub attribute_name: String,
 }
 
 impl ProcessOptions {
     /// True when a view needs each document's identity, URL included.
     fn wants_identity(&self) -> bool {
-        self.log || matches!(self.output, Output::Explain(_))
+        self.log || matches!(self.output, Output::Explain(_) | Output::Annotate)
     }
 }
 
@@ -79,6 +94,10 @@ impl Default for ProcessOptions {
             on_invalid: OnInvalid::Pass,
             id_field: FieldPath::parse("id").expect("`id` is a valid path"),
             log: false,
+            meta_field: None,
+            max_removed_share: None,
+            keep_rejects: false,
+            attribute_name: "boilerstrip".to_string(),
         }
     }
 }
@@ -108,6 +127,9 @@ pub struct Processed {
     /// [`ProcessOptions::log`] asks for it and the record is a document or an invalid
     /// record.
     pub log: Option<Vec<u8>>,
+    /// The document was rejected (`max_removed_share`): `emit` goes to the rejects
+    /// output, not the main one.
+    pub rejected: bool,
 }
 
 impl Processed {
@@ -116,11 +138,12 @@ impl Processed {
             emit,
             invalid: None,
             log: None,
+            rejected: false,
         }
     }
 }
 
-/// Cleans `record` of input `origin` and counts it in `stats`: [`process_at`] for a
+/// Cleans `record` of input `origin` and counts it in `stats`: `process_at` for a
 /// record that is the first of its input or carries its own number (a JSONL line, a
 /// WARC record).
 pub fn process(
@@ -188,7 +211,13 @@ pub(crate) fn process_at(
                 },
                 None => cleaner.clean_site(&document.text, site),
             };
-            clean_document(record, &document, &cleaned, identity, options, stats)
+            let job = Job {
+                record,
+                origin,
+                cleaner,
+                options,
+            };
+            clean_document(&job, &document, &cleaned, identity, site, stats)
         }
         Ok(None) => Processed::valid(passthrough(options)),
         Err(error) => {
@@ -204,7 +233,7 @@ pub(crate) fn process_at(
 fn passthrough(options: &ProcessOptions) -> Emit {
     match options.output {
         Output::Cleaned => Emit::Verbatim,
-        Output::Explain(_) => Emit::Dropped,
+        Output::Explain(_) | Output::Annotate => Emit::Dropped,
     }
 }
 
@@ -216,9 +245,13 @@ fn invalid(
 ) -> Processed {
     stats.documents += 1;
     stats.invalid += 1;
-    let emit = match options.on_invalid {
-        OnInvalid::Pass => passthrough(options),
-        OnInvalid::Skip | OnInvalid::Fail => Emit::Dropped,
+    let emit = match (options.on_invalid, options.output) {
+        // dolma reads attributes line for line with the documents: keep the line.
+        (OnInvalid::Pass, Output::Annotate) => {
+            Emit::Replaced(AttributeLine::unprocessed(identity).to_line())
+        }
+        (OnInvalid::Pass, _) => passthrough(options),
+        (OnInvalid::Skip | OnInvalid::Fail, _) => Emit::Dropped,
     };
     let log = options
         .log
@@ -227,6 +260,7 @@ fn invalid(
         emit,
         invalid: Some(error),
         log,
+        rejected: false,
     }
 }
 
@@ -238,37 +272,111 @@ fn log_line(entry: &LogEntry) -> Vec<u8> {
     line
 }
 
-/// Cleans the document of `record`; a text record (which is its text) is emitted as
-/// its kept ranges, any other record is written around them.
+/// One record being processed, and how.
+struct Job<'a> {
+    record: &'a Record,
+    origin: &'a str,
+    cleaner: &'a Cleaner,
+    options: &'a ProcessOptions,
+}
+
+/// Cleans the document of `record` and renders what the options ask for: the cleaned
+/// record (a text record as its kept ranges, any other written around them), or
+/// `--explain`, or dolma attributes; with the log line, the rejection and the metadata
+/// field.
 fn clean_document(
-    record: &Record,
+    job: &Job<'_>,
     document: &Document<'_>,
     cleaned: &Cleaned<'_>,
     identity: Option<Identity<'_>>,
-    options: &ProcessOptions,
+    site: Option<&str>,
     stats: &mut Stats,
 ) -> Processed {
+    let options = job.options;
     stats.record(cleaned);
+    let rejected = matches!(options.output, Output::Cleaned)
+        && options
+            .max_removed_share
+            .is_some_and(|max| removed_share(cleaned) > max);
     let log = match (&identity, options.log) {
-        (Some(identity), true) => Some(log_line(&LogEntry::new(identity, cleaned))),
+        (Some(identity), true) => {
+            let mut entry = LogEntry::new(identity, cleaned);
+            entry.rejected = rejected;
+            Some(log_line(&entry))
+        }
         _ => None,
     };
-    if let (Output::Explain(style), Some(identity)) = (options.output, &identity) {
-        let separator = match record {
-            Record::Text(doc) => doc.separator.as_slice(),
-            _ => &[],
-        };
-        let mut out = Vec::new();
-        explain_document(identity, cleaned, separator, style, &mut out)
-            .expect("writing to a Vec cannot fail");
-        return Processed {
-            log,
-            ..Processed::valid(Emit::Replaced(out))
-        };
-    }
-    Processed {
+    let emit = match (options.output, &identity) {
+        (Output::Explain(style), Some(identity)) => {
+            let separator = match job.record {
+                Record::Text(doc) => doc.separator.as_slice(),
+                _ => &[],
+            };
+            let mut out = Vec::new();
+            explain_document(identity, cleaned, separator, style, &mut out)
+                .expect("writing to a Vec cannot fail");
+            Emit::Replaced(out)
+        }
+        (Output::Annotate, Some(identity)) => {
+            let frequent = |line: &[u8]| job.cleaner.frequent_documents(line, site);
+            let name = &options.attribute_name;
+            Emit::Replaced(AttributeLine::new(identity, cleaned, name, &frequent).to_line())
+        }
+        _ if rejected => {
+            stats.documents_rejected += 1;
+            match options.keep_rejects {
+                true => Emit::Verbatim,
+                false => Emit::Dropped,
+            }
+        }
+        _ => emit(job.record, document, cleaned, options, stats),
+    };
+    let mut processed = Processed {
         log,
-        ..Processed::valid(emit(record, document, cleaned, options, stats))
+        rejected,
+        ..Processed::valid(emit)
+    };
+    if let Some(field) = &options.meta_field {
+        add_meta(job, field, cleaned, &mut processed, stats);
+    }
+    processed
+}
+
+/// Writes what was removed into the JSONL record `processed` emits, at `field`; a
+/// record it cannot be written into is handled as any record that cannot be processed.
+fn add_meta(
+    job: &Job<'_>,
+    field: &FieldPath,
+    cleaned: &Cleaned<'_>,
+    processed: &mut Processed,
+    stats: &mut Stats,
+) {
+    let Record::Jsonl { line, .. } = job.record else {
+        return;
+    };
+    let current = match &processed.emit {
+        Emit::Verbatim => line.as_slice(),
+        Emit::Replaced(bytes) => bytes.as_slice(),
+        Emit::Kept(_) | Emit::Dropped => return,
+    };
+    let meta = DocumentMeta::new(cleaned).to_json();
+    let mut out = Vec::with_capacity(current.len() + meta.len() + 16);
+    match set_field(current, field, &meta, &mut out) {
+        Ok(()) => processed.emit = Emit::Replaced(out),
+        Err(error) => {
+            let (outcome, emit) = match job.options.on_invalid {
+                OnInvalid::Pass => ("copied through unchanged", Emit::Verbatim),
+                OnInvalid::Skip | OnInvalid::Fail => ("left out", Emit::Dropped),
+            };
+            let place = job.record.place().unwrap_or(Place::Start);
+            let message = format!(
+                "cannot add the metadata field: {}; the record is {outcome}",
+                error.message
+            );
+            processed.invalid = Some(Error::input(job.origin, place, message));
+            processed.emit = emit;
+            stats.invalid += 1;
+        }
     }
 }
 
