@@ -536,7 +536,7 @@ pub fn rules_list(rules: &RuleSet, model: Option<Model>, markers_only: bool) -> 
     let cleaner = builder.build(rules)?;
     let scorer = cleaner.model();
     let state = match rules.detectors().model() {
-        Some(settings) => format!("threshold {}", settings.threshold()),
+        Some(settings) => settings.to_string(),
         None => "off".to_string(),
     };
     writeln!(
