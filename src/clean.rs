@@ -15,6 +15,8 @@ use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
 use crate::lines::{self, Fate, LineTable};
+use crate::model::protect;
+use crate::model::{self, LineFeatures, Model};
 use crate::normal;
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
@@ -34,6 +36,10 @@ pub struct CleanerBuilder {
     dfa: bool,
     /// Frequent lines of a counted corpus, for the `frequent` detector (default none).
     counts: Option<FrequentLines>,
+    /// The line scorer of the `model` detector (default: the built-in one).
+    model: Option<Arc<Model>>,
+    /// Record each scored line's score in the [`Cleaned`] result (default false).
+    scores: bool,
     /// A count table to load at build time, when no lines were given (default none).
     count_table: Option<PathBuf>,
 }
@@ -43,6 +49,8 @@ impl Default for CleanerBuilder {
         CleanerBuilder {
             dfa: true,
             counts: None,
+            model: None,
+            scores: false,
             count_table: None,
         }
     }
@@ -61,6 +69,20 @@ impl CleanerBuilder {
     /// detector's `min_docs`); it runs when the rule set enables it.
     pub fn counts(&mut self, frequent: FrequentLines) -> &mut Self {
         self.counts = Some(frequent);
+        self
+    }
+
+    /// Gives the `model` detector another line scorer than the built-in one (a file
+    /// written by `scripts/train-model`, read with [`Model::parse`]).
+    pub fn model(&mut self, model: Model) -> &mut Self {
+        self.model = Some(Arc::new(model));
+        self
+    }
+
+    /// Records the score of every line the `model` detector scores in the result (see
+    /// [`Cleaned::scores`]), for `--explain`; off by default, as it costs an allocation.
+    pub fn scores(&mut self, yes: bool) -> &mut Self {
+        self.scores = yes;
         self
     }
 
@@ -101,12 +123,18 @@ impl CleanerBuilder {
             .map(|r| Reason::new(r.name()))
             .collect();
         reasons.extend(Detector::ALL.map(|detector| Reason::new(detector.name())));
+        let model = match &self.model {
+            Some(model) => Arc::clone(model),
+            None => Arc::new(Model::builtin()),
+        };
         Ok(Cleaner {
             inner: Arc::new(Inner {
                 matcher,
                 rules: rules.rules().to_vec(),
                 detectors: rules.detectors().clone(),
                 counts,
+                model,
+                scores: self.scores,
                 reasons,
             }),
         })
@@ -142,6 +170,8 @@ struct Inner {
     rules: Vec<Rule>,
     detectors: DetectorConfig,
     counts: Option<FrequentLines>,
+    model: Arc<Model>,
+    scores: bool,
     /// Rule names, then detector names in [`Detector::ALL`] order.
     reasons: Vec<Reason>,
 }
@@ -201,6 +231,24 @@ impl Cleaner {
         ))
     }
 
+    /// The line scorer's feature rows of `doc` (see [`crate::model::features`]), with what
+    /// this cleaner's marker rules decide about each line: what `scripts/train-model`
+    /// trains on.
+    pub fn line_features(&self, doc: &[u8]) -> crate::model::LineFeatures {
+        let inner = &*self.inner;
+        let table = LineTable::new(doc);
+        let mut fates = vec![Fate::KEPT; table.len()];
+        let firings = scan::scan(&inner.matcher, &inner.rules, &table, None)
+            .expect("only a stop flag ends a scan early");
+        apply_actions(&inner.rules, &firings, &table, &mut fates);
+        let mut out = crate::model::LineFeatures::default();
+        crate::model::features::compute(&table, &fates, &mut out);
+        let protections = protect::protections(&table);
+        out.protection = out.lines.iter().map(|&line| protections[line]).collect();
+        table.give_back();
+        out
+    }
+
     /// Decides what to remove from one document. Never fails: any bytes are a document.
     pub fn clean<'a>(&self, doc: &'a [u8]) -> Cleaned<'a> {
         self.clean_site(doc, None)
@@ -252,15 +300,76 @@ impl Cleaner {
         let mut fates = vec![Fate::KEPT; table.len()];
         let firings = scan::scan(&inner.matcher, &inner.rules, &table, stop)?;
         apply_actions(&inner.rules, &firings, &table, &mut fates);
+        let model_on = inner.detectors.model().is_some();
+        // With the model, protected shapes are given back after the detectors; without it
+        // (`--fast`), the detectors decide alone, as before the model.
+        let rule_fates = model_on.then(|| fates.clone());
+        let mut scores = Vec::new();
         for detector in Detector::ALL {
             check()?;
-            self.detect(detector, &table, site, &mut fates);
+            if model_on && detector.superseded_by_model() {
+                continue;
+            }
+            if detector == Detector::Model {
+                self.score(&table, &mut fates, &mut scores);
+            } else {
+                self.detect(detector, &table, site, &mut fates);
+            }
         }
+        let saved = match rule_fates {
+            Some(rule_fates) => protect::restore(&table, &rule_fates, &mut fates),
+            None => Vec::new(),
+        };
         repair_scars(&table, &mut fates);
-        let cleaned = Cleaned::new(doc, table.len(), removals(&table, &fates, &inner.reasons));
+        let removals = removals(&table, &fates, &inner.reasons);
+        let cleaned = Cleaned::new(doc, table.len(), removals).with_notes(scores, saved);
         table.give_back();
         Ok(cleaned)
     }
+
+    /// The line scorer the `model` detector uses.
+    pub fn model(&self) -> &Model {
+        &self.inner.model
+    }
+
+    /// The `model` detector: scores every line the rules kept and removes those whose
+    /// score reaches the threshold; records the scores when the builder asked for them.
+    fn score(&self, table: &LineTable<'_>, fates: &mut [Fate], scores: &mut Vec<(usize, f32)>) {
+        let inner = &*self.inner;
+        let Some(settings) = inner.detectors.model() else {
+            return;
+        };
+        let reason_of =
+            |detector: Detector| Fate::removed((inner.rules.len() + detector.index()) as u32);
+        // p >= t exactly when the raw score reaches the log-odds of t.
+        let log_odds = |p: f64| (p / (1.0 - p)).ln();
+        let (alone, confirm) = (log_odds(settings.threshold()), log_odds(settings.confirm()));
+        FEATURES.with_borrow_mut(|features| {
+            model::features::compute(table, fates, features);
+            for (k, &line) in features.lines.iter().enumerate() {
+                if features.rule_removed[k] {
+                    continue;
+                }
+                let row = features.row(k);
+                let raw = inner.model.raw_score(row);
+                if inner.scores {
+                    scores.push((line, (1.0 / (1.0 + (-raw).exp())) as f32));
+                }
+                if raw >= alone {
+                    fates[line] = reason_of(Detector::Model);
+                } else if raw >= confirm
+                    && let Some(detector) = model::features::detector_firing(row)
+                {
+                    fates[line] = reason_of(detector);
+                }
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// The feature rows of the document this thread last scored, kept for their memory.
+    static FEATURES: std::cell::RefCell<LineFeatures> = std::cell::RefCell::default();
 }
 
 impl Cleaner {
@@ -287,6 +396,8 @@ impl Cleaner {
                     detect::frequent::run(table, settings, lines, site, reason, fates);
                 }
             }
+            // Scored by `Cleaner::score`, which needs more than a fate to write.
+            Detector::Model => {}
             Detector::Context => {
                 if let Some(settings) = config.context() {
                     detect::context::run(table, settings, reason, fates);

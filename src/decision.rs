@@ -1,6 +1,7 @@
 //! The decision for one document: which byte ranges were removed and why. Every view
 //! (cleaned output, `--explain`, `--stats`) is rendered from it.
 
+use crate::model::protect::Protection;
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
@@ -49,6 +50,11 @@ pub struct Cleaned<'a> {
     input: &'a [u8],
     line_count: usize,
     removals: Vec<Removal>,
+    /// `(line, score)` of each line the `model` detector scored, when the cleaner was
+    /// built to keep them.
+    scores: Vec<(usize, f32)>,
+    /// `(line, shape)` of each line a protection gave back.
+    saved: Vec<(usize, Protection)>,
 }
 
 impl<'a> Cleaned<'a> {
@@ -57,7 +63,33 @@ impl<'a> Cleaned<'a> {
             input,
             line_count,
             removals,
+            scores: Vec::new(),
+            saved: Vec::new(),
         }
+    }
+
+    /// This result with the line scorer's scores and the lines protections saved.
+    pub(crate) fn with_notes(
+        mut self,
+        scores: Vec<(usize, f32)>,
+        saved: Vec<(usize, Protection)>,
+    ) -> Self {
+        self.scores = scores;
+        self.saved = saved;
+        self
+    }
+
+    /// `(line, score)` for each line the `model` detector scored, in line order: the
+    /// probability that the line is boilerplate. Empty unless the cleaner was built with
+    /// [`crate::CleanerBuilder::scores`].
+    pub fn scores(&self) -> &[(usize, f32)] {
+        &self.scores
+    }
+
+    /// `(line, shape)` for each line that a detector removed and a content-shape
+    /// protection gave back (see [`crate::model::protect`]), in line order.
+    pub fn saved(&self) -> &[(usize, Protection)] {
+        &self.saved
     }
 
     /// The document as given.

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use crate::decision::{Cleaned, Reason};
 use crate::lines::{self, Line};
+use crate::model::protect::Protection;
 
 /// How to render `--explain`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,13 +70,25 @@ pub fn fate_width(cleaned: &Cleaned<'_>, style: ExplainStyle) -> usize {
         .removals()
         .iter()
         .map(|r| r.reason.as_str().len())
+        .chain(cleaned.saved().iter().map(|&(_, p)| saved_label(p).len()))
         .chain([KEEP.len(), style.width])
         .max()
         .unwrap_or(KEEP.len())
 }
 
-/// Writes one line per input line: the fate padded to the column width, ` | `, and the
-/// line's content (raw bytes, without its terminator). With `line_numbers` each line
+/// The fate shown for a line a content-shape protection gave back.
+fn saved_label(protection: Protection) -> &'static str {
+    match protection {
+        Protection::Code => "keep:code",
+        Protection::List => "keep:list",
+        Protection::Heading => "keep:heading",
+    }
+}
+
+/// Writes one line per input line: the fate padded to the column width (`keep:code`,
+/// `keep:list` or `keep:heading` for a line a protection gave back), the line scorer's
+/// score when the cleaner recorded scores (blank for a line it did not score), ` | `, and
+/// the line's content (raw bytes, without its terminator). With `line_numbers` each line
 /// starts with its 1-based number and `:`; with `only_removed` kept lines are left out.
 ///
 /// ```
@@ -100,25 +113,35 @@ pub fn explain<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let width = fate_width(cleaned, style);
     let input = cleaned.input();
+    let mut scores = cleaned.scores().iter().peekable();
+    let mut saved = cleaned.saved().iter().peekable();
+    let show_scores = !cleaned.scores().is_empty();
     for fate in fates(cleaned) {
+        let score = scores
+            .next_if(|&&(line, _)| line == fate.index)
+            .map(|&(_, s)| s);
+        let saved_by = saved
+            .next_if(|&&(line, _)| line == fate.index)
+            .map(|&(_, p)| p);
         if style.only_removed && fate.removed_by.is_none() {
             continue;
         }
-        let (label, colour) = match fate.removed_by {
-            Some(reason) => (reason.as_str(), "\x1b[31m"),
-            None => (KEEP, "\x1b[32m"),
+        let (label, colour) = match (fate.removed_by, saved_by) {
+            (Some(reason), _) => (reason.as_str(), "\x1b[31m"),
+            (None, Some(protection)) => (saved_label(protection), "\x1b[33m"),
+            (None, None) => (KEEP, "\x1b[32m"),
         };
         if style.line_numbers {
             write!(out, "{}:", fate.index + 1)?;
         }
-        write_row(
-            out,
-            label,
-            colour,
-            width,
-            style.color,
-            fate.line.content(input),
-        )?;
+        let content = fate.line.content(input);
+        if show_scores {
+            let score = score.map_or_else(|| " ".repeat(5), |s| format!("{s:.3}"));
+            let label = format!("{label:<width$} {score}");
+            write_row(out, &label, colour, 0, style.color, content)?;
+        } else {
+            write_row(out, label, colour, width, style.color, content)?;
+        }
     }
     Ok(())
 }

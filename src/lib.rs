@@ -37,6 +37,7 @@ pub mod examples;
 pub mod explain;
 pub mod formats;
 pub mod lines;
+pub mod model;
 pub mod normal;
 pub mod pipeline;
 mod reach;

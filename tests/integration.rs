@@ -14,6 +14,7 @@ mod formats;
 mod golden;
 mod input_safety;
 mod layers;
+mod model;
 mod oracle;
 mod paths_prop;
 mod robustness;

@@ -41,6 +41,8 @@ const LAYERS: &[(&str, &str)] = &[
     ("reach", "matcher"),
     ("scan", "matcher"),
     ("detect", "matcher"),
+    // The line scorer (features, trees, content-shape protections): a detector too.
+    ("model", "matcher"),
     // Deciding a document, and the views of a decision.
     ("clean", "cleaner"),
     ("decision", "cleaner"),

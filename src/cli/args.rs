@@ -96,6 +96,16 @@ pub struct RuleArgs {
     /// Switch off a rule, a pack (e.g. `promo`) or a detector (e.g. `repeated`); repeatable.
     #[arg(long, value_name = "NAME")]
     pub disable: Vec<String>,
+
+    /// Score lines with this model file (written by `scripts/train-model`) instead of the
+    /// built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+
+    /// The fast path: no line scorer (`--disable model`); the structural detectors
+    /// decide alone, as before the scorer.
+    #[arg(long)]
+    pub fast: bool,
 }
 
 /// When to colour `--explain`.

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
+use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Pipeline, SideOutput, SideOutputs};
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
@@ -491,7 +492,7 @@ pub fn rules_test(files: &[PathBuf]) -> Result<Exit> {
 }
 
 /// `boilerstrip rules list [--markers]`.
-pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
+pub fn rules_list(rules: &RuleSet, model: Option<Model>, markers_only: bool) -> Result<Exit> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if markers_only {
@@ -528,7 +529,22 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
         )?;
     }
     writeln!(out, "detectors: {}", describe_detectors(rules.detectors()))?;
-    let cleaner = Cleaner::new(rules)?;
+    let mut builder = Cleaner::builder();
+    if let Some(model) = model {
+        builder.model(model);
+    }
+    let cleaner = builder.build(rules)?;
+    let scorer = cleaner.model();
+    let state = match rules.detectors().model() {
+        Some(settings) => settings.to_string(),
+        None => "off".to_string(),
+    };
+    writeln!(
+        out,
+        "model: {} ({} trees, {state})",
+        scorer.name(),
+        scorer.trees()
+    )?;
     let marker_count: usize = rules.rules().iter().map(|r| r.markers().len()).sum();
     writeln!(
         out,
@@ -543,8 +559,12 @@ pub fn rules_list(rules: &RuleSet, markers_only: bool) -> Result<Exit> {
 
 /// The detectors and their settings, for `rules list`, in the order they run.
 fn describe_detectors(detectors: &boilerstrip::rules::DetectorConfig) -> String {
+    let model_on = detectors.model().is_some();
     let describe = |detector: Detector| match detectors.get(detector) {
         Some(settings @ Settings::Frequent(_)) => format!("{detector} ({settings}, with --counts)"),
+        Some(settings) if model_on && detector.superseded_by_model() => {
+            format!("{detector} ({settings}, a feature of model)")
+        }
         Some(settings) => format!("{detector} ({settings})"),
         None => format!("{detector} (off)"),
     };

@@ -14,6 +14,7 @@ use boilerstrip::formats::compress::{Codec, Decompress, Encoder, codec_for_path}
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
+use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
 use boilerstrip::{Cleaner, RuleSet};
 
@@ -146,12 +147,16 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 /// The cleaner the rule flags and `--counts` describe: `--counts` switches the
 /// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
 /// `--frequent-max-words` override them, and the table is loaded above the threshold.
-pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
-    let rules = rule_set(rules, |rules| match frequent.counts {
+pub fn cleaner(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> Result<Cleaner> {
+    let rules = rule_set(rule_args, |rules| match frequent.counts {
         Some(_) => rules.enable_frequent(frequent.min_docs, frequent.frequent_max_words),
         None => Ok(()),
     })?;
     let mut builder = Cleaner::builder();
+    builder.scores(scores);
+    if let Some(model) = model(rule_args)? {
+        builder.model(model);
+    }
     if let Some(path) = &frequent.counts {
         builder.count_table(path);
     }
@@ -214,7 +219,20 @@ pub fn rule_set(
             format!("--disable {name} (`boilerstrip rules list` names them all)")
         })?;
     }
+    if args.fast {
+        rules.disable("model")?;
+    }
     Ok(rules)
+}
+
+/// The model file `--model` names, read; `None` for the built-in model.
+pub fn model(args: &RuleArgs) -> Result<Option<Model>> {
+    let Some(path) = &args.model else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the model file {}", path.display()))?;
+    Ok(Some(Model::parse(&text, &path.display().to_string())?))
 }
 
 impl CleanConfig {
@@ -222,7 +240,7 @@ impl CleanConfig {
     /// input is read: flags, rule files, the count table, and the paths (no output may
     /// be an input or another output).
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
-        let cleaner = cleaner(&args.rules, &args.frequent)?;
+        let cleaner = cleaner(&args.rules, &args.frequent, args.explain)?;
         let input = InputConfig::from_args(args.input.clone())?;
         if let (Some(log), Some(output)) = (&args.log, &args.output)
             && log == output

@@ -109,6 +109,11 @@ impl<'a> LineTable<'a> {
         self.memory.words[index] <= max_words
     }
 
+    /// The words of a line (see [`super::word_count`]).
+    pub(crate) fn word_count(&self, index: usize) -> u32 {
+        self.memory.words[index]
+    }
+
     pub(crate) fn doc(&self) -> &'a [u8] {
         self.doc
     }

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// ```
 /// use boilerstrip::rules::Detector;
 /// let names: Vec<&str> = Detector::ALL.iter().map(|d| d.name()).collect();
-/// assert_eq!(names, ["repeated", "frequent", "context", "edges", "orphan"]);
+/// assert_eq!(names, ["repeated", "frequent", "model", "context", "edges", "orphan"]);
 /// assert_eq!(Detector::from_name("edges"), Some(Detector::Edges));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,6 +31,10 @@ pub enum Detector {
     /// Lines found in many documents of a counted corpus; runs only when the cleaner is
     /// given a count table.
     Frequent,
+    /// The learned line scorer: a line the marker rules kept goes when its score reaches
+    /// the threshold. When it runs, `repeated`, `context`, `edges` and `orphan` remove
+    /// nothing: their firings are among its features.
+    Model,
     /// Short lines whose nearest non-blank neighbours are short too.
     Context,
     /// Short lines in the head and foot of a document, outside its running text.
@@ -41,9 +45,10 @@ pub enum Detector {
 
 impl Detector {
     /// Every detector, in the order they run.
-    pub const ALL: [Detector; 5] = [
+    pub const ALL: [Detector; 6] = [
         Detector::Repeated,
         Detector::Frequent,
+        Detector::Model,
         Detector::Context,
         Detector::Edges,
         Detector::Orphan,
@@ -55,6 +60,7 @@ impl Detector {
         match self {
             Detector::Repeated => "repeated",
             Detector::Frequent => "frequent",
+            Detector::Model => "model",
             Detector::Context => "context",
             Detector::Edges => "edges",
             Detector::Orphan => "orphan",
@@ -69,6 +75,15 @@ impl Detector {
     /// The detector's place in [`Detector::ALL`].
     pub(crate) fn index(self) -> usize {
         self as usize
+    }
+
+    /// True for the detectors whose decisions the `model` detector takes over when it
+    /// runs.
+    pub fn superseded_by_model(self) -> bool {
+        matches!(
+            self,
+            Detector::Repeated | Detector::Context | Detector::Edges | Detector::Orphan
+        )
     }
 }
 
@@ -277,6 +292,88 @@ impl fmt::Display for Edges {
     }
 }
 
+/// Settings of `model`: the learned line scorer.
+///
+/// A line the marker rules kept goes when its score (the probability that it is
+/// boilerplate) reaches `threshold`, or when one of the structural detectors it
+/// supersedes would remove it and its score reaches `confirm`.
+///
+/// ```
+/// use boilerstrip::rules::ModelSettings;
+/// let settings = ModelSettings::DEFAULT.with_threshold(0.8)?.with_confirm(0.5)?;
+/// assert_eq!((settings.threshold(), settings.confirm()), (0.8, 0.5));
+/// assert!(ModelSettings::DEFAULT.with_threshold(1.0).is_err());
+/// assert!(ModelSettings::DEFAULT.with_confirm(0.0).is_err());
+/// # Ok::<(), boilerstrip::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelSettings {
+    /// A line goes when its score reaches this many ten-thousandths.
+    pub(crate) threshold: u32,
+    /// A line a structural detector fires on goes when its score reaches this many
+    /// ten-thousandths.
+    pub(crate) confirm: u32,
+}
+
+impl ModelSettings {
+    /// `model` when its table gives no settings: what `scripts/train-model` chose for
+    /// the built-in model.
+    pub const DEFAULT: ModelSettings = ModelSettings {
+        threshold: 9400,
+        confirm: 6000,
+    };
+
+    /// A line goes when its score reaches this probability.
+    pub fn threshold(&self) -> f64 {
+        f64::from(self.threshold) / 10_000.0
+    }
+
+    /// A line a structural detector fires on goes when its score reaches this
+    /// probability.
+    pub fn confirm(&self) -> f64 {
+        f64::from(self.confirm) / 10_000.0
+    }
+
+    /// These settings with another threshold (rounded to 1/10000); an error unless it
+    /// lies strictly between 0 and 1.
+    pub fn with_threshold(self, threshold: f64) -> Result<ModelSettings> {
+        Ok(ModelSettings {
+            threshold: ten_thousandths(threshold, "threshold")?,
+            ..self
+        })
+    }
+
+    /// These settings with another `confirm` (rounded to 1/10000); an error unless it
+    /// lies strictly between 0 and 1.
+    pub fn with_confirm(self, confirm: f64) -> Result<ModelSettings> {
+        Ok(ModelSettings {
+            confirm: ten_thousandths(confirm, "confirm")?,
+            ..self
+        })
+    }
+}
+
+/// A probability in ten-thousandths; an error unless it lies strictly between 0 and 1.
+fn ten_thousandths(p: f64, key: &str) -> Result<u32> {
+    if !(p > 0.0 && p < 1.0) {
+        return Err(Error::config(format!(
+            "model: {key} must lie between 0 and 1 (exclusive)"
+        )));
+    }
+    Ok((p * 10_000.0).round().clamp(1.0, 9_999.0) as u32)
+}
+
+impl fmt::Display for ModelSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "threshold {}, confirm {}",
+            self.threshold(),
+            self.confirm()
+        )
+    }
+}
+
 /// One detector with its settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -285,6 +382,8 @@ pub enum Settings {
     Repeated(ShortLines),
     /// `frequent`.
     Frequent(Frequent),
+    /// `model`.
+    Model(ModelSettings),
     /// `context`.
     Context(Context),
     /// `edges`.
@@ -299,6 +398,7 @@ impl Settings {
         match self {
             Settings::Repeated(_) => Detector::Repeated,
             Settings::Frequent(_) => Detector::Frequent,
+            Settings::Model(_) => Detector::Model,
             Settings::Context(_) => Detector::Context,
             Settings::Edges(_) => Detector::Edges,
             Settings::Orphan(_) => Detector::Orphan,
@@ -312,6 +412,7 @@ impl fmt::Display for Settings {
         match self {
             Settings::Repeated(s) | Settings::Orphan(s) => s.fmt(f),
             Settings::Frequent(s) => s.fmt(f),
+            Settings::Model(s) => s.fmt(f),
             Settings::Context(s) => s.fmt(f),
             Settings::Edges(s) => s.fmt(f),
         }
@@ -332,6 +433,7 @@ impl fmt::Display for Settings {
 pub struct DetectorConfig {
     repeated: Option<ShortLines>,
     frequent: Option<Frequent>,
+    model: Option<ModelSettings>,
     context: Option<Context>,
     edges: Option<Edges>,
     orphan: Option<ShortLines>,
@@ -346,6 +448,11 @@ impl DetectorConfig {
     /// `frequent`'s settings, when it runs (it also needs a count table).
     pub fn frequent(&self) -> Option<Frequent> {
         self.frequent
+    }
+
+    /// `model`'s settings, when it runs.
+    pub fn model(&self) -> Option<ModelSettings> {
+        self.model
     }
 
     /// `context`'s settings, when it runs.
@@ -368,6 +475,7 @@ impl DetectorConfig {
         match detector {
             Detector::Repeated => self.repeated.map(Settings::Repeated),
             Detector::Frequent => self.frequent.map(Settings::Frequent),
+            Detector::Model => self.model.map(Settings::Model),
             Detector::Context => self.context.map(Settings::Context),
             Detector::Edges => self.edges.map(Settings::Edges),
             Detector::Orphan => self.orphan.map(Settings::Orphan),
@@ -384,6 +492,7 @@ impl DetectorConfig {
         match settings {
             Settings::Repeated(s) => self.repeated = Some(s),
             Settings::Frequent(s) => self.frequent = Some(s),
+            Settings::Model(s) => self.model = Some(s),
             Settings::Context(s) => self.context = Some(s),
             Settings::Edges(s) => self.edges = Some(s),
             Settings::Orphan(s) => self.orphan = Some(s),
@@ -395,6 +504,7 @@ impl DetectorConfig {
         match detector {
             Detector::Repeated => self.repeated = None,
             Detector::Frequent => self.frequent = None,
+            Detector::Model => self.model = None,
             Detector::Context => self.context = None,
             Detector::Edges => self.edges = None,
             Detector::Orphan => self.orphan = None,
@@ -434,6 +544,7 @@ mod tests {
         let every = [
             Settings::Repeated(ShortLines::REPEATED_DEFAULT),
             Settings::Frequent(Frequent::DEFAULT),
+            Settings::Model(ModelSettings::DEFAULT),
             Settings::Context(Context::DEFAULT),
             Settings::Edges(Edges::DEFAULT),
             Settings::Orphan(ShortLines::ORPHAN_DEFAULT),

@@ -15,7 +15,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use builtin::BUILTIN_PACKS;
-pub use detectors::{Context, Detector, DetectorConfig, Edges, Frequent, Settings, ShortLines};
+pub use detectors::{
+    Context, Detector, DetectorConfig, Edges, Frequent, ModelSettings, Settings, ShortLines,
+};
 
 use crate::error::{Error, Result};
 

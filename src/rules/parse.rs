@@ -44,6 +44,7 @@ pub(crate) struct RawRule {
 pub(crate) struct RawDetectors {
     pub repeated: Option<Spanned<RawShortLineDetector>>,
     pub frequent: Option<Spanned<RawFrequentDetector>>,
+    pub model: Option<Spanned<RawModelDetector>>,
     pub context: Option<Spanned<RawContextDetector>>,
     pub edges: Option<Spanned<RawEdgesDetector>>,
     pub orphan: Option<Spanned<RawShortLineDetector>>,
@@ -56,6 +57,15 @@ pub(crate) struct RawFrequentDetector {
     pub enabled: Option<bool>,
     pub min_docs: Option<Spanned<u64>>,
     pub max_words: Option<Spanned<u32>>,
+}
+
+/// Settings of the `model` detector as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawModelDetector {
+    pub enabled: Option<bool>,
+    pub threshold: Option<Spanned<f64>>,
+    pub confirm: Option<Spanned<f64>>,
 }
 
 /// Settings of a detector that looks at short lines.

@@ -7,11 +7,12 @@ use toml::Spanned;
 
 use super::detectors::DetectorOverrides;
 use super::parse::{
-    LineStarts, RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawPack, RawRule,
-    RawShortLineDetector,
+    LineStarts, RawContextDetector, RawEdgesDetector, RawFrequentDetector, RawModelDetector,
+    RawPack, RawRule, RawShortLineDetector,
 };
 use super::{
-    Action, Case, Context, Detector, Edges, Frequent, Position, Rule, Settings, ShortLines, Where,
+    Action, Case, Context, Detector, Edges, Frequent, ModelSettings, Position, Rule, Settings,
+    ShortLines, Where,
 };
 use crate::error::{Error, Result};
 
@@ -68,6 +69,10 @@ pub(crate) fn pack(raw: RawPack, source: &str, origin: &str) -> Result<ValidPack
     if let Some(table) = raw.frequent {
         let settings = frequent(table, &site)?;
         detectors.push((Detector::Frequent, settings.map(Settings::Frequent)));
+    }
+    if let Some(table) = raw.model {
+        let settings = model(table.into_inner(), &site)?;
+        detectors.push((Detector::Model, settings.map(Settings::Model)));
     }
     if let Some(table) = raw.context {
         let settings = context(table.into_inner(), &site)?;
@@ -352,6 +357,24 @@ fn setting(
         Some(value) => Ok(*value.get_ref()),
         None => Ok(default),
     }
+}
+
+fn model(raw: RawModelDetector, site: &Site<'_>) -> Result<Option<ModelSettings>> {
+    if raw.enabled == Some(false) {
+        return Ok(None);
+    }
+    let mut settings = ModelSettings::DEFAULT;
+    if let Some(threshold) = raw.threshold {
+        settings = settings
+            .with_threshold(*threshold.get_ref())
+            .map_err(|_| site.error(&threshold, "threshold", "must lie between 0 and 1"))?;
+    }
+    if let Some(confirm) = raw.confirm {
+        settings = settings
+            .with_confirm(*confirm.get_ref())
+            .map_err(|_| site.error(&confirm, "confirm", "must lie between 0 and 1"))?;
+    }
+    Ok(Some(settings))
 }
 
 fn context(raw: RawContextDetector, site: &Site<'_>) -> Result<Option<Context>> {

@@ -1,0 +1,166 @@
+//! The line scorer: the Rust evaluator against the training library's own scores, the
+//! `model` detector's switches, and the content-shape protections on real page shapes.
+
+use boilerstrip::model::{FEATURE_COUNT, Model};
+use boilerstrip::rules::ModelSettings;
+use boilerstrip::{Cleaner, RuleSet};
+
+use crate::harness::{Env, repo, run};
+
+/// The largest difference allowed between a LightGBM probability and ours: the model file
+/// keeps leaf values to 9 significant digits (thresholds exactly), so sums of 80 leaves
+/// differ by far less than this.
+const TOLERANCE: f64 = 1e-6;
+
+#[test]
+fn builtin_model_gives_the_training_librarys_scores() {
+    let fixture = std::fs::read_to_string(repo().join("tests/data/model-fixture.tsv")).unwrap();
+    let model = Model::builtin();
+    let (threshold, confirm) = (
+        ModelSettings::DEFAULT.threshold(),
+        ModelSettings::DEFAULT.confirm(),
+    );
+    let mut rows = 0;
+    for line in fixture.lines().filter(|l| !l.starts_with('#')) {
+        let values: Vec<f64> = line.split('\t').map(|v| v.parse().unwrap()).collect();
+        let (expected, row) = (values[0], &values[1..]);
+        assert_eq!(row.len(), FEATURE_COUNT, "fixture row width");
+        let row: Vec<f32> = row.iter().map(|&v| v as f32).collect();
+        let ours = model.score(&row);
+        assert!(
+            (ours - expected).abs() <= TOLERANCE,
+            "row {rows}: LightGBM {expected}, ours {ours}"
+        );
+        for cut in [threshold, confirm] {
+            assert_eq!(ours >= cut, expected >= cut, "row {rows}: a decision flips");
+        }
+        rows += 1;
+    }
+    assert!(rows >= 100, "the fixture has {rows} rows");
+}
+
+/// A page of the shape the structural detectors got wrong: a tutorial with shell steps, a
+/// reading list after an introduction, and a heading repeated by a table of contents.
+fn tutorial() -> String {
+    let text = "This guide walks through packaging a small library, from the layout of the \
+                project to the upload, and explains each step as it goes along.";
+    let more = "Once the wheel is built, the next part of the guide shows how to check it and \
+                how to publish it so that other people can install it with one command.";
+    format!(
+        "Home\nGuides\nBlog\nContact\n\nContents\nBuilding\nPublishing\n\n{text}\n\nBuilding\n\n\
+         {more}\n\nRun these commands from the project folder:\n\n$ python -m pip install build\n\
+         $ python -m build\n\n{more}\n\n© 2024 Example\nPrivacy\nTerms\n"
+    )
+}
+
+#[test]
+fn model_keeps_shell_steps_and_the_heading_and_removes_the_menu() {
+    let cleaner = Cleaner::new(&RuleSet::builtin()).unwrap();
+    let page = tutorial();
+    let cleaned = cleaner.clean(page.as_bytes());
+    let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
+    for line in [
+        "$ python -m pip install build",
+        "$ python -m build",
+        "\nBuilding\n\n",
+    ] {
+        assert!(kept.contains(line), "{line:?} was removed:\n{kept}");
+    }
+    assert!(!kept.contains("Guides"), "the menu stays:\n{kept}");
+}
+
+#[test]
+fn fast_path_is_the_structural_detectors_alone() {
+    let mut rules = RuleSet::builtin();
+    rules.disable("model").unwrap();
+    let fast = Cleaner::new(&rules).unwrap();
+    let page = tutorial();
+    let cleaned = fast.clean(page.as_bytes());
+    assert!(
+        cleaned.saved().is_empty(),
+        "no protections on the fast path"
+    );
+    assert!(cleaned.scores().is_empty());
+    assert!(
+        cleaned
+            .removals()
+            .iter()
+            .all(|r| r.reason.as_str() != "model")
+    );
+}
+
+#[test]
+fn scores_are_recorded_only_when_asked_for() {
+    let rules = RuleSet::builtin();
+    let page = tutorial();
+    let quiet = Cleaner::new(&rules).unwrap();
+    assert!(quiet.clean(page.as_bytes()).scores().is_empty());
+    let scoring = Cleaner::builder().scores(true).build(&rules).unwrap();
+    let cleaned = scoring.clean(page.as_bytes());
+    assert!(!cleaned.scores().is_empty());
+    assert!(
+        cleaned
+            .scores()
+            .iter()
+            .all(|&(_, s)| (0.0..=1.0).contains(&s))
+    );
+}
+
+#[test]
+fn explain_shows_scores_and_rules_list_names_the_model() {
+    let env = Env::new();
+    let page = env.write("page.txt", tutorial());
+    let output = run(env.cmd().arg("--explain").arg(&page));
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let shell = text
+        .lines()
+        .find(|l| l.ends_with("| $ python -m build"))
+        .expect("the shell line is explained");
+    assert!(shell.starts_with("keep"), "{shell}");
+    let scored = text
+        .lines()
+        .filter(|l| {
+            l.split(" | ")
+                .next()
+                .is_some_and(|h| h.contains("0.") || h.contains("1.0"))
+        })
+        .count();
+    assert!(scored > 5, "scores shown:\n{text}");
+
+    let list = run(env.cmd().args(["rules", "list"]));
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(list.contains("model: builtin:model.txt ("), "{list}");
+    let fast = run(env.cmd().args(["rules", "list", "--fast"]));
+    let fast = String::from_utf8(fast.stdout).unwrap();
+    assert!(fast.contains("trees, off)"), "{fast}");
+}
+
+#[test]
+fn model_flag_loads_a_file_and_reports_a_bad_one() {
+    let env = Env::new();
+    let page = env.write("page.txt", "Home\nA line of text.\n");
+    // A model that scores every line as boilerplate with certainty.
+    let all = env.write(
+        "all.txt",
+        format!("boilerstrip-model 1\nfeatures {FEATURE_COUNT}\ntree / 30\n"),
+    );
+    let output = run(env.cmd().arg("--model").arg(&all).arg(&page));
+    assert!(output.status.success());
+    assert_eq!(output.stdout, b"");
+    let list = run(env.cmd().args(["rules", "list", "--model"]).arg(&all));
+    assert!(
+        String::from_utf8(list.stdout)
+            .unwrap()
+            .contains("all.txt (1 trees")
+    );
+
+    let bad = env.write("bad.txt", "boilerstrip-model 1\nfeatures 3\ntree / 1\n");
+    let output = run(env.cmd().arg("--model").arg(&bad).arg(&page));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("bad.txt") && stderr.contains("features"),
+        "{stderr}"
+    );
+}
