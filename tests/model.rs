@@ -2,7 +2,7 @@
 //! `model` detector's switches, and the content-shape protections on real page shapes.
 
 use boilerstrip::model::{FEATURE_COUNT, Model};
-use boilerstrip::rules::ModelSettings;
+use boilerstrip::rules::{ModelSettings, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use crate::harness::{Env, repo, run};
@@ -53,9 +53,18 @@ fn tutorial() -> String {
     )
 }
 
+/// The default pack with the line scorer switched on, as `--scorer` does.
+fn scoring_rules() -> RuleSet {
+    let mut rules = RuleSet::builtin();
+    rules
+        .detectors_mut()
+        .set(Settings::Model(ModelSettings::DEFAULT));
+    rules
+}
+
 #[test]
 fn model_keeps_shell_steps_and_the_heading_and_removes_the_menu() {
-    let cleaner = Cleaner::new(&RuleSet::builtin()).unwrap();
+    let cleaner = Cleaner::new(&scoring_rules()).unwrap();
     let page = tutorial();
     let cleaned = cleaner.clean(page.as_bytes());
     let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
@@ -70,10 +79,8 @@ fn model_keeps_shell_steps_and_the_heading_and_removes_the_menu() {
 }
 
 #[test]
-fn fast_path_is_the_structural_detectors_alone() {
-    let mut rules = RuleSet::builtin();
-    rules.disable("model").unwrap();
-    let fast = Cleaner::new(&rules).unwrap();
+fn the_default_pack_is_the_structural_detectors_alone() {
+    let fast = Cleaner::new(&RuleSet::builtin()).unwrap();
     let page = tutorial();
     let cleaned = fast.clean(page.as_bytes());
     assert!(
@@ -91,7 +98,7 @@ fn fast_path_is_the_structural_detectors_alone() {
 
 #[test]
 fn scores_are_recorded_only_when_asked_for() {
-    let rules = RuleSet::builtin();
+    let rules = scoring_rules();
     let page = tutorial();
     let quiet = Cleaner::new(&rules).unwrap();
     assert!(quiet.clean(page.as_bytes()).scores().is_empty());
@@ -110,7 +117,7 @@ fn scores_are_recorded_only_when_asked_for() {
 fn explain_shows_scores_and_rules_list_names_the_model() {
     let env = Env::new();
     let page = env.write("page.txt", tutorial());
-    let output = run(env.cmd().arg("--explain").arg(&page));
+    let output = run(env.cmd().args(["--scorer", "--explain"]).arg(&page));
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let shell = text
@@ -128,12 +135,16 @@ fn explain_shows_scores_and_rules_list_names_the_model() {
         .count();
     assert!(scored > 5, "scores shown:\n{text}");
 
-    let list = run(env.cmd().args(["rules", "list"]));
+    let list = run(env.cmd().args(["rules", "list", "--scorer"]));
     let list = String::from_utf8(list.stdout).unwrap();
-    assert!(list.contains("model: builtin:model.txt ("), "{list}");
-    let fast = run(env.cmd().args(["rules", "list", "--fast"]));
-    let fast = String::from_utf8(fast.stdout).unwrap();
-    assert!(fast.contains("trees, off)"), "{fast}");
+    assert!(
+        list.contains("model: builtin:model.txt (80 trees, threshold"),
+        "{list}"
+    );
+    // Off in the default pack: it is about ten times slower.
+    let default = run(env.cmd().args(["rules", "list"]));
+    let default = String::from_utf8(default.stdout).unwrap();
+    assert!(default.contains("trees, off)"), "{default}");
 }
 
 #[test]

@@ -102,10 +102,11 @@ pub struct RuleArgs {
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
 
-    /// The fast path: no line scorer (`--disable model`); the structural detectors
-    /// decide alone, as before the scorer.
+    /// Score lines with the learned line scorer (off by default: it removes more
+    /// boilerplate but cleans about ten times slower; see docs/rules.md). `--model FILE`
+    /// switches it on too.
     #[arg(long)]
-    pub fast: bool,
+    pub scorer: bool,
 }
 
 /// When to colour `--explain`.

@@ -16,6 +16,7 @@ use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
 use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
+use boilerstrip::rules::{ModelSettings, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
@@ -219,8 +220,10 @@ pub fn rule_set(
             format!("--disable {name} (`boilerstrip rules list` names them all)")
         })?;
     }
-    if args.fast {
-        rules.disable("model")?;
+    if (args.scorer || args.model.is_some()) && rules.detectors().model().is_none() {
+        rules
+            .detectors_mut()
+            .set(Settings::Model(ModelSettings::DEFAULT));
     }
     Ok(rules)
 }
