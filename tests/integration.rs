@@ -14,6 +14,7 @@ mod golden;
 mod input_safety;
 mod layers;
 mod oracle;
+mod parquet;
 mod robustness;
 mod rule_errors;
 mod snapshots;

@@ -6,11 +6,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
-use boilerstrip::pipeline::Pipeline;
+use boilerstrip::pipeline::{Output, Pipeline};
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
@@ -70,9 +70,24 @@ struct Run<'a> {
 impl Run<'_> {
     /// Every input, concatenated, to standard output.
     fn write_stdout(&mut self) -> Result<()> {
+        let inputs = &self.config.input.inputs;
+        let explain = matches!(self.config.pipeline.process.output, Output::Explain(_));
+        if inputs.len() > 1 && !explain && inputs.iter().any(|i| self.is_parquet(i.as_deref())) {
+            bail!("Parquet files cannot be concatenated on standard output; use -o DIR");
+        }
         let stdout = BufWriter::with_capacity(1 << 20, io::stdout().lock());
         let mut out = Encoder::new(stdout, Codec::Plain, None)?;
         for input in &self.config.input.inputs {
+            if let Some(path) = input.as_deref().filter(|p| self.is_parquet(Some(p))) {
+                out.flush().context("<stdout>")?;
+                // Standard output's lock is reentrant: `out` keeps it, and the Parquet
+                // writer (which must be `Send`) writes through a handle of its own.
+                let parquet = BufWriter::with_capacity(1 << 20, io::stdout());
+                let (stats, mut parquet) = self.run_parquet(path, parquet, "<stdout>")?;
+                parquet.flush().context("<stdout>")?;
+                self.stats += stats;
+                continue;
+            }
             if let Some(opened) = self.open(input.as_deref()) {
                 self.stats += self
                     .pipeline
@@ -89,6 +104,13 @@ impl Run<'_> {
         if self.config.resume && path.exists() {
             return Ok(());
         }
+        if let Some(input) = input.filter(|input| self.is_parquet(Some(input))) {
+            let mut output = AtomicOutput::create(path, self.config.level)?;
+            let name = path.display().to_string();
+            let (stats, _) = self.run_parquet(input, output.encoder(), &name)?;
+            self.stats += stats;
+            return output.commit();
+        }
         let Some(opened) = self.open(input) else {
             return Ok(());
         };
@@ -98,6 +120,24 @@ impl Run<'_> {
             .pipeline
             .run(opened, output.encoder(), &name, self.reporter)?;
         output.commit()
+    }
+
+    fn is_parquet(&self, input: Option<&Path>) -> bool {
+        self.config.input.is_parquet(input)
+    }
+
+    /// Cleans the Parquet file `input` into `out` (named `out_name`).
+    fn run_parquet<W: Write + Send>(
+        &mut self,
+        input: &Path,
+        out: W,
+        out_name: &str,
+    ) -> Result<(Stats, W)> {
+        self.reporter.next_input();
+        let origin = input.display().to_string();
+        Ok(self
+            .pipeline
+            .run_parquet(input, &origin, out, out_name, self.reporter)?)
     }
 
     fn open(&mut self, input: Option<&Path>) -> Option<Input> {

@@ -39,6 +39,9 @@ pub enum Uncut {
     },
     /// The whole input is in a text encoding that cannot be read.
     Encoding(Unsupported),
+    /// The input is Parquet, which is read from a file by row group, not as a stream
+    /// (see [`super::parquet`]).
+    Parquet,
 }
 
 impl Uncut {
@@ -62,6 +65,15 @@ impl Uncut {
                 format!(
                     "{} text is not supported; the input is {outcome}",
                     encoding.name()
+                ),
+            ),
+            Uncut::Parquet => Error::input(
+                origin,
+                Place::Start,
+                format!(
+                    "Parquet is read from a file by row group, not as a stream (give its \
+                     path, not standard input; `count` and `top` do not read Parquet yet); \
+                     the input is {outcome}"
                 ),
             ),
         }
@@ -336,6 +348,10 @@ impl RecordReader {
                 records: 0,
                 limit: max,
                 passing: None,
+            },
+            Format::Parquet => Source::Unsplit {
+                reader,
+                issue: Some(Uncut::Parquet),
             },
         };
         RecordReader {
