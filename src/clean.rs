@@ -5,6 +5,7 @@
 //! blank-line scars, and collect the removals. Nothing is written here; the result is a
 //! [`Cleaned`] decision.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::compile::Matcher;
@@ -13,7 +14,8 @@ use crate::count_table::Scope;
 use crate::decision::{Cleaned, Reason, Removal};
 use crate::detect;
 use crate::error::Result;
-use crate::lines::{Fate, LineTable};
+use crate::lines::{self, Fate, LineTable};
+use crate::normal;
 use crate::rules::{Action, Detector, DetectorConfig, Frequent, Rule, RuleSet};
 use crate::scan;
 use crate::stop::StopFlag;
@@ -32,6 +34,8 @@ pub struct CleanerBuilder {
     dfa: bool,
     /// Frequent lines of a counted corpus, for the `frequent` detector (default none).
     counts: Option<FrequentLines>,
+    /// A count table to load at build time, when no lines were given (default none).
+    count_table: Option<PathBuf>,
 }
 
 impl Default for CleanerBuilder {
@@ -39,6 +43,7 @@ impl Default for CleanerBuilder {
         CleanerBuilder {
             dfa: true,
             counts: None,
+            count_table: None,
         }
     }
 }
@@ -59,8 +64,36 @@ impl CleanerBuilder {
         self
     }
 
-    /// Compiles `rules` into a cleaner.
+    /// Gives the `frequent` detector the count table at `path`, loaded by
+    /// [`CleanerBuilder::build`] with the threshold of the rule set's `frequent` settings
+    /// (only the keys at or above it), and not at all when the rule set has the detector
+    /// off. With [`RuleSet::enable_frequent`] this is what `--counts` does.
+    ///
+    /// ```no_run
+    /// use boilerstrip::{Cleaner, RuleSet};
+    /// let mut rules = RuleSet::builtin();
+    /// rules.enable_frequent(Some(50), None)?;
+    /// let cleaner = Cleaner::builder().count_table("corpus.bsc").build(&rules)?;
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn count_table(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.count_table = Some(path.into());
+        self
+    }
+
+    /// Compiles `rules` into a cleaner, loading its count table if one was given.
     pub fn build(&self, rules: &RuleSet) -> Result<Cleaner> {
+        let counts = match (
+            &self.counts,
+            &self.count_table,
+            rules.detectors().frequent(),
+        ) {
+            (Some(lines), _, _) => Some(lines.clone()),
+            (None, Some(path), Some(settings)) => {
+                Some(FrequentLines::from_path(path, settings.min_docs())?)
+            }
+            _ => None,
+        };
         let matcher = Matcher::new(rules.rules(), self.dfa)?;
         let mut reasons: Vec<Reason> = rules
             .rules()
@@ -73,7 +106,7 @@ impl CleanerBuilder {
                 matcher,
                 rules: rules.rules().to_vec(),
                 detectors: rules.detectors().clone(),
-                counts: self.counts.clone(),
+                counts,
                 reasons,
             }),
         })
@@ -148,6 +181,16 @@ impl Cleaner {
     pub fn wants_site(&self) -> bool {
         self.frequent()
             .is_some_and(|(_, lines)| lines.scope() == Scope::Site)
+    }
+
+    /// The number of documents of the counted corpus that hold `line` (its content,
+    /// as in a document of site `site`), when the `frequent` detector runs and the line
+    /// is frequent: the evidence behind a `frequent` removal.
+    pub fn frequent_documents(&self, line: &[u8], site: Option<&str>) -> Option<u64> {
+        let (_, lines) = self.frequent()?;
+        let site = (lines.scope() == Scope::Site).then(|| site.unwrap_or(""));
+        let key = normal::line_key(lines::trimmed(line), site, &mut Vec::new())?;
+        lines.documents_of(key)
     }
 
     /// The `frequent` detector's settings and lines, when it runs.
@@ -377,6 +420,45 @@ mod tests {
             .clean_until(doc.as_bytes(), None, &stop)
             .unwrap_err();
         assert_eq!(err.category(), ErrorCategory::Interrupted);
+    }
+
+    #[test]
+    fn a_count_table_is_loaded_at_build_for_an_enabled_frequent_detector() {
+        use crate::count_table::{KeyRange, TableWriter};
+        let key = |line: &str| crate::normal::line_key(line.as_bytes(), None, &mut Vec::new());
+        let mut entries = vec![(key("Home").unwrap(), 5), (key("News").unwrap(), 2)];
+        entries.sort_unstable();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.bsc");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut writer =
+            TableWriter::new(file, "corpus.bsc", Scope::Corpus, 9, KeyRange::ALL).unwrap();
+        for (key, documents) in entries {
+            writer.push(key, documents).unwrap();
+        }
+        writer.finish().unwrap();
+
+        let doc = b"Home\nNews\nThe text of the article.\n";
+        let mut rules = RuleSet::new();
+        let off = Cleaner::builder()
+            .count_table(dir.path().join("missing.bsc"))
+            .build(&rules)
+            .expect("a detector that is off loads no table");
+        assert!(off.clean(doc).is_unchanged());
+        rules.enable_frequent(Some(3), None).unwrap();
+        let cleaner = Cleaner::builder().count_table(&path).build(&rules).unwrap();
+        let removed: Vec<_> = cleaner.clean(doc).removals().to_vec();
+        assert_eq!(removed.len(), 1);
+        assert_eq!(
+            (removed[0].lines.clone(), removed[0].reason.as_str()),
+            (0..1, "frequent")
+        );
+        let err = Cleaner::builder()
+            .count_table(dir.path().join("missing.bsc"))
+            .build(&rules)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing.bsc"), "{err}");
     }
 
     #[test]

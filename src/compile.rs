@@ -9,15 +9,16 @@
 //! are (running an anchored walk from every position instead costs up to line × marker
 //! bytes).
 
-use aho_corasick::automaton::Automaton;
+use std::ops::Range;
+
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasickKind, Anchored, MatchKind, StartKind, dfa};
-
-use std::ops::Range;
 
 use crate::error::{Error, Result};
 use crate::reach::Reach;
 use crate::rules::{Rule, Where};
+use crate::steps;
 
 /// Up to this many bytes of markers in total, the automaton is built as a DFA (one
 /// table load per byte); above it, as a contiguous NFA. A DFA takes about 640 bytes of
@@ -232,7 +233,7 @@ fn pass<A: Automaton>(
 /// Calls `visit` with each marker that match state `state` holds, ending at `end`.
 fn report<A: Automaton>(
     automaton: &A,
-    state: aho_corasick::automaton::StateID,
+    state: StateID,
     end: usize,
     visit: &mut impl FnMut(Occurrence),
 ) {
@@ -243,36 +244,5 @@ fn report<A: Automaton>(
             start: end - automaton.pattern_len(pattern),
             end,
         });
-    }
-}
-
-/// The steps of work (automaton transitions, bytes compared) this thread has done,
-/// counted in test builds only: the tests assert that a search reads each byte of a line
-/// a bounded number of times, which no timing could show reliably.
-pub(crate) mod steps {
-    #[cfg(test)]
-    thread_local! {
-        static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-    }
-
-    /// Counts one step.
-    #[inline(always)]
-    pub(crate) fn count() {
-        add(1);
-    }
-
-    /// Counts `n` steps.
-    #[inline(always)]
-    pub(crate) fn add(n: usize) {
-        #[cfg(test)]
-        STEPS.set(STEPS.get() + n as u64);
-        #[cfg(not(test))]
-        let _ = n;
-    }
-
-    /// The steps counted so far on this thread.
-    #[cfg(test)]
-    pub(crate) fn taken() -> u64 {
-        STEPS.get()
     }
 }

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod audit;
 mod clean;
 mod compile;
 pub mod count_table;
@@ -43,6 +44,7 @@ pub mod rules;
 mod scan;
 mod simd;
 pub mod stats;
+mod steps;
 mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};

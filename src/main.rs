@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::commands::{is_broken_pipe, is_interrupted};
 use cli::exit::Exit;
 
 fn main() -> ExitCode {
@@ -23,23 +24,4 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
-}
-
-fn is_interrupted(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<boilerstrip::Error>()
-            .is_some_and(|e| e.category() == boilerstrip::ErrorCategory::Interrupted)
-    })
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
-            cause
-                .downcast_ref::<boilerstrip::Error>()
-                .and_then(|e| e.io_error())
-        });
-        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

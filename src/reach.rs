@@ -27,6 +27,11 @@ const GATE_WINDOW: usize = 32;
 pub(crate) struct Reach {
     /// What each `contains` rule needs of a line before the line is searched in full.
     contains: Vec<ContainsGate>,
+    /// True when some `contains` rule has neither a symbol in every marker nor a guard:
+    /// it could fire on any line, so every line is searched in full and no gate is
+    /// tried (with thousands of such rules, trying each on each line would cost rules ×
+    /// lines).
+    every_line: bool,
     /// For each last two bytes of a line (ASCII lower case, see [`pair_key`]), the index
     /// in `ends_lengths` of the lengths of the `ends` markers ending with them (a
     /// one-byte marker ends with every pair that ends with its byte).
@@ -100,7 +105,7 @@ impl Symbols {
                 }
                 let from = offset.saturating_sub(GATE_WINDOW / 2);
                 let to = marker.len().min(from + GATE_WINDOW);
-                crate::compile::steps::add(to - from);
+                crate::steps::add(to - from);
                 if !doc[start + from..start + to].eq_ignore_ascii_case(&marker[from..to]) {
                     return None;
                 }
@@ -171,8 +176,12 @@ impl Reach {
                 u32::try_from(ends_lengths.len() - 1).expect("at most one set per pair")
             });
         }
+        let every_line = contains
+            .iter()
+            .any(|gate| gate.symbols.is_none() && !rules[gate.rule].has_guards());
         Reach {
             contains,
+            every_line,
             ends_sets,
             ends_lengths,
         }
@@ -184,6 +193,9 @@ impl Reach {
     pub(crate) fn whole_lines(&self, rules: &[Rule], table: &LineTable<'_>) -> Vec<bool> {
         if self.contains.is_empty() {
             return Vec::new();
+        }
+        if self.every_line {
+            return vec![true; table.len()];
         }
         let mut whole = vec![false; table.len()];
         for gate in &self.contains {
@@ -277,6 +289,13 @@ mod tests {
         assert_eq!(whole_lines(&symbols, doc), [true, false, true, false]);
         let letters = reach("[[rule]]\nname = \"c\"\nmarkers = [\"©\", \"reply\"]\n");
         assert_eq!(whole_lines(&letters, "no sign here\n"), [true]);
+        assert!(
+            letters.0.every_line,
+            "no symbol and no guard: no gate is tried"
+        );
+        let guarded = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\nmax_words = 1\n");
+        assert!(!guarded.0.every_line);
+        assert_eq!(whole_lines(&guarded, "reply\ntwo words\n"), [true, false]);
         let late = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\nafter = 0.5\n");
         assert_eq!(whole_lines(&late, "one\ntwo\n"), [false, true]);
         let pattern = reach("[[rule]]\nname = \"c\"\nmarkers = [\"reply\"]\npattern = '^\\d'\n");

@@ -173,8 +173,8 @@ impl Judge<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::steps;
     use crate::rules::RuleSet;
+    use crate::steps;
 
     /// The firings on `doc` of the rules in `toml`, and the automaton steps and gate bytes
     /// it took to find them.

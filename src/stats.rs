@@ -37,6 +37,8 @@ pub struct Stats {
     pub documents_emptied: u64,
     /// Documents dropped from the output because they ended up empty (`--drop-empty`).
     pub documents_dropped: u64,
+    /// Documents over `--max-removed-share`: left out, or written to `--rejects`.
+    pub documents_rejected: u64,
     /// Records that could not be processed (reported and passed through or skipped).
     pub invalid: u64,
     /// Lines read.
@@ -47,6 +49,11 @@ pub struct Stats {
     pub bytes_in: u64,
     /// Bytes of document text written.
     pub bytes_out: u64,
+    /// With a per-site count table only: documents whose URL named a site. Zero means
+    /// the `frequent` detector found no site to look lines up under (a mistyped
+    /// `--url-field`, or input without URLs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents_with_site: Option<u64>,
     /// Per reason (rule or detector name): what it removed.
     pub reasons: BTreeMap<String, ReasonStats>,
 }
@@ -126,11 +133,15 @@ impl AddAssign for Stats {
         self.documents += other.documents;
         self.documents_emptied += other.documents_emptied;
         self.documents_dropped += other.documents_dropped;
+        self.documents_rejected += other.documents_rejected;
         self.invalid += other.invalid;
         self.lines_in += other.lines_in;
         self.lines_out += other.lines_out;
         self.bytes_in += other.bytes_in;
         self.bytes_out += other.bytes_out;
+        if let Some(documents) = other.documents_with_site {
+            *self.documents_with_site.get_or_insert(0) += documents;
+        }
         for (name, reason) in other.reasons {
             *self.reasons.entry(name).or_default() += reason;
         }

@@ -164,7 +164,7 @@ fn explain_marks_every_line() {
         .write_stdin("Story.\nAdvertisement\n")
         .assert()
         .success()
-        .stdout("keep | Story.\nad   | Advertisement\n");
+        .stdout("==> <stdin> record 1 <==\nkeep | Story.\nad   | Advertisement\n");
 }
 
 #[test]

@@ -239,7 +239,7 @@ fn a_table_over_its_own_input_is_refused() {
             .args(["-o", output])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("is the input"));
+            .stderr(predicate::str::contains("would overwrite the input"));
         assert_eq!(std::fs::read_to_string(&input).unwrap(), jsonl);
     }
 }
@@ -274,7 +274,7 @@ fn an_input_given_twice_is_refused_not_counted_twice() {
             .assert()
             .code(2)
             .stderr(predicate::str::contains(
-                "a.txt and ./a.txt are the same file",
+                "the input a.txt and the input ./a.txt are the same file",
             ));
     }
     assert!(!env.path("t.bsc").exists());
@@ -359,7 +359,7 @@ fn clean_with_counts_removes_lines_found_in_many_documents() {
         .args(["--no-default-rules", "--counts", "counts.bsc", "--min-docs", "3", "--explain", "--color", "never", "a.txt"])
         .assert()
         .success()
-        .stdout("frequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
+        .stdout("==> a.txt record 1 <==\nfrequent | Home | News | Sport\nkeep     | The alpha story is told here in full.\nfrequent | About us · Contact\n");
     // Above the threshold nothing is frequent; a word limit spares longer lines.
     env.cmd()
         .args([

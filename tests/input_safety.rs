@@ -316,3 +316,35 @@ fn issue_12_the_warc_reader_hands_out_a_huge_record_in_bounded_parts() {
     assert_eq!(next.body(), b"after\n");
     assert_eq!(reader.bytes_read(), input.len() as u64);
 }
+
+#[test]
+fn issue_12_count_reads_jsonl_on_standard_input_as_records() {
+    let env = env();
+    let output = run(env
+        .cmd()
+        .args(["count", "-o", "t.bsc"])
+        .write_stdin(jsonl(&[DOC, "Other.\n", DOC])));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("counted 3 documents"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_doc_separator_means_text_on_standard_input() {
+    let env = env();
+    let input = "{\"looks\": \"like json\"}\nAdvertisement\n---\nStory.\nAdvertisement\n";
+    let output = run(env
+        .cmd()
+        .args(AD_ONLY)
+        .args(["--doc-separator", "---"])
+        .write_stdin(input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_bytes_eq(
+        "separated text",
+        b"{\"looks\": \"like json\"}\n---\nStory.\n",
+        &output.stdout,
+    );
+}

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod audit;
 mod bad_input;
 mod cases;
 mod cli;
@@ -15,6 +16,8 @@ mod input_safety;
 mod layers;
 mod oracle;
 mod parquet;
+mod paths_prop;
 mod robustness;
 mod rule_errors;
+mod safety;
 mod snapshots;

@@ -12,7 +12,7 @@
 //! the top layer and imports the library only through `boilerstrip::`, so it is not
 //! read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -28,6 +28,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("lines", "text"),
     ("normal", "text"),
     ("simd", "text"),
+    ("steps", "text"),
     // I/O beside text: readers and writers, compression, the count-table format.
     ("error", "io"),
     ("stop", "io"),
@@ -48,6 +49,8 @@ const LAYERS: &[(&str, &str)] = &[
     ("examples", "cleaner"),
     // Driving batches of documents through the cleaner.
     ("pipeline", "pipeline"),
+    // The audit views of a decision that need a record's identity (log, attributes).
+    ("audit", "pipeline"),
     // The corpus scan (`count`, `top`) on the batch driver.
     ("counts", "pipeline"),
 ];
@@ -314,6 +317,8 @@ fn imports_follow_the_layer_order() {
     sources(&root, &root, &mut files);
     assert!(files.len() > 30, "the sources were found");
     let mut errors = Vec::new();
+    // Top-level module → the top-level modules it imports, for the cycle check.
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut known_seen: BTreeMap<(String, String), bool> = KNOWN
         .iter()
         .map(|&(from, to)| ((from.to_string(), to.to_string()), false))
@@ -336,6 +341,10 @@ fn imports_follow_the_layer_order() {
             })
             .collect();
         for target in imports(module, &code, &children) {
+            let (from_top, to_top) = (top_level(module), top_level(&target));
+            if from_top != to_top {
+                edges.entry(from_top).or_default().insert(to_top);
+            }
             let Some(target_layer) = layer_of(&target) else {
                 errors.push(format!(
                     "{file} imports `crate::{target}`, which has no layer in LAYERS \
@@ -363,6 +372,13 @@ fn imports_follow_the_layer_order() {
             ));
         }
     }
+    if let Some(cycle) = find_cycle(&edges) {
+        errors.push(format!(
+            "top-level modules import each other in a cycle (a layer may import itself, \
+             but its modules not one another in a ring): {}",
+            cycle.join(" → ")
+        ));
+    }
     errors.sort();
     errors.dedup();
     assert!(
@@ -370,6 +386,64 @@ fn imports_follow_the_layer_order() {
         "imports against the layer order ({}):\n{}",
         ORDER.join(" → "),
         errors.join("\n")
+    );
+}
+
+/// The top-level module of a module path (`formats` of `formats::jsonl`).
+fn top_level(module: &str) -> String {
+    module.split("::").next().unwrap_or(module).to_string()
+}
+
+/// A cycle in `edges`, as the path that closes it (`a → b → a`), if there is one.
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|seen| seen == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, edges, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges
+        .keys()
+        .find_map(|node| visit(node, edges, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn a_cycle_is_found_and_named() {
+    let edges = |pairs: &[(&str, &str)]| {
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (from, to) in pairs {
+            map.entry(from.to_string())
+                .or_default()
+                .insert(to.to_string());
+        }
+        map
+    };
+    assert_eq!(
+        find_cycle(&edges(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    assert_eq!(
+        find_cycle(&edges(&[("a", "b"), ("a", "c"), ("b", "c")])),
+        None
     );
 }
 

@@ -1,6 +1,6 @@
 //! Any bytes as a WARC stream: reading never panics, and writing every record back
-//! unchanged (including the unsplittable rest after a malformed record) reproduces the
-//! input byte for byte.
+//! unchanged (including the unsplittable rest after a malformed record, and the parts of
+//! a record over the size limit, which is small here) reproduces the input byte for byte.
 
 #![no_main]
 
@@ -10,6 +10,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let options = InputOptions {
         format: Some(formats::Format::Warc),
+        text: formats::text::TextOptions {
+            max_doc_bytes: 256,
+            ..Default::default()
+        },
         ..InputOptions::default()
     };
     let Ok(mut input) = formats::open(std::io::Cursor::new(data.to_vec()), "fuzz.warc", &options) else {

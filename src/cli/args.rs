@@ -30,7 +30,11 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Clean documents (the default).
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
+    /// Write dolma attributes instead of cleaned text (`clean --annotate`): one line per
+    /// document with the removed spans in code points, beside `documents/` as dolma
+    /// expects (`…/documents/X.jsonl.gz` → `…/attributes/NAME/X.jsonl.gz`) unless -o says.
+    Annotate(Box<CleanArgs>),
     /// Check, test or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -184,8 +188,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
     pub doc_separator: Option<String>,
 
-    /// Largest document accepted (bytes; K, M, G suffixes allowed); a larger one is an
-    /// error, never truncated.
+    /// Largest document accepted (bytes; K, M, G suffixes allowed): a larger text
+    /// document or JSONL line is an error, never truncated; a larger WARC record is
+    /// copied through uncleaned, in bounded parts, and reported.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_doc_bytes: usize,
 }
@@ -217,14 +222,23 @@ pub struct CleanArgs {
     pub rules: RuleArgs,
 
     /// Write to FILE (one input), or one file per input under DIR, named like the input
-    /// relative to the deepest directory holding all inputs (used when several inputs
-    /// are given, DIR exists, or it ends with `/`). Each file is written under a
-    /// temporary name and renamed when complete. Compression follows the extension
-    /// (`.gz`, `.zst`). Default: standard output, uncompressed.
+    /// relative to the deepest directory holding all inputs (or to --relative-to; used
+    /// when several inputs are given, DIR exists, or it ends with `/`). Each file is
+    /// written under a temporary name and renamed when complete; FIFOs, devices and
+    /// links to them are written in place. Compression follows the extension (`.gz`,
+    /// `.zst`). A run that would write over one of its inputs, or twice to one file, is
+    /// refused before it starts. Default (and `-o -`): standard output, uncompressed.
     #[arg(short = 'o', long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
-    /// With -o: skip inputs whose output file already exists.
+    /// With -o DIR: name each output by the input's path relative to DIR rather than
+    /// to the deepest directory holding all inputs, so that a rerun over a subset of
+    /// the inputs writes the same names.
+    #[arg(long, value_name = "DIR", requires = "output")]
+    pub relative_to: Option<PathBuf>,
+
+    /// With -o: skip inputs whose output is already there (a non-empty regular file;
+    /// an empty one is redone). Leftover temporaries of killed runs are removed.
     #[arg(long, requires = "output")]
     pub resume: bool,
 
@@ -250,6 +264,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// With --explain: start each line with its number in the document.
+    #[arg(short = 'n', long, requires = "explain")]
+    pub line_number: bool,
+
+    /// With --explain: print only the removed lines, with their reasons (documents
+    /// with nothing removed are left out).
+    #[arg(long, requires = "explain")]
+    pub only_removed: bool,
+
+    /// With --explain: one JSON object per line decision (input, record, id, line,
+    /// byte range, reason or null, text) instead of columns.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
+
     /// Colour for --explain.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -257,6 +285,47 @@ pub struct CleanArgs {
     /// Write run statistics as JSON to FILE (`-`: standard error).
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+
+    /// Write the removal log to FILE: one JSON object per input document (id, URL, bytes
+    /// and lines in and out, each removal with byte offsets and reason), in input order,
+    /// written under a temporary name and renamed when complete; compressed as the
+    /// extension says (`.gz`, `.zst`).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
+    /// or a number).
+    #[arg(long, value_name = "PATH", default_value = "id")]
+    pub id_field: String,
+
+    /// JSONL: add to each record a field NAME (dotted paths reach into objects, e.g.
+    /// `metadata.boilerstrip`) holding what was removed: `{"removed_bytes", "removed_share",
+    /// "reasons": {REASON: {"lines", "bytes"}}}`; every other byte of the record is kept.
+    #[arg(long, value_name = "NAME")]
+    pub meta_field: Option<String>,
+
+    /// Reject documents with more than this share (0 to 1) of their bytes removed: they
+    /// are left out of the output, or written as read to --rejects.
+    #[arg(long, value_name = "F", value_parser = parse_share)]
+    pub max_removed_share: Option<f64>,
+
+    /// With --max-removed-share: write the rejected documents, as read (plus the
+    /// --meta-field), to FILE instead of leaving them out; atomically, compressed by
+    /// extension.
+    #[arg(long, value_name = "FILE", requires = "max_removed_share")]
+    pub rejects: Option<PathBuf>,
+
+    /// Write dolma attributes instead of cleaned text: `{"id", "attributes": {"NAME__REASON":
+    /// [[start, end, score], …], …}}` per document, offsets in code points; each input's
+    /// attributes go beside its `documents/` directory as `attributes/NAME/…` unless -o
+    /// is given.
+    #[arg(long, conflicts_with_all = ["explain", "meta_field", "max_removed_share", "drop_empty"])]
+    pub annotate: bool,
+
+    /// With --annotate: the prefix of attribute keys and the directory under
+    /// `attributes/`.
+    #[arg(long, value_name = "NAME", default_value = "boilerstrip", value_parser = parse_attribute_name)]
+    pub attribute_name: String,
 
     /// Zero the timings in --stats, for reproducible output (tests).
     #[arg(long, hide = true)]
@@ -394,6 +463,25 @@ pub struct TopArgs {
     pub run: RunArgs,
 }
 
+/// Parses an attribute name: letters, digits and `_`, so that it is one directory and
+/// one JSONPath member.
+pub fn parse_attribute_name(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{text}` is not a name of letters, digits and `_`"))
+    }
+}
+
+/// Parses a share: a number from 0 to 1.
+pub fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("`{text}` is not a share from 0 to 1")),
+    }
+}
+
 /// Parses `123`, `64K`, `64M`, `1G` (powers of 1024) into bytes.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
@@ -495,14 +583,90 @@ mod tests {
     }
 
     #[test]
+    fn relative_to_needs_an_output() {
+        assert!(Args::try_parse_from(["boilerstrip", "--relative-to", "data", "a.txt"]).is_err());
+        let args =
+            Args::try_parse_from(["boilerstrip", "--relative-to", "data", "-o", "out/"]).unwrap();
+        assert_eq!(args.clean.relative_to, Some(PathBuf::from("data")));
+    }
+
+    #[test]
     fn level_accepts_negative_numbers_for_the_encoder_to_reject() {
         let args = Args::try_parse_from(["boilerstrip", "--level", "-1"]).unwrap();
         assert_eq!(args.clean.level, Some(-1));
     }
 
     #[test]
+    fn explain_modifiers_need_explain() {
+        for flag in ["-n", "--only-removed", "--json"] {
+            assert!(
+                Args::try_parse_from(["boilerstrip", flag]).is_err(),
+                "{flag}"
+            );
+        }
+        let args =
+            Args::try_parse_from(["boilerstrip", "--explain", "-n", "--only-removed", "--json"])
+                .unwrap();
+        assert!(args.clean.line_number && args.clean.only_removed && args.clean.json);
+    }
+
+    #[test]
+    fn shares_are_between_0_and_1_and_rejects_need_a_threshold() {
+        assert_eq!(parse_share("0.5"), Ok(0.5));
+        assert_eq!(parse_share("1"), Ok(1.0));
+        for bad in ["1.5", "-0.1", "NaN", "half"] {
+            assert!(parse_share(bad).is_err(), "{bad}");
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--rejects", "r.jsonl"]).is_err());
+        let args = Args::try_parse_from([
+            "boilerstrip",
+            "--max-removed-share",
+            "0.8",
+            "--rejects",
+            "r.jsonl",
+            "--meta-field",
+            "metadata.bs",
+        ])
+        .unwrap();
+        assert_eq!(args.clean.max_removed_share, Some(0.8));
+        assert_eq!(args.clean.meta_field.as_deref(), Some("metadata.bs"));
+    }
+
+    #[test]
+    fn annotate_is_a_subcommand_and_a_flag_that_excludes_rewriting_flags() {
+        let args = Args::try_parse_from(["boilerstrip", "annotate", "a.jsonl"]).unwrap();
+        assert!(matches!(args.command, Some(Command::Annotate(_))));
+        let args = Args::try_parse_from(["boilerstrip", "--annotate", "a.jsonl"]).unwrap();
+        assert!(args.clean.annotate);
+        assert_eq!(args.clean.attribute_name, "boilerstrip");
+        for flag in ["--explain", "--drop-empty"] {
+            assert!(Args::try_parse_from(["boilerstrip", "--annotate", flag]).is_err());
+        }
+        assert!(Args::try_parse_from(["boilerstrip", "--attribute-name", "a/b"]).is_err());
+    }
+
+    #[test]
+    fn log_takes_a_file_and_the_id_field_defaults_to_id() {
+        let args = Args::try_parse_from(["boilerstrip", "--log", "log.jsonl.gz"]).unwrap();
+        assert_eq!(args.clean.log, Some(PathBuf::from("log.jsonl.gz")));
+        assert_eq!(args.clean.id_field, "id");
+        let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
+        assert_eq!(args.clean.id_field, "meta.doc_id");
+        assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
+    }
+
+    #[test]
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
         assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
+    }
+
+    #[test]
+    fn decompress_defaults_to_auto_and_takes_none() {
+        let args = Args::try_parse_from(["boilerstrip"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
+        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
     }
 }

@@ -1,61 +1,145 @@
 //! One small function per subcommand: wire configuration and IO to the library.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
-use boilerstrip::pipeline::{Output, Pipeline};
+use boilerstrip::pipeline::{OnInvalid, Output, Pipeline, SideOutput, SideOutputs};
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
-use super::config::{CleanConfig, InputConfig, Target};
+use super::config::{CleanConfig, InputConfig, OutputFile, Target};
 use super::exit::Exit;
-use super::output::{self, AtomicOutput};
+use super::output::{self, AtomicOutput, StalePartials};
 use super::report::Reporter;
 
 /// `boilerstrip [clean]`: every input through the pipeline, to standard output or to
 /// one file per input.
+///
+/// An input that fails (cannot be opened, is truncated or corrupt, holds a document over
+/// the size limit, or its output cannot be written) is reported and the run goes on with
+/// the others; the run then ends with exit code 2 and a one-line summary. With
+/// `--on-invalid fail` the first failure stops the run, and the inputs not processed are
+/// named. A closed pipe downstream ends the run quietly, with the exit code the failures
+/// before it call for.
 pub fn clean(config: CleanConfig) -> Result<Exit> {
     let started = Instant::now();
+    if config.interactive {
+        eprintln!("boilerstrip: reading standard input; -h for help");
+    }
     let pipeline = Pipeline::new(config.cleaner.clone(), config.pipeline.clone())?;
     let mut reporter = Reporter::new(
         config.progress,
         config.quiet,
         total_size(&config.input.inputs),
     );
+    let log = match &config.log {
+        Some(log) => Some(AtomicOutput::create(&log.path, log.level)?),
+        None => None,
+    };
+    let rejects = match &config.rejects {
+        Some(rejects) => Some(AtomicOutput::create(&rejects.path, rejects.level)?),
+        None => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
         reporter: &mut reporter,
         stats: Stats::default(),
-        exit: Exit::Success,
+        failed: Vec::new(),
+        not_processed: Vec::new(),
+        output_failed: false,
+        stopped: false,
+        log,
+        rejects,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
-        Target::File(path) => run.write_file(config.input.inputs[0].as_deref(), path)?,
-        Target::Dir(dir) => {
-            let inputs: Vec<PathBuf> = config.input.inputs.iter().flatten().cloned().collect();
-            for (input, output) in inputs.iter().zip(output::paths_under(dir, &inputs)?) {
-                run.write_file(Some(input), &output)?;
-            }
+        Target::Files(files) => run.write_files(files)?,
+    }
+    let Run {
+        stats,
+        failed,
+        not_processed,
+        output_failed,
+        stopped,
+        log,
+        rejects,
+        ..
+    } = run;
+    // Like an output file, the log and the rejects are completed only by a run that was
+    // not stopped.
+    for side in [log, rejects].into_iter().flatten() {
+        if !stopped {
+            side.commit()?;
         }
     }
-    let (stats, mut exit) = (run.stats, run.exit);
+    let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
-    if stats.invalid > 0 && exit == Exit::Success {
-        exit = Exit::Invalid;
+    if stats.documents > 0 && stats.documents_with_site == Some(0) {
+        eprintln!(
+            "boilerstrip: warning: the count table is per site, but no document had a URL \
+             (JSONL: --url-field `{}`; WARC: WARC-Target-URI), so `frequent` looked every \
+             line up as if all came from one site without a name",
+            config.url_field
+        );
     }
+    if !failed.is_empty() || !not_processed.is_empty() {
+        eprintln!(
+            "boilerstrip: {}",
+            failure_summary(config.input.inputs.len(), &failed, &not_processed)
+        );
+    }
+    let exit = if !failed.is_empty() || !not_processed.is_empty() || output_failed {
+        Exit::Error
+    } else if invalid > 0 {
+        Exit::Invalid
+    } else {
+        Exit::Success
+    };
     if let Some(destination) = &config.stats {
         let elapsed = (!config.deterministic).then(|| started.elapsed());
         write_stats(&stats, elapsed, destination.as_deref())?;
     }
     Ok(exit)
+}
+
+/// `2 of 40 inputs failed: a.gz, b.jsonl; not processed: c.jsonl`.
+fn failure_summary(inputs: usize, failed: &[String], not_processed: &[String]) -> String {
+    let list = |names: &[String]| {
+        const SHOWN: usize = 10;
+        let mut text = names
+            .iter()
+            .take(SHOWN)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if names.len() > SHOWN {
+            text += &format!(" and {} more", names.len() - SHOWN);
+        }
+        text
+    };
+    let mut parts = Vec::new();
+    if !failed.is_empty() {
+        let noun = if inputs == 1 { "input" } else { "inputs" };
+        parts.push(format!(
+            "{} of {inputs} {noun} failed: {}",
+            failed.len(),
+            list(failed)
+        ));
+    }
+    if !not_processed.is_empty() {
+        parts.push(format!("not processed: {}", list(not_processed)));
+    }
+    parts.join("; ")
 }
 
 /// The state of one `clean` run over all inputs.
@@ -64,62 +148,162 @@ struct Run<'a> {
     pipeline: &'a Pipeline,
     reporter: &'a mut Reporter,
     stats: Stats,
-    exit: Exit,
+    /// Inputs that failed, by name.
+    failed: Vec<String>,
+    /// Inputs never read because the run stopped early.
+    not_processed: Vec<String>,
+    /// Standard output could not be written (other than a closed pipe).
+    output_failed: bool,
+    /// The run ended before its last input (`--on-invalid fail`, a failed or closed
+    /// standard output).
+    stopped: bool,
+    /// The removal log, committed when every input is done.
+    log: Option<AtomicOutput>,
+    /// The rejected documents (`--rejects`), committed when every input is done.
+    rejects: Option<AtomicOutput>,
+}
+
+/// What ended a failed input.
+enum Failure {
+    /// The input (or its own output file) failed; the others can go on.
+    Input(anyhow::Error),
+    /// Nothing more can be written: standard output failed or the pipe closed.
+    Output(anyhow::Error),
 }
 
 impl Run<'_> {
     /// Every input, concatenated, to standard output.
     fn write_stdout(&mut self) -> Result<()> {
+        let failure = Rc::new(Cell::new(None));
+        let watched = Watched {
+            inner: io::stdout().lock(),
+            failure: Rc::clone(&failure),
+        };
+        let mut out = Encoder::new(
+            BufWriter::with_capacity(1 << 20, watched),
+            Codec::Plain,
+            None,
+        )?;
         let inputs = &self.config.input.inputs;
         let explain = matches!(self.config.pipeline.process.output, Output::Explain(_));
         if inputs.len() > 1 && !explain && inputs.iter().any(|i| self.is_parquet(i.as_deref())) {
             bail!("Parquet files cannot be concatenated on standard output; use -o DIR");
         }
-        let stdout = BufWriter::with_capacity(1 << 20, io::stdout().lock());
-        let mut out = Encoder::new(stdout, Codec::Plain, None)?;
-        for input in &self.config.input.inputs {
-            if let Some(path) = input.as_deref().filter(|p| self.is_parquet(Some(p))) {
-                out.flush().context("<stdout>")?;
-                // Standard output's lock is reentrant: `out` keeps it, and the Parquet
-                // writer (which must be `Send`) writes through a handle of its own.
-                let parquet = BufWriter::with_capacity(1 << 20, io::stdout());
-                let (stats, mut parquet) = self.run_parquet(path, parquet, "<stdout>")?;
-                parquet.flush().context("<stdout>")?;
-                self.stats += stats;
-                continue;
-            }
-            if let Some(opened) = self.open(input.as_deref()) {
-                self.stats += self
-                    .pipeline
-                    .run(opened, &mut out, "<stdout>", self.reporter)?;
+        for (index, input) in inputs.iter().enumerate() {
+            let result = match input.as_deref().filter(|p| self.is_parquet(Some(p))) {
+                Some(path) => out.flush().context("<stdout>").and_then(|()| {
+                    // Standard output's lock is reentrant: `out` keeps it, and the
+                    // Parquet writer (which must be `Send`) writes through its own handle.
+                    let parquet = BufWriter::with_capacity(1 << 20, io::stdout());
+                    let (stats, mut parquet) = self.run_parquet(path, parquet, "<stdout>")?;
+                    parquet.flush().context("<stdout>")?;
+                    Ok(stats)
+                }),
+                None => self
+                    .open(input.as_deref())
+                    .and_then(|opened| self.run_one(opened, &mut out, "<stdout>")),
+            };
+            let failure = match result {
+                Ok(stats) => {
+                    self.stats += stats;
+                    continue;
+                }
+                Err(err) if failure.get().is_some() => Failure::Output(err),
+                Err(err) => Failure::Input(err),
+            };
+            if !self.failed_at(index, failure, |rest| rest)? {
+                return Ok(());
             }
         }
-        out.finish().context("<stdout>")?;
+        if let Err(err) = out.finish().context("<stdout>") {
+            self.failed_at(inputs.len(), Failure::Output(err), |rest| rest)?;
+        }
         Ok(())
     }
 
-    /// One input to `path`, renamed into place when complete; skipped with `--resume`
-    /// when `path` exists.
-    fn write_file(&mut self, input: Option<&Path>, path: &Path) -> Result<()> {
-        if self.config.resume && path.exists() {
-            return Ok(());
+    /// Each input to its own file; with `--resume`, inputs whose output is finished are
+    /// skipped.
+    fn write_files(&mut self, files: &[OutputFile]) -> Result<()> {
+        let skipped = files.iter().filter(|file| file.finished).count();
+        if skipped > 0 {
+            eprintln!(
+                "boilerstrip: --resume: skipping {skipped} of {} inputs whose output is already there",
+                files.len()
+            );
         }
+        let mut stale = StalePartials::default();
+        for (index, (input, file)) in self.config.input.inputs.iter().zip(files).enumerate() {
+            if file.finished {
+                continue;
+            }
+            if let Err(err) = self.write_file(input.as_deref(), file, &mut stale) {
+                let keep_going = self.failed_at(index, Failure::Input(err), |rest| {
+                    rest.iter()
+                        .zip(&files[index + 1..])
+                        .filter(|(_, file)| !file.finished)
+                        .map(|(input, _)| input)
+                        .cloned()
+                        .collect()
+                })?;
+                if !keep_going {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One input to its file, renamed into place when complete.
+    fn write_file(
+        &mut self,
+        input: Option<&Path>,
+        file: &OutputFile,
+        stale: &mut StalePartials,
+    ) -> Result<()> {
         if let Some(input) = input.filter(|input| self.is_parquet(Some(input))) {
-            let mut output = AtomicOutput::create(path, self.config.level)?;
-            let name = path.display().to_string();
+            let mut output = AtomicOutput::create(&file.path, file.level)?;
+            let name = file.path.display().to_string();
             let (stats, _) = self.run_parquet(input, output.encoder(), &name)?;
             self.stats += stats;
             return output.commit();
         }
-        let Some(opened) = self.open(input) else {
-            return Ok(());
-        };
-        let mut output = AtomicOutput::create(path, self.config.level)?;
-        let name = path.display().to_string();
-        self.stats += self
-            .pipeline
-            .run(opened, output.encoder(), &name, self.reporter)?;
+        let opened = self.open(input)?;
+        if !output::writes_in_place(&file.path) {
+            stale.remove_for(&file.path)?;
+        }
+        let mut output = AtomicOutput::create(&file.path, file.level)?;
+        let name = file.path.display().to_string();
+        let stats = self.run_one(opened, output.encoder(), &name)?;
+        self.stats += stats;
         output.commit()
+    }
+
+    /// Cleans one opened input into `out`, and its removal log into the log.
+    fn run_one<W: Write>(
+        &mut self,
+        opened: Input,
+        out: &mut Encoder<W>,
+        name: &str,
+    ) -> Result<Stats> {
+        let name_of = |file: &Option<OutputFile>| {
+            file.as_ref()
+                .map(|file| file.path.display().to_string())
+                .unwrap_or_default()
+        };
+        let (log_name, rejects_name) = (name_of(&self.config.log), name_of(&self.config.rejects));
+        let mut side = SideOutputs {
+            log: self.log.as_mut().map(|log| SideOutput {
+                writer: log.encoder(),
+                name: &log_name,
+            }),
+            rejects: self.rejects.as_mut().map(|rejects| SideOutput {
+                writer: rejects.encoder(),
+                name: &rejects_name,
+            }),
+        };
+        Ok(self
+            .pipeline
+            .run_with(opened, out, name, &mut side, self.reporter)?)
     }
 
     fn is_parquet(&self, input: Option<&Path>) -> bool {
@@ -134,14 +318,128 @@ impl Run<'_> {
         out_name: &str,
     ) -> Result<(Stats, W)> {
         self.reporter.next_input();
+        if self.config.log.is_some() || self.config.rejects.is_some() {
+            bail!(
+                "{}: --log and --rejects do not read Parquet yet; run without them",
+                input.display()
+            );
+        }
         let origin = input.display().to_string();
         Ok(self
             .pipeline
             .run_parquet(input, &origin, out, out_name, self.reporter)?)
     }
 
-    fn open(&mut self, input: Option<&Path>) -> Option<Input> {
-        open_input(&self.config.input, input, self.reporter, &mut self.exit)
+    /// Handles the failure of input `index`: an interruption ends the run with its error;
+    /// otherwise the failure is reported and counted. Returns whether the run goes on;
+    /// when it stops, `rest` picks the inputs after `index` that were still to do.
+    fn failed_at(
+        &mut self,
+        index: usize,
+        failure: Failure,
+        rest: impl FnOnce(Vec<Option<PathBuf>>) -> Vec<Option<PathBuf>>,
+    ) -> Result<bool> {
+        let (err, output) = match failure {
+            Failure::Input(err) | Failure::Output(err) if is_interrupted(&err) => {
+                return Err(err);
+            }
+            Failure::Input(err) => (err, false),
+            Failure::Output(err) => (err, true),
+        };
+        let inputs = &self.config.input.inputs;
+        if output && is_broken_pipe(&err) {
+            // Nobody reads any more: stop quietly, keeping what failed before.
+            self.stopped = true;
+            return Ok(false);
+        }
+        self.reporter.message(&super::hints::describe(&err));
+        if output {
+            self.output_failed = true;
+        } else {
+            self.failed.push(display(inputs[index].as_deref()));
+        }
+        let fail_fast = self.config.pipeline.process.on_invalid == OnInvalid::Fail;
+        if output || fail_fast {
+            self.stopped = true;
+            let later = inputs.get(index + 1..).unwrap_or_default().to_vec();
+            self.not_processed = rest(later).iter().map(|i| display(i.as_deref())).collect();
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn open(&mut self, input: Option<&Path>) -> Result<Input> {
+        self.reporter.next_input();
+        open(&self.config.input, input)
+    }
+}
+
+/// A writer that remembers the kind of its first failure, so that a failed run can
+/// tell a failing output from a failing input.
+struct Watched<W> {
+    inner: W,
+    failure: Rc<Cell<Option<io::ErrorKind>>>,
+}
+
+impl<W: Write> Watched<W> {
+    fn watch<T>(&self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(err) = &result
+            && self.failure.get().is_none()
+        {
+            self.failure.set(Some(err.kind()));
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
+    }
+}
+
+/// How an input is named in reports.
+fn display(input: Option<&Path>) -> String {
+    input.map_or("<stdin>".to_string(), |p| p.display().to_string())
+}
+
+/// True when `err` is (caused by) a closed pipe downstream.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let io = cause.downcast_ref::<io::Error>().or_else(|| {
+            cause
+                .downcast_ref::<boilerstrip::Error>()
+                .and_then(|e| e.io_error())
+        });
+        io.is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// True when `err` is (caused by) the stop flag.
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<boilerstrip::Error>()
+            .is_some_and(|e| e.category() == boilerstrip::ErrorCategory::Interrupted)
+    })
+}
+
+/// Opens an input (`None`: standard input) in the format configured for it.
+fn open(config: &InputConfig, input: Option<&Path>) -> Result<Input> {
+    let name = display(input);
+    let options = config.options_for(input);
+    match input {
+        None => Ok(formats::open(io::stdin(), &name, &options)?),
+        Some(path) => {
+            let file = File::open(path).with_context(|| name.clone())?;
+            Ok(formats::open(file, &name, &options)?)
+        }
     }
 }
 
@@ -154,15 +452,7 @@ pub fn open_input(
     exit: &mut Exit,
 ) -> Option<Input> {
     reporter.next_input();
-    let name = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
-    let options = config.options_for(input);
-    let opened = match input {
-        None => formats::open(io::stdin(), &name, &options).map_err(anyhow::Error::from),
-        Some(path) => File::open(path)
-            .with_context(|| name.clone())
-            .and_then(|file| Ok(formats::open(file, &name, &options)?)),
-    };
-    match opened {
+    match open(config, input) {
         Ok(opened) => Some(opened),
         Err(err) => {
             reporter.message(&format!("{err:#}"));
@@ -191,7 +481,10 @@ fn write_stats(
     let json = stats.to_json(elapsed);
     match path {
         None => io::stderr().write_all(json.as_bytes()).context("<stderr>"),
-        Some(path) => std::fs::write(path, json).with_context(|| format!("{}", path.display())),
+        Some(path) => output::write_atomically(path, |out| {
+            out.write_all(json.as_bytes())
+                .with_context(|| format!("{}", path.display()))
+        }),
     }
 }
 

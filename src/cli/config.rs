@@ -1,36 +1,57 @@
 //! Arguments → resolved configuration, once: rule packs loaded, cleaner built, formats
 //! and output target decided, terminal checked. No clap type passes this point.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::count_table::FrequentLines;
+use boilerstrip::audit::dolma::attributes_path;
 use boilerstrip::count_table::Scope;
 use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
-use boilerstrip::formats::compress::Decompress;
+use boilerstrip::formats::compress::{Codec, Decompress, Encoder, codec_for_path};
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
-use boilerstrip::rules::{Frequent, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
     CleanArgs, ColorChoice, DecompressArg, FormatArg, FrequentArgs, InputArgs, KeyArgs,
     OnInvalidArg, ProgressArg, RuleArgs, RunArgs, ScopeArg, UrlArgs,
 };
+use super::output;
+use super::paths::{self, PathGuard};
 
 /// Where cleaned output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Standard output, every input concatenated, uncompressed.
     Stdout,
-    /// One file, written atomically.
+    /// One output file per input, in input order (`-o FILE` or `-o DIR`).
+    Files(Vec<OutputFile>),
+}
+
+/// One input's output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// With `--resume`: it is already there, so its input is skipped.
+    pub finished: bool,
+    /// The compression level for it (`--level`, for compressed outputs only).
+    pub level: Option<i32>,
+}
+
+/// How `-o` lays out outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Layout {
+    Stdout,
     File(PathBuf),
-    /// One file per input under this directory.
     Dir(PathBuf),
+    /// dolma attributes beside their documents, one path per input (`annotate` without -o).
+    Beside(Vec<PathBuf>),
 }
 
 /// Which documents to read, resolved.
@@ -92,10 +113,15 @@ impl InputConfig {
     }
 
     /// How to read `input`: its format (`-f`, else from its name; standard input and
-    /// names that say nothing are told by their first bytes) and text options.
+    /// names that say nothing are text with `--doc-separator`, which only text has, and
+    /// otherwise told by their first bytes) and text options.
     pub fn options_for(&self, input: Option<&Path>) -> InputOptions {
+        let separated = self.text.separator.is_some().then_some(Format::Text);
         InputOptions {
-            format: self.format.or_else(|| input.and_then(Format::from_name)),
+            format: self
+                .format
+                .or_else(|| input.and_then(Format::from_name))
+                .or(separated),
             text: self.text.clone(),
             decompress: self.decompress,
         }
@@ -134,23 +160,13 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 /// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
 /// `--frequent-max-words` override them, and the table is loaded above the threshold.
 pub fn cleaner(rules: &RuleArgs, frequent: &FrequentArgs) -> Result<Cleaner> {
-    let rules = rule_set(rules, |rules| {
-        if frequent.counts.is_none() {
-            return Ok(());
-        }
-        let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
-        if let Some(min_docs) = frequent.min_docs {
-            settings = settings.with_min_docs(min_docs)?;
-        }
-        if let Some(max_words) = frequent.frequent_max_words {
-            settings = settings.with_max_words(Some(max_words))?;
-        }
-        rules.detectors_mut().set(Settings::Frequent(settings));
-        Ok(())
+    let rules = rule_set(rules, |rules| match frequent.counts {
+        Some(_) => rules.enable_frequent(frequent.min_docs, frequent.frequent_max_words),
+        None => Ok(()),
     })?;
     let mut builder = Cleaner::builder();
-    if let (Some(path), Some(settings)) = (&frequent.counts, rules.detectors().frequent()) {
-        builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
+    if let Some(path) = &frequent.counts {
+        builder.count_table(path);
     }
     Ok(builder.build(&rules)?)
 }
@@ -173,10 +189,6 @@ pub struct CleanConfig {
     pub pipeline: PipelineOptions,
     /// Where the output goes.
     pub target: Target,
-    /// Skip inputs whose output exists.
-    pub resume: bool,
-    /// Compression level for output files.
-    pub level: Option<i32>,
     /// Show a progress bar.
     pub progress: bool,
     /// No per-record reports.
@@ -185,6 +197,14 @@ pub struct CleanConfig {
     pub stats: Option<Option<PathBuf>>,
     /// Zero timings in stats.
     pub deterministic: bool,
+    /// Standard input is read and is a terminal: someone may be typing.
+    pub interactive: bool,
+    /// `--url-field` as given, for messages.
+    pub url_field: String,
+    /// Where the removal log goes (`--log`), and its compression level.
+    pub log: Option<OutputFile>,
+    /// Where rejected documents go (`--rejects`), and its compression level.
+    pub rejects: Option<OutputFile>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -209,11 +229,40 @@ pub fn rule_set(
 }
 
 impl CleanConfig {
-    /// Resolves `clean` arguments.
+    /// Resolves `clean` arguments. Every check that can fail happens here, before any
+    /// input is read: flags, rule files, the count table, and the paths (no output may
+    /// be an input or another output).
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
         let cleaner = cleaner(&args.rules, &args.frequent)?;
         let input = InputConfig::from_args(args.input.clone())?;
-        let target = target(args.output.as_deref(), &input.inputs)?;
+        if let (Some(log), Some(output)) = (&args.log, &args.output)
+            && log == output
+        {
+            bail!("--log and -o both name {}", log.display());
+        }
+        for (flag, path) in [("--log", &args.log), ("--rejects", &args.rejects)] {
+            if path.as_ref().is_some_and(|path| path.as_os_str() == "-") {
+                bail!("{flag} writes a file; `-` would be taken as its name");
+            }
+        }
+        if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
+            bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
+        }
+        let layout = match (args.annotate, &args.output) {
+            (true, None) => beside(&input.inputs, &args.attribute_name)?,
+            _ => layout(args.output.as_deref(), &input.inputs)?,
+        };
+        let (target, log, rejects) = plan(&args, &input, layout)?;
+        let stats = args
+            .stats
+            .as_ref()
+            .map(|path| (path.as_os_str() != "-").then(|| path.clone()));
+        check_paths(
+            &args,
+            &input,
+            &target,
+            stats.as_ref().and_then(Option::as_deref),
+        )?;
         let output = output(&args, &cleaner);
         let process = ProcessOptions {
             output,
@@ -225,7 +274,20 @@ impl CleanConfig {
                 OnInvalidArg::Skip => OnInvalid::Skip,
                 OnInvalidArg::Fail => OnInvalid::Fail,
             },
+            id_field: FieldPath::parse(&args.id_field).with_context(|| "--id-field")?,
+            log: args.log.is_some(),
+            meta_field: args
+                .meta_field
+                .as_deref()
+                .map(FieldPath::parse)
+                .transpose()
+                .with_context(|| "--meta-field")?,
+            max_removed_share: args.max_removed_share,
+            keep_rejects: args.rejects.is_some(),
+            attribute_name: args.attribute_name.clone(),
         };
+        let interactive =
+            input.inputs.iter().any(Option::is_none) && std::io::stdin().is_terminal();
         Ok(CleanConfig {
             input,
             cleaner,
@@ -236,35 +298,279 @@ impl CleanConfig {
                 ..PipelineOptions::default()
             },
             target,
-            resume: args.resume,
-            level: args.level,
             progress: progress(&args.run),
             quiet: args.run.quiet,
-            stats: args
-                .stats
-                .map(|path| (path.as_os_str() != "-").then_some(path)),
+            stats,
             deterministic: args.deterministic,
+            interactive,
+            url_field: args.frequent.url.url_field.clone(),
+            log,
+            rejects,
         })
     }
 }
 
 /// `-o` as a file or a directory: a directory when several inputs are given, when it
-/// exists as one, or when it ends with a path separator.
-fn target(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Target> {
-    let Some(output) = output else {
-        return Ok(Target::Stdout);
+/// exists as one, or when it ends with a path separator; `-o -` is standard output.
+fn layout(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Layout> {
+    let Some(output) = output.filter(|output| output.as_os_str() != "-") else {
+        return Ok(Layout::Stdout);
     };
     let looks_like_dir = output.as_os_str().to_string_lossy().ends_with(['/', '\\']);
     if inputs.len() > 1 || output.is_dir() || looks_like_dir {
         if inputs.iter().any(Option::is_none) {
             bail!("standard input has no name to write under the output directory; use -o FILE");
         }
-        return Ok(Target::Dir(output.to_path_buf()));
+        return Ok(Layout::Dir(output.to_path_buf()));
     }
-    Ok(Target::File(output.to_path_buf()))
+    Ok(Layout::File(output.to_path_buf()))
+}
+
+/// Each input's output, with `--resume` and `--level` decided per output; and the
+/// `--log` and `--rejects` files.
+fn plan(
+    args: &CleanArgs,
+    input: &InputConfig,
+    layout: Layout,
+) -> Result<(Target, Option<OutputFile>, Option<OutputFile>)> {
+    let paths = match layout {
+        Layout::Stdout => {
+            if args.relative_to.is_some() {
+                bail!("--relative-to applies to -o DIR only");
+            }
+            if paths::stdout_is_closed() {
+                bail!(
+                    "standard output is closed (or is /dev/null opened for reading and writing, which looks \
+                     the same), so nothing could be written; use -o FILE, or > /dev/null to discard \
+                     the output"
+                );
+            }
+            None
+        }
+        Layout::File(path) => {
+            if args.relative_to.is_some() {
+                bail!("--relative-to applies to -o DIR only");
+            }
+            Some(vec![path])
+        }
+        Layout::Beside(paths) => {
+            if args.relative_to.is_some() {
+                bail!("--relative-to applies to -o DIR only");
+            }
+            Some(paths)
+        }
+        Layout::Dir(dir) => {
+            let inputs: Vec<PathBuf> = input.inputs.iter().flatten().cloned().collect();
+            Some(output::paths_under(
+                &dir,
+                &inputs,
+                args.relative_to.as_deref(),
+            )?)
+        }
+    };
+    let mut written: Vec<&Path> = paths.iter().flatten().map(PathBuf::as_path).collect();
+    written.extend(args.log.as_deref());
+    written.extend(args.rejects.as_deref());
+    let level = match args.level {
+        None => None,
+        Some(level)
+            if paths.is_none() && written.iter().all(|p| codec_for_path(p) == Codec::Plain) =>
+        {
+            bail!(
+                "--level {level}: standard output is written uncompressed; use -o FILE.gz or -o FILE.zst"
+            );
+        }
+        Some(level) => Some(check_level(level, &written)?),
+    };
+    let mut folders = HashMap::new();
+    let mut file = |path: PathBuf, resume: bool| -> Result<OutputFile> {
+        if let Some(blocker) = not_a_folder(&path, &mut folders) {
+            bail!(
+                "{}: {} is not a directory, so no output can be written there; nothing was written",
+                path.display(),
+                blocker.display()
+            );
+        }
+        if path.is_dir() {
+            bail!(
+                "{}: is a directory, so no output can be written there; nothing was written",
+                path.display()
+            );
+        }
+        Ok(OutputFile {
+            finished: resume && output::is_finished(&path),
+            level: level.filter(|_| codec_for_path(&path) != Codec::Plain),
+            path,
+        })
+    };
+    let target = match paths {
+        None => Target::Stdout,
+        Some(paths) => Target::Files(
+            paths
+                .into_iter()
+                .map(|path| file(path, args.resume))
+                .collect::<Result<_>>()?,
+        ),
+    };
+    let log = args.log.clone().map(|path| file(path, false)).transpose()?;
+    let rejects = args
+        .rejects
+        .clone()
+        .map(|path| file(path, false))
+        .transpose()?;
+    Ok((target, log, rejects))
+}
+
+/// The nearest existing ancestor of `path` when it is not a directory (so `path`
+/// cannot be created); `known` remembers answers per directory, so that many outputs in
+/// few directories cost one look-up each.
+fn not_a_folder(path: &Path, known: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let mut missing = Vec::new();
+    let mut answer = None;
+    for ancestor in path.ancestors().skip(1) {
+        let ancestor = if ancestor.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            ancestor
+        };
+        if let Some(known) = known.get(ancestor) {
+            answer = known.clone();
+            break;
+        }
+        missing.push(ancestor.to_path_buf());
+        match std::fs::metadata(ancestor) {
+            Ok(metadata) => {
+                answer = (!metadata.is_dir()).then(|| ancestor.to_path_buf());
+                break;
+            }
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) => {}
+            // Unreadable: let the write report what is wrong.
+            Err(_) => break,
+        }
+    }
+    for dir in missing {
+        known.insert(dir, answer.clone());
+    }
+    answer
+}
+
+/// `--level` checked against every compressed output's codec; an error when no output
+/// is compressed.
+fn check_level(level: i32, outputs: &[&Path]) -> Result<i32> {
+    let mut codecs: Vec<Codec> = Vec::new();
+    for path in outputs {
+        let codec = codec_for_path(path);
+        if codec != Codec::Plain && !codecs.contains(&codec) {
+            codecs.push(codec);
+        }
+    }
+    if codecs.is_empty() {
+        bail!("--level {level}: no output is compressed (only .gz and .zst outputs are)");
+    }
+    for codec in codecs {
+        Encoder::new(std::io::sink(), codec, Some(level)).context("--level")?;
+    }
+    Ok(level)
+}
+
+/// Refuses, before any work, outputs that are inputs (data, rule files, count table,
+/// standard input) or each other, and a `--stats` file that cannot be written.
+fn check_paths(
+    args: &CleanArgs,
+    input: &InputConfig,
+    target: &Target,
+    stats: Option<&Path>,
+) -> Result<()> {
+    let mut guard = PathGuard::new();
+    for path in &input.inputs {
+        match path {
+            Some(path) => guard.read(format!("the input {}", path.display()), path),
+            None => guard.read_stdin(),
+        }
+    }
+    for path in &args.rules.rules {
+        guard.read(format!("the rule file {}", path.display()), path);
+    }
+    if let Some(path) = &args.frequent.counts {
+        guard.read(format!("the count table {}", path.display()), path);
+    }
+    match target {
+        Target::Stdout => guard.write_stdout()?,
+        Target::Files(files) => {
+            let single =
+                matches!(args.output.as_deref(), Some(o) if files.len() == 1 && !o.is_dir());
+            for (file, input) in files.iter().zip(&input.inputs) {
+                let what = match input {
+                    Some(input) if !single => {
+                        format!(
+                            "{} (the output of {})",
+                            file.path.display(),
+                            input.display()
+                        )
+                    }
+                    _ => format!("-o {}", file.path.display()),
+                };
+                guard.write(what, &file.path)?;
+            }
+        }
+    }
+    if let Some(log) = &args.log {
+        guard.write(format!("--log {}", log.display()), log)?;
+    }
+    if let Some(rejects) = &args.rejects {
+        guard.write(format!("--rejects {}", rejects.display()), rejects)?;
+    }
+    if let Some(path) = stats {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "--stats {}: {} is not an existing directory",
+                path.display(),
+                dir.display()
+            );
+        }
+        if path.is_dir() {
+            bail!("--stats {}: is a directory", path.display());
+        }
+        guard.write(format!("--stats {}", path.display()), path)?;
+    }
+    Ok(())
+}
+
+/// Annotate mode without -o: each input's attributes where dolma looks for them, or
+/// standard output for standard input.
+fn beside(inputs: &[Option<PathBuf>], name: &str) -> Result<Layout> {
+    if inputs.iter().all(Option::is_none) {
+        return Ok(Layout::Stdout);
+    }
+    let mut paths = Vec::new();
+    for input in inputs {
+        let Some(input) = input else {
+            bail!("standard input has no documents/ directory to write attributes beside; use -o");
+        };
+        match attributes_path(input, name) {
+            Some(path) => paths.push(path),
+            None => bail!(
+                "{}: no `documents` directory on the path to write attributes beside \
+                 (dolma's layout is …/documents/X and …/attributes/{name}/X); use -o",
+                input.display()
+            ),
+        }
+    }
+    Ok(Layout::Beside(paths))
 }
 
 fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
+    if args.annotate {
+        return Output::Annotate;
+    }
     if !args.explain {
         return Output::Cleaned;
     }
@@ -281,7 +587,13 @@ fn output(args: &CleanArgs, cleaner: &Cleaner) -> Output {
         .map(|r| r.name().len())
         .max()
         .unwrap_or(0);
-    Output::Explain(ExplainStyle { color, width })
+    let mut style = ExplainStyle::new();
+    style.color = color && !args.json;
+    style.width = width;
+    style.line_numbers = args.line_number;
+    style.only_removed = args.only_removed;
+    style.json = args.json;
+    Output::Explain(style)
 }
 
 #[cfg(test)]
@@ -296,18 +608,36 @@ mod tests {
             Some(PathBuf::from("b.jsonl")),
         ];
         let out = Path::new("no-such-dir-here/out.jsonl");
-        assert_eq!(target(Some(out), &one).unwrap(), Target::File(out.into()));
-        assert_eq!(target(Some(out), &two).unwrap(), Target::Dir(out.into()));
+        assert_eq!(layout(Some(out), &one).unwrap(), Layout::File(out.into()));
+        assert_eq!(layout(Some(out), &two).unwrap(), Layout::Dir(out.into()));
         let slash = Path::new("no-such-dir-here/");
         assert_eq!(
-            target(Some(slash), &one).unwrap(),
-            Target::Dir(slash.into())
+            layout(Some(slash), &one).unwrap(),
+            Layout::Dir(slash.into())
         );
-        assert_eq!(target(None, &one).unwrap(), Target::Stdout);
-        assert!(target(Some(slash), &[None]).is_err());
+        assert_eq!(layout(None, &one).unwrap(), Layout::Stdout);
+        assert!(layout(Some(slash), &[None]).is_err());
         assert_eq!(
-            target(Some(out), &[None]).unwrap(),
-            Target::File(out.into())
+            layout(Some(out), &[None]).unwrap(),
+            Layout::File(out.into())
         );
+    }
+
+    #[test]
+    fn dash_output_is_standard_output() {
+        let two = [Some(PathBuf::from("a")), Some(PathBuf::from("b"))];
+        assert_eq!(layout(Some(Path::new("-")), &two).unwrap(), Layout::Stdout);
+    }
+
+    #[test]
+    fn level_is_checked_against_every_compressed_output() {
+        fn paths(names: &[&'static str]) -> Vec<&'static Path> {
+            names.iter().map(|name| Path::new(*name)).collect()
+        }
+        assert_eq!(check_level(9, &paths(&["a.gz", "b.txt"])).unwrap(), 9);
+        assert!(check_level(15, &paths(&["a.gz", "b.zst"])).is_err());
+        assert_eq!(check_level(15, &paths(&["b.zst"])).unwrap(), 15);
+        let err = check_level(5, &paths(&["a.txt"])).unwrap_err().to_string();
+        assert!(err.contains("no output is compressed"), "{err}");
     }
 }

@@ -16,6 +16,7 @@ use super::commands::{open_input, total_size};
 use super::config::{self, InputConfig};
 use super::exit::Exit;
 use super::output::{directory_of, write_atomically};
+use super::paths;
 use super::report::Reporter;
 
 /// `boilerstrip count`: a count table of the inputs' lines, or one per hash partition.
@@ -29,7 +30,7 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
                 &args.output,
                 "--partitions N to write one table per range into it",
             )?;
-            refuse_paths(Some(&args.output), &input.inputs)?;
+            refuse_paths(&input.inputs, &[&args.output])?;
             let spill_dir = temp_dir_beside(&args.output, "spilled runs")?;
             let (counts, stats, exit) =
                 count_all(&input, &keys, &args.keys, &args.run, spill_dir.path(), stop)?;
@@ -46,9 +47,8 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
         }
         Some(partitions) => {
             let parts = partition_paths(&args.output, partitions)?;
-            for (_, path) in &parts {
-                refuse_paths(Some(path), &input.inputs)?;
-            }
+            let tables: Vec<&Path> = parts.iter().map(|(_, path)| path.as_path()).collect();
+            refuse_paths(&input.inputs, &tables)?;
             let spill_dir = temp_dir_beside(&parts[0].1, "spilled runs")?;
             let (counts, stats, exit) =
                 count_all(&input, &keys, &args.keys, &args.run, spill_dir.path(), stop)?;
@@ -165,37 +165,9 @@ fn temp_dir_beside(output: &Path, what: &str) -> Result<tempfile::TempDir> {
 }
 
 /// Refuses an input given twice (under any name: it would be counted twice) and a
-/// table path that is one of the inputs (the table would replace the corpus it counts).
-// A minimal check of its own until the CLI's shared path check covers `count` too.
-fn refuse_paths(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<()> {
-    let mut seen: Vec<(&Path, std::fs::Metadata)> = Vec::with_capacity(inputs.len());
-    for input in inputs.iter().flatten() {
-        // A missing input is reported when it is opened.
-        let Ok(metadata) = std::fs::metadata(input) else {
-            continue;
-        };
-        if let Some((earlier, _)) = seen.iter().find(|(_, other)| same_file(other, &metadata)) {
-            bail!(
-                "{} and {} are the same file: counting it twice would double its counts",
-                earlier.display(),
-                input.display()
-            );
-        }
-        seen.push((input, metadata));
-    }
-    // A table that does not exist yet cannot be an input.
-    let Some((output, Ok(target))) = output.map(|path| (path, std::fs::metadata(path))) else {
-        return Ok(());
-    };
-    if let Some((input, _)) = seen.iter().find(|(_, source)| same_file(&target, source)) {
-        bail!(
-            "the table {} is the input {}: writing it would destroy the input; choose \
-             another -o",
-            output.display(),
-            input.display()
-        );
-    }
-    Ok(())
+/// table that is one of the inputs (it would replace the corpus it counts).
+fn refuse_paths(inputs: &[Option<PathBuf>], tables: &[&Path]) -> Result<()> {
+    paths::refuse_overlaps(inputs, tables, "counting it twice would double its counts")
 }
 
 /// Refuses a table path that names a directory before any work, rather than failing at
@@ -208,17 +180,6 @@ fn refuse_directory(table: &Path, instead: &str) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    (a.dev(), a.ino()) == (b.dev(), b.ino())
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// Exit 1 when records were invalid and nothing worse happened.
@@ -267,7 +228,7 @@ pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
 /// `boilerstrip top`: the most frequent lines with their counts and an example each.
 pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
     let mut input = InputConfig::from_args(args.input)?;
-    refuse_paths(None, &input.inputs)?;
+    refuse_paths(&input.inputs, &[])?;
     let keys = config::key_options(&args.keys, &input)?;
     let scratch = tempfile::tempdir().context("cannot create a temporary directory")?;
     // The inputs are read twice (counts, then examples), so standard input is kept in a

@@ -8,7 +8,11 @@ pub mod docs;
 pub mod exit;
 pub mod hints;
 pub mod output;
+pub mod paths;
 pub mod report;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use boilerstrip::pipeline::StopFlag;
@@ -18,11 +22,24 @@ use exit::Exit;
 
 /// Runs the command `args` describe.
 pub fn run(args: Args) -> Result<Exit> {
-    let stop = stop_on_signals();
+    let signals = Signals::install();
+    let stop = signals.stop.clone();
+    let clean = |args| -> Result<Exit> {
+        let config = config::CleanConfig::from_args(args, signals.stop.clone())?;
+        if config.interactive {
+            // Blocked reading a terminal, the run would not see the flag until the next
+            // line is typed: the first Ctrl-C ends it at once. Nothing typed is lost that
+            // was not already on the screen.
+            signals.exit_at_once();
+        }
+        commands::clean(config)
+    };
     match args.command {
-        None => commands::clean(config::CleanConfig::from_args(args.clean, stop)?),
-        Some(Command::Clean(clean)) => {
-            commands::clean(config::CleanConfig::from_args(clean, stop)?)
+        None => clean(args.clean),
+        Some(Command::Clean(args)) => clean(*args),
+        Some(Command::Annotate(mut args)) => {
+            args.annotate = true;
+            clean(*args)
         }
         Some(Command::Rules(RulesCommand::Check { files })) => commands::rules_check(&files),
         Some(Command::Rules(RulesCommand::Test { files })) => commands::rules_test(&files),
@@ -37,19 +54,36 @@ pub fn run(args: Args) -> Result<Exit> {
     }
 }
 
-/// A flag that the first SIGINT or SIGTERM sets, so that runs stop after the batch at
-/// hand, keep finished outputs and remove unfinished ones; a second signal exits at once.
-fn stop_on_signals() -> StopFlag {
-    let stop = StopFlag::new();
-    let flag = stop.clone();
-    let installed = ctrlc::set_handler(move || {
-        if flag.is_stopped() {
-            std::process::exit(Exit::Interrupted as i32);
-        }
-        flag.stop();
-    });
-    // Without a handler the default action still ends the process; only the tidy-up is
-    // lost, so a failure to install is not worth refusing to run over.
-    drop(installed);
-    stop
+/// What SIGINT and SIGTERM do.
+struct Signals {
+    /// Set by the first signal, so that runs stop after the batch at hand, keep finished
+    /// outputs and remove unfinished ones; a second signal exits at once.
+    stop: StopFlag,
+    /// When set, the first signal exits at once.
+    at_once: Arc<AtomicBool>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        let signals = Signals {
+            stop: StopFlag::new(),
+            at_once: Arc::new(AtomicBool::new(false)),
+        };
+        let (flag, at_once) = (signals.stop.clone(), Arc::clone(&signals.at_once));
+        let installed = ctrlc::set_handler(move || {
+            if flag.is_stopped() || at_once.load(Ordering::SeqCst) {
+                std::process::exit(Exit::Interrupted as i32);
+            }
+            flag.stop();
+        });
+        // Without a handler the default action still ends the process; only the tidy-up
+        // is lost, so a failure to install is not worth refusing to run over.
+        drop(installed);
+        signals
+    }
+
+    /// From now on the first signal ends the process at once.
+    fn exit_at_once(&self) {
+        self.at_once.store(true, Ordering::SeqCst);
+    }
 }

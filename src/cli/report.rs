@@ -52,6 +52,11 @@ impl Reporter {
         }
     }
 
+    /// Invalid records seen so far.
+    pub fn invalid(&self) -> u64 {
+        self.invalid
+    }
+
     /// Removes the bar and prints the count of invalid records, if any.
     pub fn finish(self) {
         if let Some(bar) = &self.bar {

@@ -1,7 +1,7 @@
 //! The keys a count table holds at or above a threshold: what the `frequent` detector
 //! removes. Only those keys are loaded, so memory follows the boilerplate, not the corpus.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -17,7 +17,8 @@ pub struct FrequentLines {
     scope: Scope,
     min_docs: u64,
     documents: u64,
-    keys: Arc<HashSet<u64, KeyHasher>>,
+    /// Each frequent key and the number of documents it was counted in.
+    keys: Arc<HashMap<u64, u64, KeyHasher>>,
 }
 
 impl FrequentLines {
@@ -40,10 +41,10 @@ impl FrequentLines {
                 ),
             ));
         }
-        let mut keys = HashSet::with_hasher(KeyHasher::default());
+        let mut keys = HashMap::with_hasher(KeyHasher::default());
         while let Some((key, documents)) = table.next_entry()? {
             if documents >= min_docs {
-                keys.insert(key);
+                keys.insert(key, documents);
             }
         }
         Ok(FrequentLines {
@@ -88,7 +89,13 @@ impl FrequentLines {
 
     /// True if `key` is frequent.
     pub fn contains(&self, key: u64) -> bool {
-        self.keys.contains(&key)
+        self.keys.contains_key(&key)
+    }
+
+    /// The number of documents a frequent `key` was counted in; `None` when it is not
+    /// frequent.
+    pub fn documents_of(&self, key: u64) -> Option<u64> {
+        self.keys.get(&key).copied()
     }
 }
 
@@ -124,6 +131,8 @@ mod tests {
         let frequent = FrequentLines::from_reader(&bytes[..], "t", 3).unwrap();
         assert_eq!(frequent.len(), 2);
         assert!(!frequent.contains(1) && frequent.contains(2) && frequent.contains(3));
+        assert_eq!(frequent.documents_of(3), Some(9));
+        assert_eq!(frequent.documents_of(1), None);
         assert_eq!(
             (frequent.documents(), frequent.scope()),
             (10, Scope::Corpus)

@@ -1,4 +1,118 @@
-//! The corpus scan's names, where their callers look for them: the scan itself runs on
-//! the pipeline's batch driver and lives in [`crate::pipeline::scan`].
+//! Turns the documents of an input (any format the cleaner reads) into line keys, on the
+//! pipeline's batch driver: the workers hash the lines of each batch of records, and the
+//! calling thread adds them to a [`Counter`] in input order.
 
-pub use crate::pipeline::scan::{KeyOptions, count_input};
+use super::{Counter, document_keys};
+use crate::count_table::Scope;
+use crate::error::{Error, Result};
+use crate::formats::jsonl::FieldPath;
+use crate::formats::{Input, Place, Record};
+use crate::normal::host_of;
+use crate::pipeline::{Driver, Observer, Progress, StopFlag};
+use crate::stats::Stats;
+
+/// How documents become keys.
+#[derive(Debug, Clone)]
+pub struct KeyOptions {
+    /// Corpus-wide keys, or per site (the host of the document's URL; documents without
+    /// a URL all count as one site with an empty name).
+    pub scope: Scope,
+    /// Where a JSONL record keeps its text (default `text`).
+    pub text_field: FieldPath,
+    /// Where a JSONL record keeps its URL (default `url`).
+    pub url_field: FieldPath,
+    /// Records are read in batches of about this many bytes (default 4 MiB).
+    pub batch_bytes: usize,
+}
+
+impl Default for KeyOptions {
+    fn default() -> Self {
+        KeyOptions {
+            scope: Scope::Corpus,
+            text_field: FieldPath::parse("text").expect("a valid path"),
+            url_field: FieldPath::parse("url").expect("a valid path"),
+            batch_bytes: 4 << 20,
+        }
+    }
+}
+
+impl KeyOptions {
+    /// The site a document with `url` is counted under: none for corpus scope, else the
+    /// URL's host, or `""` when it has none.
+    pub fn site<'a>(&self, url: Option<&'a str>) -> Option<&'a str> {
+        match self.scope {
+            Scope::Corpus => None,
+            Scope::Site => Some(url.and_then(host_of).unwrap_or("")),
+        }
+    }
+}
+
+/// The keys of one record: `Ok(None)` when it holds no document.
+fn record_keys(record: &Record, origin: &str, options: &KeyOptions) -> Result<Option<Vec<u64>>> {
+    if let Record::Unsplit {
+        issue: Some(issue), ..
+    } = record
+    {
+        return Err(issue.error(origin, "not counted"));
+    }
+    let url_field = (options.scope == Scope::Site).then_some(&options.url_field);
+    let document = record
+        .document(&options.text_field, url_field)
+        .map_err(|error| {
+            let place = record.place().unwrap_or(Place::Start);
+            Error::input(origin, place, error.message)
+        })?;
+    Ok(document.map(|document| {
+        let site = options.site(document.url.as_deref());
+        let (mut scratch, mut keys) = (Vec::new(), Vec::new());
+        document_keys(&document.text, site, &mut scratch, &mut keys);
+        keys
+    }))
+}
+
+/// Counts every document of `input` into `counter`, hashing on `pool`'s threads.
+/// Records that cannot be read are reported to `observer` and left out; the returned
+/// stats count documents, invalid records and bytes. Once `stop` is set, the run ends
+/// with an `Interrupted` error before the next batch.
+pub fn count_input(
+    input: Input,
+    counter: &mut Counter,
+    options: &KeyOptions,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+    stop: &StopFlag,
+) -> Result<Stats> {
+    let origin = input.records.origin().to_string();
+    let driver = Driver {
+        pool,
+        one_thread: pool.current_num_threads() == 1,
+        batch_bytes: options.batch_bytes,
+        batches_in_flight: 2,
+        stop,
+    };
+    let keys = |record: &Record, _: u64, _: &mut Stats| record_keys(record, &origin, options);
+    let mut stats = Stats::default();
+    driver.run(input, &keys, &mut |batch| {
+        let documents_before = stats.documents;
+        for (record, keys) in batch.records.iter().zip(batch.results) {
+            match keys {
+                Ok(Some(keys)) => {
+                    counter.add_document(&keys)?;
+                    stats.documents += 1;
+                    stats.bytes_in += record.raw_len() as u64;
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    stats.invalid += 1;
+                    observer.invalid(&error);
+                }
+            }
+        }
+        observer.progress(Progress {
+            bytes_read: batch.bytes_read,
+            documents: stats.documents - documents_before,
+        });
+        Ok(())
+    })?;
+    Ok(stats)
+}

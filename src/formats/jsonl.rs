@@ -65,6 +65,20 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
     Ok((start..start + value.len(), text))
 }
 
+/// Finds the value at `path` in a JSONL line, of any JSON type, and returns its raw JSON
+/// text (a string keeps its quotes and escapes): for fields such as a document id, which
+/// may be a string or a number.
+pub fn raw_value<'a>(line: &'a [u8], path: &FieldPath) -> Result<&'a str, RecordError> {
+    let line = std::str::from_utf8(line).map_err(|error| {
+        RecordError::new(format!("invalid UTF-8 at byte {}", error.valid_up_to()))
+    })?;
+    let mut value = line;
+    for depth in 0..path.0.len() {
+        value = member(line, value, path, depth)?;
+    }
+    Ok(value)
+}
+
 /// Appends `line` to `out` with the bytes in `span` replaced by one JSON string holding the
 /// `pieces` of UTF-8 text, one after another.
 ///

@@ -10,7 +10,6 @@ pub mod compress;
 mod json_string;
 pub mod jsonl;
 pub mod parquet;
-mod place;
 mod reader;
 mod record_error;
 pub mod sniff;
@@ -19,7 +18,7 @@ pub mod warc;
 
 use std::path::Path;
 
-pub use place::{Place, SizeLimit};
+pub use crate::error::{Place, SizeLimit};
 pub use reader::{Document, Input, InputOptions, Record, RecordReader, Uncut, open};
 pub use record_error::RecordError;
 

@@ -39,6 +39,14 @@ pub enum Uncut {
     },
     /// The whole input is in a text encoding that cannot be read.
     Encoding(Unsupported),
+    /// The input ended inside the block of a WARC record over the size limit, whose
+    /// parts were handed out as they came: nothing is left of the record or the input.
+    Short {
+        /// Where the record starts.
+        place: Place,
+        /// Bytes of the block there were.
+        got: u64,
+    },
     /// The input is Parquet, which is read from a file by row group, not as a stream
     /// (see [`super::parquet`]).
     Parquet,
@@ -59,6 +67,14 @@ impl Uncut {
             Uncut::TooLarge { place, limit } => {
                 Error::too_large_record(origin, *place, SizeLimit::new(*limit, None), outcome)
             }
+            Uncut::Short { place, got } => Error::input(
+                origin,
+                *place,
+                format!(
+                    "Content-Length runs past the end of the input: the {got} bytes \
+                     after its headers, to the end, were all taken as its block"
+                ),
+            ),
             Uncut::Encoding(encoding) => Error::input(
                 origin,
                 Place::Start,
@@ -458,12 +474,8 @@ impl RecordReader {
                 }
             };
             if let Some(got) = part.short {
-                let error = RecordError::new(format!(
-                    "Content-Length runs past the end of the input ({got} bytes of the \
-                     block were there)"
-                ));
                 let place = pass.place;
-                self.source = Source::Ended(Some(Uncut::Malformed { place, error }));
+                self.source = Source::Ended(Some(Uncut::Short { place, got }));
             }
             return Ok(Some(record));
         }
@@ -621,5 +633,131 @@ impl<R: Read> Read for Counting<R> {
         let read = self.inner.read(buf)?;
         self.count.fetch_add(read as u64, Ordering::Relaxed);
         Ok(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wet_record(kind: &str, body: &str) -> String {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+            body.len()
+        )
+    }
+
+    fn read(input: &[u8], format: Option<Format>, max: usize) -> (Vec<Record>, Option<Error>) {
+        let options = InputOptions {
+            format,
+            text: TextOptions {
+                max_doc_bytes: max,
+                ..TextOptions::default()
+            },
+            ..InputOptions::default()
+        };
+        let mut input = open(io::Cursor::new(input.to_vec()), "in", &options).unwrap();
+        let mut records = Vec::new();
+        loop {
+            match input.records.next_record() {
+                Ok(Some(record)) => records.push(record),
+                Ok(None) => return (records, None),
+                Err(error) => return (records, Some(error)),
+            }
+        }
+    }
+
+    fn raw(records: &[Record]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for record in records {
+            record.write_raw(&mut out).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn every_cut_of_a_stream_with_records_over_the_limit_comes_back_whole() {
+        let input = wet_record("conversion", "small\n")
+            + &wet_record("conversion", &"a long line of text\n".repeat(5))
+            + &wet_record("resource", &"z".repeat(150))
+            + &wet_record("conversion", "last\n");
+        for cut in 0..=input.len() {
+            let prefix = &input.as_bytes()[..cut];
+            let (records, error) = read(prefix, Some(Format::Warc), 40);
+            assert!(error.is_none(), "cut at {cut}: {error:?}");
+            assert_eq!(raw(&records), prefix, "cut at {cut}");
+            assert!(
+                records.iter().all(|record| match record {
+                    Record::Warc { record, .. } => record.body().len() <= 40,
+                    _ => true,
+                }),
+                "cut at {cut}: a record over the limit was read whole"
+            );
+        }
+    }
+
+    #[test]
+    fn only_conversion_records_over_the_limit_are_reported() {
+        let big = wet_record("conversion", &"x".repeat(100));
+        let input = wet_record("resource", &"y".repeat(100)) + &big;
+        let (records, _) = read(input.as_bytes(), None, 50);
+        let issues: Vec<&Uncut> = records
+            .iter()
+            .filter_map(|record| match record {
+                Record::Unsplit { issue, .. } => issue.as_ref(),
+                _ => None,
+            })
+            .collect();
+        let offset = wet_record("resource", &"y".repeat(100)).len() as u64;
+        assert_eq!(
+            issues,
+            [&Uncut::TooLarge {
+                place: Place::WarcRecord { number: 2, offset },
+                limit: 50
+            }]
+        );
+        assert!(
+            records
+                .iter()
+                .any(|r| matches!(r, Record::WarcPart { last: true, .. }))
+        );
+    }
+
+    #[test]
+    fn the_format_is_sniffed_only_when_not_given() {
+        let jsonl = b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n";
+        let (records, _) = read(jsonl, None, 1 << 20);
+        assert!(matches!(
+            records[..],
+            [Record::Jsonl { .. }, Record::Jsonl { .. }]
+        ));
+        let (records, _) = read(jsonl, Some(Format::Text), 1 << 20);
+        assert!(matches!(records[..], [Record::Text(_)]));
+        let (records, _) = read(wet_record("warcinfo", "").as_bytes(), None, 1 << 20);
+        assert!(matches!(records[..], [Record::Warc { .. }]));
+        assert_eq!(raw(&records), wet_record("warcinfo", "").as_bytes());
+    }
+
+    #[test]
+    fn utf16_input_is_passed_on_uncut_in_any_format() {
+        let mut input = vec![0xFF, 0xFE];
+        input.extend("a\nb\n".encode_utf16().flat_map(u16::to_le_bytes));
+        for format in [
+            None,
+            Some(Format::Text),
+            Some(Format::Jsonl),
+            Some(Format::Warc),
+        ] {
+            let (records, error) = read(&input, format, 1 << 20);
+            assert!(error.is_none());
+            assert_eq!(raw(&records), input);
+            assert!(matches!(
+                records[0],
+                Record::Unsplit {
+                    issue: Some(Uncut::Encoding(Unsupported::Utf16Le)),
+                    ..
+                }
+            ));
+        }
     }
 }

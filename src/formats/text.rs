@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
-use super::{Place, SizeLimit, sniff};
+use super::{Format, Place, SizeLimit, sniff};
 use crate::error::{Error, Result};
 
 /// How a text stream is cut into documents.
@@ -15,7 +15,8 @@ pub struct TextOptions {
     /// A line whose content equals this ends a document; `None`: the stream is one
     /// document.
     pub separator: Option<Vec<u8>>,
-    /// A document larger than this is an error, never truncated (default 64 MiB).
+    /// A document larger than this is an error, never truncated (default 64 MiB); the
+    /// same limit bounds a JSONL line and a WARC block read whole.
     pub max_doc_bytes: usize,
 }
 
@@ -88,7 +89,7 @@ impl<R: BufRead> TextReader<R> {
     /// The error for document `body`, cut short over the limit; it says which format
     /// the document looks like when that is not text.
     fn too_large(&self, body: &[u8]) -> Error {
-        let looks_like = sniff::format_of(body, false);
+        let looks_like = sniff::format_of(body, false).map(Format::name);
         let size = SizeLimit::new(self.options.max_doc_bytes, looks_like);
         Error::too_large(&self.origin, Place::Document(self.documents), size)
     }
@@ -326,7 +327,7 @@ mod tests {
         assert_eq!(err.size_limit(), Some(&SizeLimit::new(5, None)));
         let warc = documents(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", None, 10).unwrap_err();
         let size = warc.size_limit().unwrap();
-        assert_eq!(size.looks_like, Some(super::super::Format::Warc));
+        assert_eq!(size.looks_like, Some("warc"));
         let err = documents(b"ok\n---\n0123456789\n", Some("---"), 5)
             .unwrap_err()
             .to_string();

@@ -5,11 +5,10 @@
 //! processed; the calling thread consumes the batches in input order. Bounded channels
 //! between the stages keep at most a fixed number of batches in flight, so memory stays
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
-//! and the corpus scan ([`scan`], for `count` and `top`) both run on it.
+//! and the corpus scan (`counts::count_input`, for `count` and `top`) both run on it.
 
 mod parquet;
 mod process;
-pub mod scan;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -24,6 +23,7 @@ use crate::formats::compress::Encoder;
 use crate::formats::{Input, Record, RecordReader};
 use crate::stats::Stats;
 
+use process::process_at;
 pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
 
 /// Records are processed in rayon tasks of this many, each filling one local `Stats`.
@@ -88,6 +88,39 @@ impl Observer for Silent {
     fn invalid(&mut self, _: &Error) {}
 }
 
+/// A writer for an output beside the cleaned records; an [`Encoder`] ends a compressed
+/// member after each WARC record, as the main output does.
+pub trait Sink: Write {
+    /// Ends a unit of compressed output (a gzip member); a plain writer does nothing.
+    fn end_member(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink for Encoder<W> {
+    fn end_member(&mut self) -> std::io::Result<()> {
+        Encoder::end_member(self)
+    }
+}
+
+/// An output beside the cleaned records, with its name for errors.
+pub struct SideOutput<'a> {
+    /// Where it goes.
+    pub writer: &'a mut dyn Sink,
+    /// Its name in errors.
+    pub name: &'a str,
+}
+
+/// The outputs beside the cleaned records of a run ([`Pipeline::run_with`]).
+#[derive(Default)]
+pub struct SideOutputs<'a> {
+    /// The removal log: each document's [`Processed::log`] line, in input order.
+    pub log: Option<SideOutput<'a>>,
+    /// The rejected documents ([`Processed::rejected`]), in input order, in the input's
+    /// format.
+    pub rejects: Option<SideOutput<'a>>,
+}
+
 /// A cleaner, options and a worker pool, built once and run over many inputs.
 pub struct Pipeline {
     cleaner: Cleaner,
@@ -101,6 +134,9 @@ pub(crate) struct Batch {
     pub records: Vec<Record>,
     /// Raw input bytes read when the batch was cut.
     pub bytes_read: u64,
+    /// The 1-based number of the first record in its input (records as the reader cuts
+    /// them), so that per-record work knows where each record is.
+    pub first: u64,
 }
 
 /// A batch with the result of the per-record work for each record.
@@ -115,8 +151,9 @@ pub(crate) struct Mapped<T> {
     pub bytes_read: u64,
 }
 
-/// Per-record work: runs on the worker threads, counting into a task-local `Stats`.
-pub(crate) type MapRecord<'a, T> = &'a (dyn Fn(&Record, &mut Stats) -> T + Sync);
+/// Per-record work: runs on the worker threads with the record's 1-based number in its
+/// input (see [`Batch::first`]), counting into a task-local `Stats`.
+pub(crate) type MapRecord<'a, T> = &'a (dyn Fn(&Record, u64, &mut Stats) -> T + Sync);
 
 /// The one batch driver: reads an input in batches, maps its records on a worker pool,
 /// and hands the batches to the caller in input order.
@@ -129,7 +166,8 @@ pub(crate) struct Driver<'a> {
     pub batch_bytes: usize,
     /// Batches waiting between two stages.
     pub batches_in_flight: usize,
-    /// Checked before each batch is consumed.
+    /// Checked before each batch is mapped and again before it is consumed; the mapping
+    /// may watch it too (a long document gives up cleaning once it is set).
     pub stop: &'a StopFlag,
 }
 
@@ -146,7 +184,10 @@ impl Driver<'_> {
         if self.one_thread {
             for batch in batches(input, self.batch_bytes) {
                 self.stop.check()?;
-                consume(self.map_batch(batch?, map))?;
+                let mapped = self.map_batch(batch?, map);
+                // A record mapped after the flag was set may be a placeholder.
+                self.stop.check()?;
+                consume(mapped)?;
             }
             return Ok(());
         }
@@ -164,6 +205,8 @@ impl Driver<'_> {
                 let batch = pending.recv().unwrap_or_else(|_| {
                     Err(Error::config("a worker task ended without a result"))
                 })?;
+                // A record mapped after the flag was set may be a placeholder.
+                self.stop.check()?;
                 consume(batch)?;
             }
             Ok(())
@@ -198,11 +241,14 @@ impl Driver<'_> {
             batch
                 .records
                 .par_chunks(RECORDS_PER_TASK)
-                .map(|records| {
+                .enumerate()
+                .map(|(chunk, records)| {
                     let mut stats = Stats::default();
+                    let first = batch.first + (chunk * RECORDS_PER_TASK) as u64;
                     let results = records
                         .iter()
-                        .map(|record| map(record, &mut stats))
+                        .zip(first..)
+                        .map(|(record, number)| map(record, number, &mut stats))
                         .collect();
                     (results, stats)
                 })
@@ -252,6 +298,20 @@ impl Pipeline {
         out_name: &str,
         observer: &mut dyn Observer,
     ) -> Result<Stats> {
+        self.run_with(input, out, out_name, &mut SideOutputs::default(), observer)
+    }
+
+    /// As [`Pipeline::run`], also writing the outputs beside the cleaned records that
+    /// the options ask for (the removal log) into `side`, in input order, batch by batch
+    /// with the cleaned records. Like `out`, they are not finished: the caller does that.
+    pub fn run_with<W: Write>(
+        &self,
+        input: Input,
+        out: &mut Encoder<W>,
+        out_name: &str,
+        side: &mut SideOutputs<'_>,
+        observer: &mut dyn Observer,
+    ) -> Result<Stats> {
         let origin = input.records.origin().to_string();
         let options = &self.options;
         let driver = Driver {
@@ -261,12 +321,25 @@ impl Pipeline {
             batches_in_flight: options.batches_in_flight,
             stop: &options.stop,
         };
-        let clean = |record: &Record, stats: &mut Stats| {
-            process(record, &origin, &self.cleaner, &options.process, stats)
+        let clean = |record: &Record, number: u64, stats: &mut Stats| {
+            process_at(
+                record,
+                number,
+                &origin,
+                &self.cleaner,
+                &options.process,
+                Some(&options.stop),
+                stats,
+            )
         };
         let mut stats = Stats::default();
         driver.run(input, &clean, &mut |batch| {
-            self.write_batch(&batch.records, batch.results, out, out_name, observer)?;
+            let outputs = Outputs {
+                out: &mut *out,
+                out_name,
+                side: &mut *side,
+            };
+            self.write_batch(&batch.records, batch.results, outputs, observer)?;
             observer.progress(Progress {
                 bytes_read: batch.bytes_read,
                 documents: batch.stats.documents,
@@ -281,30 +354,61 @@ impl Pipeline {
         &self,
         records: &[Record],
         processed: Vec<Processed>,
-        out: &mut Encoder<W>,
-        out_name: &str,
+        outputs: Outputs<'_, '_, W>,
         observer: &mut dyn Observer,
     ) -> Result<()> {
+        let Outputs {
+            out,
+            out_name,
+            side,
+        } = outputs;
         let io_error = |err| Error::io(out_name, err);
         for (record, processed) in records.iter().zip(processed) {
+            if let (Some(line), Some(log)) = (&processed.log, &mut side.log) {
+                log.writer
+                    .write_all(line)
+                    .map_err(|err| Error::io(log.name, err))?;
+            }
             if let Some(error) = processed.invalid {
                 if self.options.process.on_invalid == OnInvalid::Fail {
                     return Err(error);
                 }
                 observer.invalid(&error);
             }
-            match processed.emit {
-                Emit::Verbatim => record.write_raw(out).map_err(io_error)?,
-                Emit::Replaced(bytes) => out.write_all(&bytes).map_err(io_error)?,
-                Emit::Kept(ranges) => record.write_kept(&ranges, out).map_err(io_error)?,
-                Emit::Dropped => {}
+            if processed.rejected {
+                if let Some(rejects) = &mut side.rejects {
+                    let io_error = |err| Error::io(rejects.name, err);
+                    write_emit(record, processed.emit, rejects.writer).map_err(io_error)?;
+                    if record.ends_member() {
+                        rejects.writer.end_member().map_err(io_error)?;
+                    }
+                }
+                continue;
             }
+            write_emit(record, processed.emit, out).map_err(io_error)?;
             if record.ends_member() {
                 out.end_member().map_err(io_error)?;
             }
         }
         Ok(())
     }
+}
+
+/// Writes what `emit` says for `record`.
+fn write_emit<W: Write + ?Sized>(record: &Record, emit: Emit, out: &mut W) -> std::io::Result<()> {
+    match emit {
+        Emit::Verbatim => record.write_raw(out),
+        Emit::Replaced(bytes) => out.write_all(&bytes),
+        Emit::Kept(ranges) => record.write_kept(&ranges, out),
+        Emit::Dropped => Ok(()),
+    }
+}
+
+/// Where one batch is written.
+struct Outputs<'o, 's, W: Write> {
+    out: &'o mut Encoder<W>,
+    out_name: &'o str,
+    side: &'o mut SideOutputs<'s>,
 }
 
 /// The reader stage: sends the batches of `input` (see [`batches`]) until the receiver
@@ -323,6 +427,7 @@ fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<
     let bytes_read = input.bytes_read();
     let mut pending_error = None;
     let mut done = false;
+    let mut next = 1;
     std::iter::from_fn(move || {
         if let Some(error) = pending_error.take() {
             return Some(Err(error));
@@ -339,9 +444,12 @@ fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<
                 pending_error = Some(error);
             }
         }
+        let first = next;
+        next += records.len() as u64;
         Some(Ok(Batch {
             records,
             bytes_read: bytes_read.load(Ordering::Relaxed),
+            first,
         }))
     })
 }
@@ -361,4 +469,76 @@ fn fill_batch(reader: &mut RecordReader, batch_bytes: usize) -> (Vec<Record>, Re
         }
     }
     (records, Ok(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::text::TextDocument;
+    use crate::formats::{Format, InputOptions};
+
+    fn input(text: &str) -> Input {
+        let options = InputOptions {
+            format: Some(Format::Jsonl),
+            ..InputOptions::default()
+        };
+        crate::formats::open(
+            std::io::Cursor::new(text.as_bytes().to_vec()),
+            "t",
+            &options,
+        )
+        .unwrap()
+    }
+
+    /// A stop that comes while a batch is being mapped keeps that batch from being
+    /// consumed: what a record mapped after the flag was set returns may be a placeholder.
+    #[test]
+    fn a_batch_mapped_after_a_stop_is_not_consumed() {
+        let records = "{\"text\":\"a\"}\n".repeat(100);
+        for one_thread in [true, false] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let stop = StopFlag::new();
+            let driver = Driver {
+                pool: &pool,
+                one_thread,
+                batch_bytes: 1 << 20,
+                batches_in_flight: 2,
+                stop: &stop,
+            };
+            let map = |_: &Record, _: u64, _: &mut Stats| stop.stop();
+            let mut consumed = 0;
+            let result = driver.run(input(&records), &map, &mut |_| {
+                consumed += 1;
+                Ok(())
+            });
+            let err = result.expect_err("the run was stopped");
+            assert_eq!(err.category(), crate::error::ErrorCategory::Interrupted);
+            assert_eq!(consumed, 0, "one_thread: {one_thread}");
+        }
+    }
+
+    /// A long document gives up cleaning once the flag is set, and so its placeholder
+    /// is never counted as a document.
+    #[test]
+    fn a_set_flag_stops_cleaning_a_document() {
+        let cleaner = Cleaner::new(&crate::rules::RuleSet::builtin()).unwrap();
+        let doc = "Share this\n".repeat(5000);
+        let record = Record::Text(TextDocument {
+            body: doc.into_bytes(),
+            separator: Vec::new(),
+        });
+        let stop = StopFlag::new();
+        stop.stop();
+        let mut stats = Stats::default();
+        let options = ProcessOptions::default();
+        let processed = process_at(&record, 1, "t", &cleaner, &options, Some(&stop), &mut stats);
+        assert!(matches!(processed.emit, Emit::Dropped));
+        assert_eq!(stats.documents, 0);
+        let processed = process_at(&record, 1, "t", &cleaner, &options, None, &mut stats);
+        assert!(matches!(processed.emit, Emit::Kept(_)));
+        assert_eq!(stats.documents, 1);
+    }
 }

@@ -58,9 +58,16 @@ impl Pipeline {
                  the text column would misalign the other columns"
             )));
         }
+        if let Output::Annotate = options.output {
+            return Err(Error::config(format!(
+                "{origin}: annotate does not read Parquet yet"
+            )));
+        }
         let input = ParquetInput::open(path, origin, &options.field)?;
         match options.output {
-            Output::Cleaned => self.clean_parquet(&input, out, out_name, observer),
+            Output::Cleaned | Output::Annotate => {
+                self.clean_parquet(&input, out, out_name, observer)
+            }
             Output::Explain(_) => {
                 let mut out = out;
                 let stats = self.drive(&input, None, &mut |index, done, stats| {
@@ -229,7 +236,7 @@ impl Pipeline {
                                     explain(&cleaned, &mut part.values, style)
                                         .expect("writing to a Vec cannot fail");
                                 }
-                                Output::Cleaned => {
+                                Output::Cleaned | Output::Annotate => {
                                     for range in cleaned.kept_ranges() {
                                         part.values.extend_from_slice(&document[range]);
                                     }

@@ -170,6 +170,12 @@ impl Rule {
         &self.counterexamples
     }
 
+    /// True if the rule has a guard (position, `max_words` or `pattern`): if not, every
+    /// line passes [`Rule::guards_pass`].
+    pub(crate) fn has_guards(&self) -> bool {
+        self.position != Position::default() || self.max_words.is_some() || self.pattern.is_some()
+    }
+
     /// True if line `index` of `table` passes the rule's guards (position, `max_words`,
     /// `pattern`), cheapest first. Marker placement is checked by the scanner.
     pub(crate) fn guards_pass(&self, table: &crate::lines::LineTable<'_>, index: usize) -> bool {
@@ -286,6 +292,31 @@ impl RuleSet {
     /// The detector settings.
     pub fn detectors(&self) -> &DetectorConfig {
         &self.detectors
+    }
+
+    /// Switches the `frequent` detector on, as `--counts` does: with this set's
+    /// `[detectors.frequent]` settings, else [`Frequent::DEFAULT`], and `min_docs` and
+    /// `max_words` replaced where given (an error for a zero). Give the cleaner its table
+    /// with [`CleanerBuilder::count_table`](crate::CleanerBuilder::count_table).
+    ///
+    /// ```
+    /// let mut rules = boilerstrip::RuleSet::new();
+    /// rules.enable_frequent(None, Some(6))?;
+    /// let settings = rules.detectors().frequent().unwrap();
+    /// assert_eq!((settings.min_docs(), settings.max_words()), (10, Some(6)));
+    /// assert!(rules.enable_frequent(Some(0), None).is_err());
+    /// # Ok::<(), boilerstrip::Error>(())
+    /// ```
+    pub fn enable_frequent(&mut self, min_docs: Option<u64>, max_words: Option<u32>) -> Result<()> {
+        let mut settings = self.detectors.frequent().unwrap_or(Frequent::DEFAULT);
+        if let Some(min_docs) = min_docs {
+            settings = settings.with_min_docs(min_docs)?;
+        }
+        if let Some(max_words) = max_words {
+            settings = settings.with_max_words(Some(max_words))?;
+        }
+        self.detectors.set(Settings::Frequent(settings));
+        Ok(())
     }
 
     /// Mutable detector settings, e.g. to change a threshold from the command line.

@@ -1,0 +1,87 @@
+"""Type stubs for the native extension (re-exported by `boilerstrip`)."""
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypeVar, overload
+
+_Doc = TypeVar("_Doc", str, bytes)
+_Path = str | os.PathLike[str]
+
+__version__: str
+
+class Removal:
+    """A run of consecutive removed lines with one reason."""
+
+    @property
+    def start(self) -> int:
+        """Offset of the first removed character (code points for a `str` unless
+        `offsets="bytes"`; bytes for `bytes`)."""
+    @property
+    def end(self) -> int:
+        """Offset just past the last removed character, line terminator included."""
+    @property
+    def lines(self) -> range:
+        """The 0-based numbers of the removed lines."""
+    @property
+    def reason(self) -> str:
+        """The rule or detector that removed them."""
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Cleaner:
+    """Strips boilerplate lines from documents; see `help(boilerstrip.Cleaner)`."""
+
+    def __new__(
+        cls,
+        *,
+        rules: Sequence[_Path] | None = None,
+        disable: Sequence[str] | None = None,
+        counts: _Path | None = None,
+        min_docs: int | None = None,
+        frequent_max_words: int | None = None,
+        threads: int | None = None,
+        offsets: Literal["chars", "bytes"] = "chars",
+        default_rules: bool = True,
+    ) -> Cleaner: ...
+    def clean(self, text: str, *, url: str | None = None) -> str:
+        """The text without its boilerplate lines; kept lines are unchanged."""
+    def clean_bytes(self, data: bytes, *, url: str | None = None) -> bytes:
+        """`clean` for bytes (UTF-8 or not)."""
+    def removals(self, doc: str | bytes, *, url: str | None = None) -> list[Removal]:
+        """What would be removed and why, in document order."""
+    @overload
+    def clean_batch(
+        self,
+        docs: Iterable[_Doc],
+        *,
+        urls: Sequence[str | None] | None = None,
+        with_removals: Literal[False] = False,
+    ) -> list[_Doc]: ...
+    @overload
+    def clean_batch(
+        self,
+        docs: Iterable[_Doc],
+        *,
+        urls: Sequence[str | None] | None = None,
+        with_removals: Literal[True],
+    ) -> list[tuple[_Doc, list[Removal]]]: ...
+    def clean_arrow(self, array: Any, *, urls: Any = None) -> tuple[Any, Any]:
+        """Cleans an Arrow string/binary array (or chunked array): `(cleaned, spans)`,
+        `spans` of type `list<struct<start: int64, end: int64, reason: string>>`."""
+    def document_keys(
+        self,
+        doc: str | bytes,
+        *,
+        scope: Literal["corpus", "site"] = "corpus",
+        url: str | None = None,
+    ) -> list[int]:
+        """The normal-form keys `boilerstrip count` counts for this document."""
+    @property
+    def rule_names(self) -> list[str]:
+        """The names of the rules that run, in order."""
+    @property
+    def threads(self) -> int | None:
+        """The worker pool's size as asked for (None: one per core)."""
+    @property
+    def offsets(self) -> Literal["chars", "bytes"]:
+        """How removal offsets into a `str` are counted."""

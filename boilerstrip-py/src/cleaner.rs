@@ -1,0 +1,518 @@
+//! `boilerstrip.Cleaner` and `boilerstrip.Removal`: the library's cleaner for Python
+//! strings, bytes and lists of them, configured as the CLI's rule and count flags are.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use boilerstrip::count_table::FrequentLines;
+use boilerstrip::counts::document_keys;
+use boilerstrip::normal::host_of;
+use boilerstrip::rules::{Frequent, Settings};
+use boilerstrip::{Cleaned, Cleaner, RuleSet};
+use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyRange, PyString, PyTuple};
+use rayon::prelude::*;
+
+use crate::errors::to_py;
+use crate::offsets::CodePoints;
+use crate::pool::Pool;
+
+/// How removal offsets into a `str` are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offsets {
+    /// Code points: Python `str` indexes (the default).
+    Chars,
+    /// UTF-8 bytes.
+    Bytes,
+}
+
+impl Offsets {
+    fn parse(name: &str) -> PyResult<Offsets> {
+        match name {
+            "chars" => Ok(Offsets::Chars),
+            "bytes" => Ok(Offsets::Bytes),
+            other => Err(PyValueError::new_err(format!(
+                "offsets must be \"chars\" or \"bytes\", not {other:?}"
+            ))),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Offsets::Chars => "chars",
+            Offsets::Bytes => "bytes",
+        }
+    }
+}
+
+/// What a `Cleaner` was built from: kept for `repr` and pickling.
+#[derive(Debug, Clone)]
+struct Config {
+    rules: Vec<PathBuf>,
+    default_rules: bool,
+    disable: Vec<String>,
+    counts: Option<PathBuf>,
+    min_docs: Option<u64>,
+    frequent_max_words: Option<u32>,
+    offsets: Offsets,
+}
+
+impl Config {
+    /// The cleaner the CLI builds from the same flags: `counts` switches the `frequent`
+    /// detector on (with the pack's settings, else the defaults), `min_docs` and
+    /// `frequent_max_words` override them, `disable` applies last.
+    fn build(&self) -> boilerstrip::Result<Cleaner> {
+        let mut rules = if self.default_rules {
+            RuleSet::builtin()
+        } else {
+            RuleSet::new()
+        };
+        for path in &self.rules {
+            rules.add_path(path)?;
+        }
+        if self.counts.is_some() {
+            let mut settings = rules.detectors().frequent().unwrap_or(Frequent::DEFAULT);
+            if let Some(min_docs) = self.min_docs {
+                settings = settings.with_min_docs(min_docs)?;
+            }
+            if let Some(max_words) = self.frequent_max_words {
+                settings = settings.with_max_words(Some(max_words))?;
+            }
+            rules.detectors_mut().set(Settings::Frequent(settings));
+        }
+        for name in &self.disable {
+            rules.disable(name)?;
+        }
+        let mut builder = Cleaner::builder();
+        if let (Some(path), Some(settings)) = (&self.counts, rules.detectors().frequent()) {
+            builder.counts(FrequentLines::from_path(path, settings.min_docs())?);
+        }
+        builder.build(&rules)
+    }
+}
+
+/// A run of consecutive removed lines with one reason.
+///
+/// `start` and `end` are offsets into the document (code points for a `str` unless the
+/// cleaner was made with `offsets="bytes"`; bytes for `bytes`), `lines` the 0-based line
+/// numbers removed, `reason` the rule or detector that removed them.
+#[pyclass(name = "Removal", module = "boilerstrip", frozen, eq, hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PyRemoval {
+    /// Offset of the first removed character (or byte).
+    #[pyo3(get)]
+    pub start: usize,
+    /// Offset just past the last removed character (or byte), terminator included.
+    #[pyo3(get)]
+    pub end: usize,
+    first_line: usize,
+    end_line: usize,
+    /// The rule or detector name.
+    #[pyo3(get)]
+    pub reason: String,
+}
+
+#[pymethods]
+impl PyRemoval {
+    /// The removed lines, as a `range` of 0-based line numbers.
+    #[getter]
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyRange>> {
+        PyRange::new(py, self.first_line as isize, self.end_line as isize)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let reason = PyString::new(py, &self.reason).repr()?;
+        Ok(format!(
+            "Removal(start={}, end={}, lines=range({}, {}), reason={reason})",
+            self.start, self.end, self.first_line, self.end_line
+        ))
+    }
+}
+
+/// The removals of `cleaned`, with offsets in code points when `chars`.
+pub fn removals(cleaned: &Cleaned<'_>, chars: bool) -> Vec<PyRemoval> {
+    let mut points = CodePoints::new(cleaned.input());
+    cleaned
+        .removals()
+        .iter()
+        .map(|removal| {
+            let (start, end) = if chars {
+                (points.at(removal.bytes.start), points.at(removal.bytes.end))
+            } else {
+                (removal.bytes.start, removal.bytes.end)
+            };
+            PyRemoval {
+                start,
+                end,
+                first_line: removal.lines.start,
+                end_line: removal.lines.end,
+                reason: removal.reason.as_str().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// A document handed in from Python: its UTF-8 bytes, and whether it was a `str`.
+enum Doc<'a> {
+    Str(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Doc<'a> {
+    fn extract(object: &'a Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
+        if let Ok(text) = object.cast::<PyString>() {
+            Ok(Doc::Str(text.to_str()?))
+        } else if let Ok(bytes) = object.cast::<PyBytes>() {
+            Ok(Doc::Bytes(bytes.as_bytes()))
+        } else {
+            Err(PyTypeError::new_err(format!(
+                "a document must be str or bytes, not {}",
+                object.get_type().name()?
+            )))
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        match self {
+            Doc::Str(text) => text.as_bytes(),
+            Doc::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// Cleaned bytes of a `str` as a Python `str`. Removals are whole lines cut at ASCII
+/// line ends, so the bytes are UTF-8 whenever the input was.
+fn new_str<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(PyString::new(py, text)),
+        Err(error) => Err(PyUnicodeDecodeError::new_utf8(py, bytes, error)?.into()),
+    }
+}
+
+/// The site a document with `url` is cleaned under: its host.
+fn site_of(url: Option<&str>) -> Option<&str> {
+    url.and_then(host_of)
+}
+
+/// Strips boilerplate lines from documents.
+///
+/// `Cleaner()` uses the embedded default rule packs. `rules` adds rule packs (TOML
+/// files), `disable` switches off rules, packs or detectors by name, `counts` loads a
+/// count table from `boilerstrip count` (switching the `frequent` detector on) with
+/// `min_docs` and `frequent_max_words` overriding the pack's settings, `threads` sizes
+/// this cleaner's worker pool (default: one per core), `offsets` says how removal
+/// offsets into a `str` are counted ("chars": code points, the default; "bytes": UTF-8
+/// bytes), and `default_rules=False` starts without the default packs.
+///
+/// Errors carry the CLI's messages: `RuleError` (with `file:line:col`),
+/// `ConfigError`, `CountTableError`, `BoilerstripOSError`; all are `BoilerstripError`.
+#[pyclass(name = "Cleaner", module = "boilerstrip", subclass, frozen)]
+pub struct PyCleaner {
+    cleaner: Cleaner,
+    config: Config,
+    pub(crate) pool: Pool,
+}
+
+impl PyCleaner {
+    /// The library cleaner.
+    pub fn cleaner(&self) -> &Cleaner {
+        &self.cleaner
+    }
+
+    /// Whether removal offsets into text are code points.
+    pub fn chars(&self) -> bool {
+        self.config.offsets == Offsets::Chars
+    }
+}
+
+#[pymethods]
+impl PyCleaner {
+    #[new]
+    #[pyo3(signature = (
+        *, rules=None, disable=None, counts=None, min_docs=None, frequent_max_words=None,
+        threads=None, offsets="chars", default_rules=true
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        rules: Option<Vec<PathBuf>>,
+        disable: Option<Vec<String>>,
+        counts: Option<PathBuf>,
+        min_docs: Option<u64>,
+        frequent_max_words: Option<u32>,
+        threads: Option<usize>,
+        offsets: &str,
+        default_rules: bool,
+    ) -> PyResult<PyCleaner> {
+        if counts.is_none() && (min_docs.is_some() || frequent_max_words.is_some()) {
+            return Err(PyValueError::new_err(
+                "min_docs and frequent_max_words need counts (a count table)",
+            ));
+        }
+        if min_docs == Some(0) || frequent_max_words == Some(0) || threads == Some(0) {
+            return Err(PyValueError::new_err(
+                "min_docs, frequent_max_words and threads must be at least 1",
+            ));
+        }
+        let absolute = |path: PathBuf| std::path::absolute(&path).unwrap_or(path);
+        let config = Config {
+            rules: rules
+                .unwrap_or_default()
+                .into_iter()
+                .map(absolute)
+                .collect(),
+            default_rules,
+            disable: disable.unwrap_or_default(),
+            counts: counts.map(absolute),
+            min_docs,
+            frequent_max_words,
+            offsets: Offsets::parse(offsets)?,
+        };
+        let cleaner = py.detach(|| config.build()).map_err(to_py)?;
+        Ok(PyCleaner {
+            cleaner,
+            config,
+            pool: Pool::new(threads),
+        })
+    }
+
+    /// The cleaned text: `text` without its boilerplate lines, every kept line byte for
+    /// byte. `url` (the document's URL) matters only with a per-site count table.
+    #[pyo3(signature = (text, *, url=None))]
+    fn clean<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+        url: Option<&str>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let doc = text.to_str()?;
+        let kept = py.detach(|| {
+            let cleaned = self.cleaner.clean_site(doc.as_bytes(), site_of(url));
+            (!cleaned.is_unchanged()).then(|| cleaned.kept().into_owned())
+        });
+        match kept {
+            None => Ok(text.clone()),
+            Some(kept) => new_str(py, &kept),
+        }
+    }
+
+    /// [`clean`] for bytes: any bytes are a document, UTF-8 or not.
+    #[pyo3(signature = (data, *, url=None))]
+    fn clean_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyBytes>,
+        url: Option<&str>,
+    ) -> Bound<'py, PyBytes> {
+        let doc = data.as_bytes();
+        let kept = py.detach(|| {
+            let cleaned = self.cleaner.clean_site(doc, site_of(url));
+            (!cleaned.is_unchanged()).then(|| cleaned.kept().into_owned())
+        });
+        match kept {
+            None => data.clone(),
+            Some(kept) => PyBytes::new(py, &kept),
+        }
+    }
+
+    /// What would be removed from `doc` (a `str` or `bytes`) and why, in document order.
+    /// Offsets into a `str` count code points unless the cleaner was made with
+    /// `offsets="bytes"`; offsets into `bytes` count bytes.
+    #[pyo3(signature = (doc, *, url=None))]
+    fn removals(
+        &self,
+        py: Python<'_>,
+        doc: &Bound<'_, PyAny>,
+        url: Option<&str>,
+    ) -> PyResult<Vec<PyRemoval>> {
+        let doc = Doc::extract(doc)?;
+        let chars = matches!(doc, Doc::Str(_)) && self.chars();
+        let bytes = doc.bytes();
+        Ok(py.detach(|| removals(&self.cleaner.clean_site(bytes, site_of(url)), chars)))
+    }
+
+    /// Cleans a list of documents (`str` or `bytes`, each returned as it came) on this
+    /// cleaner's worker pool, with the GIL released. `urls`, when given, holds one URL
+    /// (or None) per document. With `with_removals=True` each item is a tuple
+    /// `(cleaned, removals)`.
+    #[pyo3(signature = (docs, *, urls=None, with_removals=false))]
+    fn clean_batch<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+        urls: Option<Vec<Option<String>>>,
+        with_removals: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let objects: Vec<Bound<'py, PyAny>> = docs.try_iter()?.collect::<PyResult<_>>()?;
+        let extracted: Vec<Doc<'_>> = objects.iter().map(Doc::extract).collect::<PyResult<_>>()?;
+        if let Some(urls) = &urls
+            && urls.len() != extracted.len()
+        {
+            return Err(PyValueError::new_err(format!(
+                "urls has {} entries for {} documents",
+                urls.len(),
+                extracted.len()
+            )));
+        }
+        let bytes: Vec<&[u8]> = extracted.iter().map(Doc::bytes).collect();
+        let pool = self.pool.get()?;
+        let chars: Vec<bool> = extracted
+            .iter()
+            .map(|doc| matches!(doc, Doc::Str(_)) && self.chars())
+            .collect();
+        let results: Vec<(Option<Vec<u8>>, Vec<PyRemoval>)> = py.detach(|| {
+            pool.install(|| {
+                bytes
+                    .par_iter()
+                    .enumerate()
+                    .map(|(index, doc)| {
+                        let url = urls.as_ref().and_then(|urls| urls[index].as_deref());
+                        let cleaned = self.cleaner.clean_site(doc, site_of(url));
+                        let spans = if with_removals {
+                            removals(&cleaned, chars[index])
+                        } else {
+                            Vec::new()
+                        };
+                        match cleaned.kept() {
+                            Cow::Borrowed(_) => (None, spans),
+                            Cow::Owned(kept) => (Some(kept), spans),
+                        }
+                    })
+                    .collect()
+            })
+        });
+        let out = PyList::empty(py);
+        for ((object, doc), (kept, spans)) in objects.iter().zip(&extracted).zip(results) {
+            let cleaned = match (kept, doc) {
+                (None, _) => object.clone(),
+                (Some(kept), Doc::Str(_)) => new_str(py, &kept)?.into_any(),
+                (Some(kept), Doc::Bytes(_)) => PyBytes::new(py, &kept).into_any(),
+            };
+            if with_removals {
+                out.append((cleaned, spans))?;
+            } else {
+                out.append(cleaned)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cleans an Arrow array of strings or binaries (anything with `__arrow_c_array__`
+    /// or `__arrow_c_stream__`: pyarrow, polars, arro3) on this cleaner's pool.
+    ///
+    /// Returns `(cleaned, spans)`: `cleaned` has the input's type and nulls; `spans`
+    /// is `list<struct<start: int64, end: int64, reason: string>>`, one list per row
+    /// (null for a null row). A `pyarrow.Array` comes back as `pyarrow.Array`s, a
+    /// chunked array or stream as `pyarrow.ChunkedArray`s. `urls`, when given, is an
+    /// Arrow string array of the same length.
+    #[pyo3(signature = (array, *, urls=None))]
+    fn clean_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        array: pyo3_arrow::input::AnyArray,
+        urls: Option<pyo3_arrow::input::AnyArray>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        crate::arrow::clean_arrow(self, py, array, urls)
+    }
+
+    /// The normal-form keys of the document's non-blank lines, sorted and distinct: what
+    /// `boilerstrip count` counts for it. With `scope="site"`, keys are per site (the
+    /// host of `url`; no URL counts as the site "").
+    #[pyo3(signature = (doc, *, scope="corpus", url=None))]
+    fn document_keys(
+        &self,
+        py: Python<'_>,
+        doc: &Bound<'_, PyAny>,
+        scope: &str,
+        url: Option<&str>,
+    ) -> PyResult<Vec<u64>> {
+        let site = match scope {
+            "corpus" => None,
+            "site" => Some(site_of(url).unwrap_or("")),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "scope must be \"corpus\" or \"site\", not {other:?}"
+                )));
+            }
+        };
+        let doc = Doc::extract(doc)?;
+        let bytes = doc.bytes();
+        Ok(py.detach(|| {
+            let (mut scratch, mut keys) = (Vec::new(), Vec::new());
+            document_keys(bytes, site, &mut scratch, &mut keys);
+            keys
+        }))
+    }
+
+    /// The names of the rules that run, in order.
+    #[getter]
+    fn rule_names(&self) -> Vec<String> {
+        self.cleaner
+            .rules()
+            .iter()
+            .map(|rule| rule.name().to_string())
+            .collect()
+    }
+
+    /// The worker pool's size as asked for (`None`: one thread per core).
+    #[getter]
+    fn threads(&self) -> Option<usize> {
+        self.pool.threads()
+    }
+
+    /// How removal offsets into a `str` are counted: "chars" or "bytes".
+    #[getter]
+    fn offsets(&self) -> &'static str {
+        self.config.offsets.name()
+    }
+
+    /// Arguments that rebuild this cleaner (for pickling: a worker process compiles its
+    /// own copy, and starts its own pool).
+    fn __getnewargs_ex__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyTuple>, Bound<'py, PyDict>)> {
+        let config = &self.config;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("rules", &config.rules)?;
+        kwargs.set_item("disable", &config.disable)?;
+        kwargs.set_item("counts", &config.counts)?;
+        kwargs.set_item("min_docs", config.min_docs)?;
+        kwargs.set_item("frequent_max_words", config.frequent_max_words)?;
+        kwargs.set_item("threads", self.pool.threads())?;
+        kwargs.set_item("offsets", config.offsets.name())?;
+        kwargs.set_item("default_rules", config.default_rules)?;
+        Ok((PyTuple::empty(py), kwargs))
+    }
+
+    fn __repr__(&self) -> String {
+        let config = &self.config;
+        let mut parts = Vec::new();
+        if !config.rules.is_empty() {
+            parts.push(format!("rules={:?}", config.rules));
+        }
+        if !config.default_rules {
+            parts.push("default_rules=False".to_string());
+        }
+        if !config.disable.is_empty() {
+            parts.push(format!("disable={:?}", config.disable));
+        }
+        if let Some(counts) = &config.counts {
+            parts.push(format!("counts={:?}", counts.display().to_string()));
+        }
+        if let Some(min_docs) = config.min_docs {
+            parts.push(format!("min_docs={min_docs}"));
+        }
+        if let Some(max_words) = config.frequent_max_words {
+            parts.push(format!("frequent_max_words={max_words}"));
+        }
+        if let Some(threads) = self.pool.threads() {
+            parts.push(format!("threads={threads}"));
+        }
+        if config.offsets != Offsets::Chars {
+            parts.push(format!("offsets={:?}", config.offsets.name()));
+        }
+        format!("Cleaner({})", parts.join(", "))
+    }
+}
