@@ -56,7 +56,10 @@ pub fn is_parquet_file(path: &Path) -> bool {
 /// An opened Parquet file: its footer, and which column holds the text.
 #[derive(Debug)]
 pub struct ParquetInput {
+    /// Read by the writer only: handles from `try_clone` share one file offset, so each
+    /// decoding thread opens `path` anew.
     file: File,
+    path_on_disk: std::path::PathBuf,
     origin: String,
     metadata: ArrowReaderMetadata,
     /// The index of the text column among the leaf columns of the schema.
@@ -89,6 +92,7 @@ impl ParquetInput {
     /// dotted path reaches into struct columns). Fails, naming the file, when it is not
     /// a Parquet file, when the column is missing, not a string, or inside a list.
     pub fn open(path: &Path, origin: &str, field: &FieldPath) -> Result<ParquetInput> {
+        let path_on_disk = path.to_path_buf();
         let file = File::open(path).map_err(|err| Error::io(origin, err))?;
         let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
             .map_err(|err| not_parquet(origin, &err))?;
@@ -114,6 +118,7 @@ impl ParquetInput {
         }
         let input = ParquetInput {
             file,
+            path_on_disk,
             origin: origin.to_string(),
             metadata,
             leaf,
@@ -181,10 +186,7 @@ impl ParquetInput {
     /// file, an unsupported compression).
     pub fn read_text(&self, index: usize) -> Result<TextColumn> {
         let place = Place::RowGroup(index as u64);
-        let file = self
-            .file
-            .try_clone()
-            .map_err(|err| Error::io(&self.origin, err))?;
+        let file = File::open(&self.path_on_disk).map_err(|err| Error::io(&self.origin, err))?;
         let schema = self.metadata.parquet_schema();
         let rows = self.rows(index);
         let reader =
