@@ -272,6 +272,8 @@ pub enum Place {
         /// Offset of its first byte in the decompressed stream.
         offset: u64,
     },
+    /// A row group of a Parquet file, 0-based as Parquet tools count them.
+    RowGroup(u64),
     /// The start of the input (e.g. a byte order mark).
     Start,
     /// A read failed after `records` whole records, with about `raw_byte` bytes of the
@@ -292,6 +294,7 @@ impl fmt::Display for Place {
             Place::WarcRecord { number, offset } => {
                 write!(f, "WARC record {number} (at byte {offset})")
             }
+            Place::RowGroup(index) => write!(f, "row group {index}"),
             Place::Start => f.write_str("start of input"),
             Place::After { records, raw_byte } => {
                 write!(f, "after record {records}, near input byte {raw_byte}")

@@ -16,6 +16,7 @@ mod input_safety;
 mod layers;
 mod model;
 mod oracle;
+mod parquet;
 mod paths_prop;
 mod robustness;
 mod rule_errors;

@@ -130,6 +130,9 @@ pub enum FormatArg {
     Jsonl,
     /// WARC/WET: the bodies of `conversion` records.
     Warc,
+    /// Apache Parquet (a file, not standard input): the string column --field; written
+    /// back with the same schema, row groups and other columns.
+    Parquet,
 }
 
 /// Whether input is decompressed, for `--decompress`.
@@ -175,9 +178,10 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
-    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`). Standard input and other
-    /// names are told by their first bytes: `WARC/1.` is warc, a first line that is a
-    /// JSON object is jsonl, anything else text. The output has the input's format.
+    /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`; `.parquet`). Standard input
+    /// and other names are told by their first bytes: `PAR1` is parquet, `WARC/1.` is
+    /// warc, a first line that is a JSON object is jsonl, anything else text. The
+    /// output has the input's format.
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
 
@@ -186,8 +190,8 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = DecompressArg::Auto, value_name = "WHEN")]
     pub decompress: DecompressArg,
 
-    /// JSONL: the string field holding the text; a dotted path reaches nested objects
-    /// (`metadata.content`).
+    /// JSONL and Parquet: the string field (column) holding the text; a dotted path
+    /// reaches nested objects or struct columns (`metadata.content`).
     #[arg(long, value_name = "PATH", default_value = "text")]
     pub field: String,
 

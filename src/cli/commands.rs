@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
 use boilerstrip::model::Model;
-use boilerstrip::pipeline::{OnInvalid, Pipeline, SideOutput, SideOutputs};
+use boilerstrip::pipeline::{OnInvalid, Output, Pipeline, SideOutput, SideOutputs};
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
@@ -186,10 +186,24 @@ impl Run<'_> {
             None,
         )?;
         let inputs = &self.config.input.inputs;
+        let explain = matches!(self.config.pipeline.process.output, Output::Explain(_));
+        if inputs.len() > 1 && !explain && inputs.iter().any(|i| self.is_parquet(i.as_deref())) {
+            bail!("Parquet files cannot be concatenated on standard output; use -o DIR");
+        }
         for (index, input) in inputs.iter().enumerate() {
-            let result = self
-                .open(input.as_deref())
-                .and_then(|opened| self.run_one(opened, &mut out, "<stdout>"));
+            let result = match input.as_deref().filter(|p| self.is_parquet(Some(p))) {
+                Some(path) => out.flush().context("<stdout>").and_then(|()| {
+                    // Standard output's lock is reentrant: `out` keeps it, and the
+                    // Parquet writer (which must be `Send`) writes through its own handle.
+                    let parquet = BufWriter::with_capacity(1 << 20, io::stdout());
+                    let (stats, mut parquet) = self.run_parquet(path, parquet, "<stdout>")?;
+                    parquet.flush().context("<stdout>")?;
+                    Ok(stats)
+                }),
+                None => self
+                    .open(input.as_deref())
+                    .and_then(|opened| self.run_one(opened, &mut out, "<stdout>")),
+            };
             let failure = match result {
                 Ok(stats) => {
                     self.stats += stats;
@@ -247,6 +261,13 @@ impl Run<'_> {
         file: &OutputFile,
         stale: &mut StalePartials,
     ) -> Result<()> {
+        if let Some(input) = input.filter(|input| self.is_parquet(Some(input))) {
+            let mut output = AtomicOutput::create(&file.path, file.level)?;
+            let name = file.path.display().to_string();
+            let (stats, _) = self.run_parquet(input, output.encoder(), &name)?;
+            self.stats += stats;
+            return output.commit();
+        }
         let opened = self.open(input)?;
         if !output::writes_in_place(&file.path) {
             stale.remove_for(&file.path)?;
@@ -284,6 +305,30 @@ impl Run<'_> {
         Ok(self
             .pipeline
             .run_with(opened, out, name, &mut side, self.reporter)?)
+    }
+
+    fn is_parquet(&self, input: Option<&Path>) -> bool {
+        self.config.input.is_parquet(input)
+    }
+
+    /// Cleans the Parquet file `input` into `out` (named `out_name`).
+    fn run_parquet<W: Write + Send>(
+        &mut self,
+        input: &Path,
+        out: W,
+        out_name: &str,
+    ) -> Result<(Stats, W)> {
+        self.reporter.next_input();
+        if self.config.log.is_some() || self.config.rejects.is_some() {
+            bail!(
+                "{}: --log and --rejects do not read Parquet yet; run without them",
+                input.display()
+            );
+        }
+        let origin = input.display().to_string();
+        Ok(self
+            .pipeline
+            .run_parquet(input, &origin, out, out_name, self.reporter)?)
     }
 
     /// Handles the failure of input `index`: an interruption ends the run with its error;

@@ -88,6 +88,7 @@ impl InputConfig {
                 FormatArg::Text => Format::Text,
                 FormatArg::Jsonl => Format::Jsonl,
                 FormatArg::Warc => Format::Warc,
+                FormatArg::Parquet => Format::Parquet,
             }),
             text: TextOptions {
                 separator: args.doc_separator.map(String::into_bytes),
@@ -99,6 +100,18 @@ impl InputConfig {
                 DecompressArg::None => Decompress::None,
             },
         })
+    }
+
+    /// True if `input` is to be read as Parquet: `-f parquet`, a `.parquet` name, or
+    /// (when neither `-f` nor the name says) a file that starts with `PAR1`.
+    pub fn is_parquet(&self, input: Option<&Path>) -> bool {
+        let Some(path) = input else {
+            return self.format == Some(Format::Parquet);
+        };
+        match self.options_for(input).format {
+            Some(format) => format == Format::Parquet,
+            None => boilerstrip::formats::parquet::is_parquet_file(path),
+        }
     }
 
     /// How to read `input`: its format (`-f`, else from its name; standard input and

@@ -9,6 +9,7 @@
 pub mod compress;
 mod json_string;
 pub mod jsonl;
+pub mod parquet;
 mod reader;
 mod record_error;
 pub mod sniff;
@@ -32,6 +33,9 @@ pub enum Format {
     Jsonl,
     /// WARC/1.0 or WET: the bodies of `conversion` records are the documents.
     Warc,
+    /// Apache Parquet: a string column holds the texts (see [`parquet`]); read from a
+    /// file by row group, not as a stream.
+    Parquet,
 }
 
 impl Format {
@@ -60,16 +64,18 @@ impl Format {
             Some("jsonl" | "json" | "ndjson") => Some(Format::Jsonl),
             Some("warc" | "wet") => Some(Format::Warc),
             Some("txt" | "text") => Some(Format::Text),
+            Some("parquet") => Some(Format::Parquet),
             _ => None,
         }
     }
 
-    /// The name of the format, as `-f` spells it: `text`, `jsonl` or `warc`.
+    /// The name of the format, as `-f` spells it: `text`, `jsonl`, `warc` or `parquet`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Jsonl => "jsonl",
             Format::Warc => "warc",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -104,6 +110,7 @@ mod tests {
             ("a.txt.gz", Format::Text),
             ("jsonl", Format::Text),
             ("a.gz", Format::Text),
+            ("train-00000-of-00004.parquet", Format::Parquet),
         ] {
             assert_eq!(Format::from_path(Path::new(name)), format, "{name}");
         }

@@ -47,6 +47,9 @@ pub enum Uncut {
         /// Bytes of the block there were.
         got: u64,
     },
+    /// The input is Parquet, which is read from a file by row group, not as a stream
+    /// (see [`super::parquet`]).
+    Parquet,
 }
 
 impl Uncut {
@@ -78,6 +81,15 @@ impl Uncut {
                 format!(
                     "{} text is not supported; the input is {outcome}",
                     encoding.name()
+                ),
+            ),
+            Uncut::Parquet => Error::input(
+                origin,
+                Place::Start,
+                format!(
+                    "Parquet is read from a file by row group, not as a stream (give its \
+                     path, not standard input; `count` and `top` do not read Parquet yet); \
+                     the input is {outcome}"
                 ),
             ),
         }
@@ -352,6 +364,10 @@ impl RecordReader {
                 records: 0,
                 limit: max,
                 passing: None,
+            },
+            Format::Parquet => Source::Unsplit {
+                reader,
+                issue: Some(Uncut::Parquet),
             },
         };
         RecordReader {

@@ -56,6 +56,9 @@ pub fn format_of(head: &[u8], complete: bool) -> Option<Format> {
     if head.starts_with(b"WARC/1.") {
         return Some(Format::Warc);
     }
+    if head.starts_with(super::parquet::MAGIC) {
+        return Some(Format::Parquet);
+    }
     let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
     let rest = &head[start..];
     if rest.first() != Some(&b'{') {
@@ -115,6 +118,7 @@ mod tests {
         for (head, complete, format) in [
             (&b"WARC/1.1\r\n"[..], false, Some(Format::Warc)),
             (b"WARC/0.9\r\n", true, None),
+            (b"PAR1\x15\x04\x15", false, Some(Format::Parquet)),
             (b"{\"text\":\"a\"}\n", false, Some(Format::Jsonl)),
             (
                 b"\n\n  {\"text\":\"a\"}\r\nnot json",

@@ -7,6 +7,7 @@
 //! flat whatever the input size. Cleaning ([`Pipeline`], with [`process()`] per record)
 //! and the corpus scan (`counts::count_input`, for `count` and `top`) both run on it.
 
+mod parquet;
 mod process;
 
 use std::io::Write;
