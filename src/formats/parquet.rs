@@ -10,7 +10,7 @@
 //! 1. [`ParquetInput::read_text`] decodes the text column of one row group (on any
 //!    thread; each call reads the file through its own handle);
 //! 2. [`TextColumn::replaced`] builds the column anew from the cleaned texts, and
-//!    [`ParquetWriter::encode`] encodes and compresses it (also on any thread);
+//!    [`TextEncoder::encode`] encodes and compresses it (also on any thread);
 //! 3. [`ParquetWriter::write_row_group`] writes the row group, in input order: the new
 //!    text chunk, and every other chunk copied from the input without decoding it, so
 //!    its encoding, compression and statistics stay what they were.
