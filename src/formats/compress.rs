@@ -176,11 +176,13 @@ fn skip_zero_padding(input: &mut impl BufRead) -> io::Result<()> {
 }
 
 /// `fill_buf`, retrying on `Interrupted` as std's own read helpers do.
-fn fill_buf_retrying(reader: &mut impl BufRead) -> io::Result<&[u8]> {
+pub(crate) fn fill_buf_retrying(reader: &mut impl BufRead) -> io::Result<&[u8]> {
     loop {
         match reader.fill_buf() {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
+            // Asking again returns the buffered bytes without reading; returning `buf` directly
+            // from inside the loop is rejected by the borrow checker.
             Ok(_) => return reader.fill_buf(),
         }
     }

@@ -8,6 +8,7 @@ use data_encoding::BASE32_NOPAD;
 use memchr::memchr;
 use sha1::{Digest, Sha1};
 
+use super::compress::fill_buf_retrying;
 use super::{Place, RecordError};
 
 /// Longest accepted header line, so that a corrupt input without newlines cannot exhaust memory.
@@ -465,19 +466,6 @@ impl<R: BufRead> Reader<R> {
             if !more {
                 return Ok(());
             }
-        }
-    }
-}
-
-/// `fill_buf`, retrying on `Interrupted` as std's own read helpers do.
-fn fill_buf_retrying(reader: &mut impl BufRead) -> io::Result<&[u8]> {
-    loop {
-        match reader.fill_buf() {
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-            // Asking again returns the buffered bytes without reading; returning `buf` directly
-            // from inside the loop is rejected by the borrow checker.
-            Ok(_) => return reader.fill_buf(),
         }
     }
 }
