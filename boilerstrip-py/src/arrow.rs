@@ -21,7 +21,7 @@ use pyo3_arrow::{PyArray, PyChunkedArray};
 use rayon::prelude::*;
 
 use crate::cleaner::PyCleaner;
-use crate::offsets::CodePoints;
+use boilerstrip::lines::CodePoints;
 
 /// Parts per worker thread: enough for documents of uneven size to balance.
 const PARTS_PER_THREAD: usize = 16;

@@ -15,8 +15,8 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyRange, PyString, PyTuple};
 use rayon::prelude::*;
 
 use crate::errors::to_py;
-use crate::offsets::CodePoints;
 use crate::pool::Pool;
+use boilerstrip::lines::CodePoints;
 
 /// How removal offsets into a `str` are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -242,6 +242,25 @@ impl PyTableCounter {
         *self.state.lock().unwrap_or_else(|p| p.into_inner()) = value;
     }
 
+    /// Runs `count` on the counter with the GIL released; an error if the counter has
+    /// already written its table.
+    fn counting<T: Send>(
+        &self,
+        py: Python<'_>,
+        count: impl FnOnce(&mut Counter) -> T + Send,
+    ) -> PyResult<T> {
+        let state = self.take()?;
+        let State::Counting(mut counter) = state else {
+            self.put(state);
+            return Err(PyRuntimeError::new_err(
+                "the counter has written its table: make a new one to count more",
+            ));
+        };
+        let result = py.detach(|| count(&mut counter));
+        self.put(State::Counting(counter));
+        Ok(result)
+    }
+
     fn counts(&self, py: Python<'_>) -> PyResult<()> {
         match self.take()? {
             State::Counting(counter) => match py.detach(|| counter.into_counts()) {
@@ -319,15 +338,8 @@ impl PyTableCounter {
             .or_else(|| path.map(|path| path.display().to_string()))
             .unwrap_or_else(|| "<stream>".to_string());
         let pool = self.pool.get()?;
-        let state = self.take()?;
-        let State::Counting(mut counter) = state else {
-            self.put(state);
-            return Err(PyRuntimeError::new_err(
-                "the counter has written its table: make a new one to count more",
-            ));
-        };
         let options = &self.options;
-        let result = py.detach(|| -> Outcome<(Stats, Vec<String>)> {
+        let result = self.counting(py, |counter| -> Outcome<(Stats, Vec<String>)> {
             let input_options = InputOptions {
                 format: Format::from_name(Path::new(&name)),
                 ..InputOptions::default()
@@ -335,10 +347,9 @@ impl PyTableCounter {
             let input = open(read, &name, &input_options)?;
             let mut collect = Collect::default();
             let stop = boilerstrip::StopFlag::new();
-            let stats = count_input(input, &mut counter, options, &pool, &mut collect, &stop)?;
+            let stats = count_input(input, counter, options, &pool, &mut collect, &stop)?;
             Ok((stats, collect.errors))
-        });
-        self.put(State::Counting(counter));
+        })?;
         let (stats, errors) = result.map_err(Failure::into_py)?;
         let mut documents = self.documents.lock().unwrap_or_else(|p| p.into_inner());
         documents.0 += stats.documents;
@@ -377,15 +388,8 @@ impl PyTableCounter {
                 return Err(PyTypeError::new_err("a document is a str or bytes"));
             }
         }
-        let state = self.take()?;
-        let State::Counting(mut counter) = state else {
-            self.put(state);
-            return Err(PyRuntimeError::new_err(
-                "the counter has written its table: make a new one to count more",
-            ));
-        };
         let options = &self.options;
-        let result = py.detach(|| -> boilerstrip::Result<()> {
+        let result = self.counting(py, |counter| -> boilerstrip::Result<()> {
             let (mut scratch, mut keys) = (Vec::new(), Vec::new());
             for (i, text) in texts.iter().enumerate() {
                 let url = urls.as_ref().and_then(|urls| urls[i].as_deref());
@@ -393,8 +397,7 @@ impl PyTableCounter {
                 counter.add_document(&keys)?;
             }
             Ok(())
-        });
-        self.put(State::Counting(counter));
+        })?;
         result.map_err(to_py)?;
         self.documents.lock().unwrap_or_else(|p| p.into_inner()).0 += texts.len() as u64;
         Ok(())

@@ -12,7 +12,6 @@ mod arrow;
 mod cleaner;
 mod corpus;
 mod errors;
-mod offsets;
 mod pool;
 
 use pyo3::prelude::*;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Identity;
 use crate::decision::Cleaned;
-use crate::lines;
+use crate::lines::{self, CodePoints};
 
 /// The key of the attribute of `reason` under the prefix `name`:
 /// `NAME__REASON`, with the `-` of kebab-case names as `_` (dolma's keys are JSONPath
@@ -117,36 +117,6 @@ impl AttributeLine {
         let mut line = serde_json::to_vec(self).expect("attributes always serialise");
         line.push(b'\n');
         line
-    }
-}
-
-/// Byte offsets of one text to code-point offsets, for offsets asked in increasing
-/// order: each call counts only the bytes since the last. A byte that does not continue
-/// a UTF-8 sequence starts a code point, so valid UTF-8 counts exactly as decoded.
-struct CodePoints<'a> {
-    text: &'a [u8],
-    byte: usize,
-    point: usize,
-}
-
-impl<'a> CodePoints<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        CodePoints {
-            text,
-            byte: 0,
-            point: 0,
-        }
-    }
-
-    /// The code-point offset of byte offset `byte` (not before the last one asked).
-    fn at(&mut self, byte: usize) -> usize {
-        debug_assert!(byte >= self.byte);
-        self.point += self.text[self.byte..byte]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count();
-        self.byte = byte;
-        self.point
     }
 }
 

@@ -7,11 +7,13 @@
 
 use std::ops::Range;
 
+mod code_points;
 pub(crate) mod maps;
 mod table;
 mod window;
 mod words;
 
+pub use code_points::CodePoints;
 pub(crate) use table::{Fate, LineTable};
 pub use words::{is_cjk, word_count};
 

@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, BinaryIO, Literal, TypeVar, overload
 
 _Doc = TypeVar("_Doc", str, bytes)
 _Path = str | os.PathLike[str]
@@ -85,3 +85,65 @@ class Cleaner:
     @property
     def offsets(self) -> Literal["chars", "bytes"]:
         """How removal offsets into a `str` are counted."""
+
+class TableCounter:
+    """Counts the documents of many inputs into one count table, or one table per hash
+    partition, as `boilerstrip count` does: `add` each input, then `write` or
+    `write_partitions`. Counting stays within `memory` bytes, spilling sorted runs into
+    `spill_dir` (default: the system's temporary directory) past it."""
+
+    def __new__(
+        cls,
+        *,
+        scope: Literal["corpus", "site"] = "corpus",
+        text_field: str = "text",
+        url_field: str = "url",
+        memory: int = 1 << 30,
+        spill_dir: _Path | None = None,
+        threads: int | None = None,
+    ) -> TableCounter: ...
+    def add(self, source: _Path | BinaryIO, name: str | None = None) -> None:
+        """Counts every document of `source` (a path or a binary stream; gzip and zstd
+        decoded, the format told from `name` or the first bytes)."""
+    def add_documents(
+        self, docs: Sequence[str | bytes], urls: Sequence[str | None] | None = None
+    ) -> None:
+        """Counts a batch of documents, each with its URL for a per-site count."""
+    @property
+    def documents(self) -> int:
+        """Documents counted so far."""
+    @property
+    def invalid(self) -> int:
+        """Records that could not be read (left out of the counts)."""
+    @property
+    def errors(self) -> list[str]:
+        """The messages of the first invalid records."""
+    def write(self, path: _Path) -> dict[str, Any]:
+        """Writes the table of every key to `path` (atomically); returns its header."""
+    def write_partitions(self, dir: _Path, partitions: int) -> list[dict[str, Any]]:
+        """Writes `dir/part-0000.bsc` … one table per hash range; returns their headers."""
+
+def merge_tables(
+    tables: Sequence[_Path],
+    output: _Path,
+    *,
+    min_docs: int = 1,
+    partition: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """Merges count tables into `output` as `boilerstrip merge` does; returns its header."""
+
+def clean_stream(
+    cleaner: Cleaner,
+    source: _Path | BinaryIO,
+    sink: BinaryIO,
+    *,
+    name: str,
+    output_name: str | None = None,
+    text_field: str = "text",
+    url_field: str = "url",
+) -> dict[str, Any]:
+    """Cleans one input into one binary stream as `boilerstrip clean` does for a file;
+    returns the run's statistics (`errors` lists records copied through unchanged)."""
+
+def table_header(path: _Path) -> dict[str, Any]:
+    """Reads a count table's header without reading its entries."""

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._boilerstrip import TableCounter, clean_stream, merge_tables
+from ._tables import local_table
 from .errors import ConfigError
 
 WORK = "_boilerstrip"
@@ -225,11 +226,7 @@ def _cleaner_for(table: bytes, options: dict) -> Any:
     key = (hashlib.sha256(table).hexdigest(), json.dumps(options, sort_keys=True))
     cleaner = _CLEANERS.get(key)
     if cleaner is None:
-        directory = tempfile.mkdtemp(prefix="boilerstrip-table-")
-        path = os.path.join(directory, "frequent.bsc")
-        with open(path, "wb") as out:
-            out.write(table)
-        cleaner = Cleaner(counts=path, **options)
+        cleaner = Cleaner(counts=local_table(table), **options)
         _CLEANERS.clear()  # a worker keeps the cleaner of the run at hand only
         _CLEANERS[key] = cleaner
     return cleaner
@@ -447,11 +444,7 @@ class CleanerActor:
         from . import Cleaner, HFMapper
 
         if table:
-            directory = tempfile.mkdtemp(prefix="boilerstrip-table-")
-            path = os.path.join(directory, "frequent.bsc")
-            with open(path, "wb") as out:
-                out.write(ray.get(table[0]))
-            cleaner_options["counts"] = path
+            cleaner_options["counts"] = local_table(ray.get(table[0]))
         self.mapper = HFMapper(Cleaner(**cleaner_options), text_column, spans_column, url_column)
 
     def __call__(self, batch: Any) -> Any:

@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 from ._boilerstrip import merge_tables
+from ._tables import local_table
 
 
 def frequent_table(
@@ -113,10 +114,7 @@ def clean_dataframe(
         if token not in _CLEANERS:
             options = dict(cleaner_options)
             if broadcast is not None:
-                directory = tempfile.mkdtemp(prefix="boilerstrip-table-")
-                options["counts"] = os.path.join(directory, "frequent.bsc")
-                with open(options["counts"], "wb") as out:
-                    out.write(broadcast.value)
+                options["counts"] = local_table(broadcast.value)
             _CLEANERS.clear()
             _CLEANERS[token] = Cleaner(**options)
         return _CLEANERS[token]
