@@ -113,6 +113,18 @@ fn issue_12_outputs_and_stats_over_inputs_or_each_other_are_refused() {
         &["x.txt", "-r", "ad.toml", "-o", "ad.toml"],
         &["the rule file ad.toml"],
     );
+    // Two inputs make `-o new` a folder, created by the run: `--stats` or `--log` may
+    // not be that folder.
+    refused(
+        &env,
+        &["x.txt", "s.jsonl", "-o", "new", "--stats", "new"],
+        &["--stats new", "the output folder new"],
+    );
+    refused(
+        &env,
+        &["x.txt", "s.jsonl", "-o", "new", "--log", "./new"],
+        &["--log ./new", "the output folder new"],
+    );
     // Standard input redirected from a file, and standard output appending to an input.
     let before = tree(&env.path(""));
     let output = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))

@@ -539,6 +539,21 @@ fn check_paths(
                 };
                 guard.write(what, &file.path)?;
             }
+            // The folders the outputs go into are written too: no other output (say
+            // `--stats DIR`) may be one of them.
+            if let (false, Some(dir)) = (single, args.output.as_deref()) {
+                for file in files {
+                    for folder in file.path.ancestors().skip(1) {
+                        guard.write_folder(
+                            format!("the output folder {}", folder.display()),
+                            folder,
+                        )?;
+                        if folder == dir {
+                            break;
+                        }
+                    }
+                }
+            }
         }
     }
     if let Some(log) = &args.log {

@@ -34,6 +34,8 @@ struct Entry {
     /// How the user named it: `the input a.txt`, `--stats s.json`.
     what: String,
     written: bool,
+    /// A folder the run writes into (recording it again is no clash).
+    folder: bool,
 }
 
 /// Where a path lands and, when it exists as a regular file, which file that is.
@@ -53,7 +55,7 @@ impl PathGuard {
     /// Reading a file twice is not refused here.
     pub fn read(&mut self, what: impl Into<String>, path: &Path) {
         let resolved = self.resolve(path);
-        self.add(what.into(), resolved, false);
+        self.add(what.into(), resolved, false, false);
     }
 
     /// Records that the run reads `path`, described as `what`, and fails, naming both
@@ -70,7 +72,7 @@ impl PathGuard {
                 self.entries[index].what
             );
         }
-        self.add(what, resolved, false);
+        self.add(what, resolved, false, false);
         Ok(())
     }
 
@@ -86,12 +88,25 @@ impl PathGuard {
     /// output of a.txt`); fails, naming both paths, when `path` is a file the run reads
     /// or another file it writes.
     pub fn write(&mut self, what: impl Into<String>, path: &Path) -> Result<()> {
-        let what = what.into();
+        self.record_write(what.into(), path, false)
+    }
+
+    /// Records that the run writes into the folder `dir` (creating it if need be),
+    /// described as `what`, so that no file the run writes or reads may be that folder.
+    /// A folder recorded again is fine.
+    pub fn write_folder(&mut self, what: impl Into<String>, dir: &Path) -> Result<()> {
+        self.record_write(what.into(), dir, true)
+    }
+
+    fn record_write(&mut self, what: String, path: &Path, folder: bool) -> Result<()> {
         let resolved = self.resolve(path);
         if !resolved.special
             && let Some(index) = self.clash(&resolved)
         {
             let other = &self.entries[index];
+            if folder && other.folder {
+                return Ok(());
+            }
             if other.written {
                 bail!(
                     "{what} and {} are the same file; nothing was written",
@@ -103,7 +118,7 @@ impl PathGuard {
                 other.what
             );
         }
-        self.add(what, resolved, true);
+        self.add(what, resolved, true, folder);
         Ok(())
     }
 
@@ -130,9 +145,13 @@ impl PathGuard {
             .or_else(|| resolved.id.and_then(|id| self.by_id.get(&id).copied()))
     }
 
-    fn add(&mut self, what: String, resolved: Resolved, written: bool) {
+    fn add(&mut self, what: String, resolved: Resolved, written: bool, folder: bool) {
         let index = self.entries.len();
-        self.entries.push(Entry { what, written });
+        self.entries.push(Entry {
+            what,
+            written,
+            folder,
+        });
         self.by_place.entry(resolved.place).or_insert(index);
         if let Some(id) = resolved.id {
             self.by_id.entry(id).or_insert(index);
@@ -141,7 +160,11 @@ impl PathGuard {
 
     fn add_id(&mut self, what: String, id: FileId, written: bool) {
         let index = self.entries.len();
-        self.entries.push(Entry { what, written });
+        self.entries.push(Entry {
+            what,
+            written,
+            folder: false,
+        });
         self.by_id.entry(id).or_insert(index);
     }
 
