@@ -304,6 +304,13 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 
+    /// Write the review report to FILE: one self-contained HTML page (no scripts, nothing
+    /// fetched) with per-reason counts, a removed-share histogram, a deterministic sample
+    /// of removals in context per reason, and the documents with the most removed;
+    /// written under a temporary name and renamed when complete.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
     /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
     /// or a number).
     #[arg(long, value_name = "PATH", default_value = "id")]
@@ -664,6 +671,17 @@ mod tests {
         let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
         assert_eq!(args.clean.id_field, "meta.doc_id");
         assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
+    }
+
+    #[test]
+    fn report_takes_a_file() {
+        let args = Args::try_parse_from(["boilerstrip", "--report", "r.html", "a.jsonl"]).unwrap();
+        assert_eq!(args.clean.report, Some(PathBuf::from("r.html")));
+        assert_eq!(
+            Args::try_parse_from(["boilerstrip"]).unwrap().clean.report,
+            None
+        );
+        assert!(Args::try_parse_from(["boilerstrip", "--report"]).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use boilerstrip::audit::report::Report;
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
@@ -50,6 +51,13 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         Some(rejects) => Some(AtomicOutput::create(&rejects.path, rejects.level)?),
         None => None,
     };
+    let report = match (&config.report, &config.pipeline.process.report) {
+        (Some(file), Some(options)) => Some((
+            Report::new(options.clone()),
+            AtomicOutput::create(&file.path, file.level)?,
+        )),
+        _ => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
@@ -61,6 +69,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         stopped: false,
         log,
         rejects,
+        report,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -74,6 +83,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         stopped,
         log,
         rejects,
+        report,
         ..
     } = run;
     // Like an output file, the log and the rejects are completed only by a run that was
@@ -82,6 +92,13 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         if !stopped {
             side.commit()?;
         }
+    }
+    if let (Some((report, mut output)), false) = (report, stopped) {
+        let name = config.report.as_ref().map(|f| f.path.display().to_string());
+        report
+            .write_html(output.encoder())
+            .with_context(|| name.unwrap_or_default())?;
+        output.commit()?;
     }
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
@@ -162,6 +179,8 @@ struct Run<'a> {
     log: Option<AtomicOutput>,
     /// The rejected documents (`--rejects`), committed when every input is done.
     rejects: Option<AtomicOutput>,
+    /// The review report (`--report`), written and committed when every input is done.
+    report: Option<(Report, AtomicOutput)>,
 }
 
 /// What ended a failed input.
@@ -301,6 +320,7 @@ impl Run<'_> {
                 writer: rejects.encoder(),
                 name: &rejects_name,
             }),
+            report: self.report.as_mut().map(|(report, _)| report),
         };
         Ok(self
             .pipeline
@@ -319,9 +339,9 @@ impl Run<'_> {
         out_name: &str,
     ) -> Result<(Stats, W)> {
         self.reporter.next_input();
-        if self.config.log.is_some() || self.config.rejects.is_some() {
+        if self.config.log.is_some() || self.config.rejects.is_some() || self.report.is_some() {
             bail!(
-                "{}: --log and --rejects do not read Parquet yet; run without them",
+                "{}: --log, --rejects and --report do not read Parquet yet; run without them",
                 input.display()
             );
         }
