@@ -17,10 +17,11 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
+use std::borrow::Cow;
+
 use super::Identity;
-use crate::decision::{Cleaned, Reason};
-use crate::explain::fates;
-use crate::lines::Line;
+use crate::decision::{Cleaned, Reason, Removal};
+use crate::lines::{self, Line};
 
 /// What the page shows, and how much of it. Every limit bounds the report's memory,
 /// whatever the size of the corpus.
@@ -147,20 +148,21 @@ struct Fated<'a> {
 }
 
 impl<'a> Fated<'a> {
-    fn new(cleaned: &'a Cleaned<'_>) -> Fated<'a> {
-        let lines: Vec<_> = fates(cleaned).map(|f| (f.line, f.removed_by)).collect();
+    /// The lines of `text` with the `removals` its decision made.
+    fn new(text: &'a [u8], removals: &'a [Removal]) -> Fated<'a> {
+        let mut lines: Vec<(Line, Option<&Reason>)> =
+            lines::split(text).map(|line| (line, None)).collect();
         let mut runs = vec![(0, 0); lines.len()];
-        for removal in cleaned.removals() {
+        for removal in removals {
             let len = removal.lines.len();
-            for (at, line) in removal.lines.clone().enumerate() {
-                runs[line] = (at, len);
+            for (at, index) in removal.lines.clone().enumerate() {
+                if let (Some(line), Some(run)) = (lines.get_mut(index), runs.get_mut(index)) {
+                    line.1 = Some(&removal.reason);
+                    *run = (at, len);
+                }
             }
         }
-        Fated {
-            text: cleaned.input(),
-            lines,
-            runs,
-        }
+        Fated { text, lines, runs }
     }
 
     /// The rows showing the lines in `windows` (sorted, not overlapping), the lines in
@@ -216,14 +218,13 @@ fn around(lines: &Range<usize>, context: usize, count: usize) -> Range<usize> {
 struct Candidate {
     reason: Reason,
     hash: u64,
-    /// The removal's first line, 0-based.
-    line: usize,
-    excerpt: Excerpt,
+    /// The removal's lines, 0-based.
+    lines: Range<usize>,
 }
 
-/// What the report may show of one document, made from its decision on a worker thread
-/// by [`Digest::new`] and kept or dropped by [`Report::add`] on the writing thread. Its
-/// size is bounded by the [`ReportOptions`], whatever the document's.
+/// What the report needs of one document, made from its decision on a worker thread by
+/// [`Digest::new`]: its counts, its removals, and the few of them that may be sampled.
+/// [`Report::add`] reads the document's text again only when it shows some of it.
 #[derive(Debug, Clone)]
 pub struct Digest {
     label: Arc<Label>,
@@ -235,8 +236,8 @@ pub struct Digest {
     reasons: Vec<(Reason, u64, u64)>,
     /// At most `samples_per_reason` removals per reason: those of smallest hash.
     candidates: Vec<Candidate>,
-    /// The document's removals in context, when it had any.
-    excerpt: Option<Excerpt>,
+    /// The decision's removals, to show them in the text.
+    removals: Vec<Removal>,
     rejected: bool,
     error: Option<String>,
 }
@@ -278,36 +279,21 @@ impl Digest {
             .map(|r| (&r.reason, sample_hash(&id, r.lines.start), &r.lines))
             .collect();
         hashed.sort_by(|a, b| (a.0, a.1, a.2.start).cmp(&(b.0, b.1, b.2.start)));
-        let fated = Fated::new(cleaned);
-        let (count, context) = (cleaned.line_count(), options.context_lines);
         let mut taken = 0;
         for (i, &(reason, hash, lines)) in hashed.iter().enumerate() {
             taken = match i > 0 && hashed[i - 1].0 == reason {
                 true => taken + 1,
                 false => 1,
             };
-            if taken > options.samples_per_reason {
-                continue;
+            if taken <= options.samples_per_reason {
+                digest.candidates.push(Candidate {
+                    reason: reason.clone(),
+                    hash,
+                    lines: lines.clone(),
+                });
             }
-            let window = [around(lines, context, count)];
-            digest.candidates.push(Candidate {
-                reason: reason.clone(),
-                hash,
-                line: lines.start,
-                excerpt: fated.excerpt(&window, lines.clone(), options),
-            });
         }
-        if options.top_documents > 0 {
-            let mut windows: Vec<Range<usize>> = Vec::new();
-            for removal in cleaned.removals() {
-                let window = around(&removal.lines, context, count);
-                match windows.last_mut() {
-                    Some(last) if last.end >= window.start => last.end = window.end,
-                    _ => windows.push(window),
-                }
-            }
-            digest.excerpt = Some(fated.excerpt(&windows, 0..0, options));
-        }
+        digest.removals = cleaned.removals().to_vec();
         digest
     }
 
@@ -328,7 +314,7 @@ impl Digest {
             lines_removed: 0,
             reasons: Vec::new(),
             candidates: Vec::new(),
-            excerpt: None,
+            removals: Vec::new(),
             rejected: false,
             error: None,
         }
@@ -377,13 +363,35 @@ impl Ord for Sample {
     }
 }
 
-/// A document with removals, ranked by removed share, then bytes removed, then (first
-/// first) its place in the run.
-#[derive(Debug)]
-struct Ranked {
+/// The rank of a document with removals: by removed share, then bytes removed, then
+/// (first first) its place in the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rank {
     removed: u64,
     bytes: u64,
     order: u64,
+}
+
+impl PartialOrd for Rank {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Rank {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Shares compared exactly: a/b against c/d as a·d against c·b.
+        let share = |r: &Rank, other: &Rank| u128::from(r.removed) * u128::from(other.bytes);
+        share(self, other)
+            .cmp(&share(other, self))
+            .then(self.removed.cmp(&other.removed))
+            .then(other.order.cmp(&self.order))
+    }
+}
+
+/// A document shown among those with the largest removed share.
+#[derive(Debug)]
+struct Ranked {
+    rank: Rank,
     label: Arc<Label>,
     lines_in: u64,
     reasons: Vec<(Reason, u64, u64)>,
@@ -392,7 +400,7 @@ struct Ranked {
 
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.rank == other.rank
     }
 }
 impl Eq for Ranked {}
@@ -403,12 +411,7 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Shares compared exactly: a/b against c/d as a·d against c·b.
-        let share = |r: &Ranked, other: &Ranked| u128::from(r.removed) * u128::from(other.bytes);
-        share(self, other)
-            .cmp(&share(other, self))
-            .then(self.removed.cmp(&other.removed))
-            .then(other.order.cmp(&self.order))
+        self.rank.cmp(&other.rank)
     }
 }
 
@@ -513,11 +516,14 @@ impl Report {
     /// Adds a document: [`Digest::new`] and [`Report::add`] in one step.
     pub fn add_document(&mut self, identity: &Identity<'_>, cleaned: &Cleaned<'_>) {
         let digest = Digest::new(identity, cleaned, &self.options, false);
-        self.add(digest);
+        self.add(digest, || Some(Cow::Borrowed(cleaned.input())));
     }
 
-    /// Adds the next document of the run, in input order.
-    pub fn add(&mut self, digest: Digest) {
+    /// Adds the next document of the run, in input order. `text` gives the document's
+    /// text as it was cleaned; it is called (once) only when the page will show some of
+    /// it, so that most documents are never read again. When it gives `None`, the
+    /// document is counted but not shown.
+    pub fn add<'t>(&mut self, digest: Digest, text: impl FnOnce() -> Option<Cow<'t, [u8]>>) {
         let order = self.documents;
         self.documents += 1;
         if self
@@ -555,33 +561,78 @@ impl Report {
             tally.bytes += bytes;
             tally.documents += 1;
         }
+        // What may enter the page, judged before any of it does (so possibly more than
+        // will): only then is the text read again and its excerpts made.
         let k = self.options.samples_per_reason;
-        for candidate in digest.candidates {
-            let Some(tally) = self.reasons.get_mut(&candidate.reason) else {
-                continue;
-            };
-            let sample = Sample {
-                hash: candidate.hash,
-                order,
-                line: candidate.line,
-                label: Arc::clone(&digest.label),
-                excerpt: candidate.excerpt,
-            };
-            keep_smallest(&mut tally.samples, sample, k);
+        let samples: Vec<Candidate> = digest
+            .candidates
+            .into_iter()
+            .filter(|c| {
+                self.reasons.get(&c.reason).is_some_and(|tally| {
+                    tally.samples.len() < k
+                        || tally
+                            .samples
+                            .peek()
+                            .is_some_and(|top| (c.hash, order) <= (top.hash, top.order))
+                })
+            })
+            .collect();
+        let rank = Rank {
+            removed: digest.bytes_removed,
+            bytes: digest.bytes_in,
+            order,
+        };
+        let n = self.options.top_documents;
+        let ranked =
+            n > 0 && (self.top.len() < n || self.top.peek().is_some_and(|t| rank > t.0.rank));
+        if samples.is_empty() && !ranked {
+            return;
         }
-        if let Some(excerpt) = digest.excerpt
-            && self.options.top_documents > 0
-        {
+        let Some(text) = text() else {
+            return;
+        };
+        let fated = Fated::new(&text, &digest.removals);
+        let (count, context, options) =
+            (fated.lines.len(), self.options.context_lines, &self.options);
+        let excerpts: Vec<(Reason, Sample)> = samples
+            .into_iter()
+            .map(|c| {
+                let window = [around(&c.lines, context, count)];
+                let sample = Sample {
+                    hash: c.hash,
+                    order,
+                    line: c.lines.start,
+                    label: Arc::clone(&digest.label),
+                    excerpt: fated.excerpt(&window, c.lines.clone(), options),
+                };
+                (c.reason, sample)
+            })
+            .collect();
+        let top = ranked.then(|| {
+            let mut windows: Vec<Range<usize>> = Vec::new();
+            for removal in &digest.removals {
+                let window = around(&removal.lines, context, count);
+                match windows.last_mut() {
+                    Some(last) if last.end >= window.start => last.end = window.end,
+                    _ => windows.push(window),
+                }
+            }
+            fated.excerpt(&windows, 0..0, options)
+        });
+        for (reason, sample) in excerpts {
+            if let Some(tally) = self.reasons.get_mut(&reason) {
+                keep_smallest(&mut tally.samples, sample, k);
+            }
+        }
+        if let Some(excerpt) = top {
             let ranked = Ranked {
-                removed: digest.bytes_removed,
-                bytes: digest.bytes_in,
-                order,
+                rank,
                 label: digest.label,
                 lines_in: digest.lines_in,
                 reasons: digest.reasons,
                 excerpt,
             };
-            keep_smallest(&mut self.top, Reverse(ranked), self.options.top_documents);
+            keep_smallest(&mut self.top, Reverse(ranked), n);
         }
     }
 

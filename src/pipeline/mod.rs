@@ -371,7 +371,9 @@ impl Pipeline {
         let io_error = |err| Error::io(out_name, err);
         for (record, mut processed) in records.iter().zip(processed) {
             if let (Some(digest), Some(report)) = (processed.digest.take(), &mut side.report) {
-                report.add(*digest);
+                // The text is read again only for the few documents the page shows.
+                let field = &self.options.process.field;
+                report.add(*digest, || Some(record.document(field, None).ok()??.text));
             }
             if let (Some(line), Some(log)) = (&processed.log, &mut side.log) {
                 log.writer

@@ -332,9 +332,9 @@ impl Report {
             let _ = write!(
                 page,
                 " · <b>{} removed</b> ({} of {} bytes, {} lines) · {}</div>",
-                percent(doc.removed, doc.bytes),
-                thousands(doc.removed),
-                thousands(doc.bytes),
+                percent(doc.rank.removed, doc.rank.bytes),
+                thousands(doc.rank.removed),
+                thousands(doc.rank.bytes),
                 thousands(doc.lines_in),
                 reasons.join(", ")
             );

@@ -4,6 +4,7 @@
 use super::*;
 use crate::clean::Cleaner;
 use crate::rules::RuleSet;
+use std::borrow::Cow;
 
 const PACK: &str = "[[rule]]\nname = \"ad\"\nmarkers = [\"Advertisement\"]\nwhere = \"equals\"\n\
                     [[rule]]\nname = \"share\"\nmarkers = [\"Share this\"]\nwhere = \"equals\"\n";
@@ -103,8 +104,8 @@ fn the_same_documents_give_the_same_page_whether_digested_one_by_one_or_ahead() 
         })
         .collect();
     let mut ahead = Report::new(ReportOptions::default());
-    for digest in digests.into_iter().rev() {
-        ahead.add(digest);
+    for (digest, text) in digests.into_iter().rev().zip(&texts) {
+        ahead.add(digest, || Some(Cow::Borrowed(text.as_bytes())));
     }
     assert_eq!(page(&direct), page(&ahead));
 }
@@ -265,10 +266,35 @@ fn shares_fall_into_twenty_bins_of_five_percent() {
 fn invalid_records_are_counted_and_the_first_listed() {
     let mut report = Report::new(ReportOptions::default());
     for record in 1..=30 {
-        report.add(Digest::invalid(&identity(record), "line 3: <not JSON>"));
+        report.add(
+            Digest::invalid(&identity(record), "line 3: <not JSON>"),
+            || None,
+        );
     }
     assert_eq!(report.invalid, 30);
     let page = page(&report);
     assert_eq!(page.matches("&lt;not JSON&gt;").count(), SHOWN_INVALID);
     assert!(page.contains("and 10 more."));
+}
+
+#[test]
+fn the_text_is_read_again_only_for_documents_the_page_may_show() {
+    let cleaner = cleaner();
+    let options = ReportOptions::default();
+    let mut report = Report::new(options.clone());
+    let mut reads = 0;
+    for record in 1..=2_000u64 {
+        let text = format!("Prose {record}\nAdvertisement\nShare this\nMore prose {record}.\n");
+        let cleaned = cleaner.clean(text.as_bytes());
+        let digest = Digest::new(&identity(record), &cleaned, &options, false);
+        report.add(digest, || {
+            reads += 1;
+            Some(Cow::Borrowed(text.as_bytes()))
+        });
+    }
+    // The first few fill the samples and the top ten; after that only a document with
+    // a smaller hash or a larger share is read again (about k·ln(n) of them).
+    assert!(reads < 200, "{reads} of 2,000 documents read again");
+    assert_eq!(report.reasons[&Reason::new("ad")].samples.len(), 8);
+    assert_eq!(report.top.len(), 10);
 }
