@@ -222,3 +222,100 @@ fn issue_15_report_refuses_parquet_before_writing() {
     assert!(!env.path("out").exists());
     assert!(!env.path("r.html").exists());
 }
+
+#[test]
+fn issue_15_report_command_rebuilds_the_same_page_from_the_log() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(300));
+    env.write("notes.txt", "Kim.\nAdvertisement\n---\nfoo\nShare this\n");
+    std::fs::copy(
+        repo().join("../shared/fixtures/whirlwind.warc.wet.gz"),
+        env.path("w.wet.gz"),
+    )
+    .unwrap();
+    let out = run(env.cmd().args([
+        "-r",
+        "pack.toml",
+        "--doc-separator",
+        "---",
+        "in.jsonl",
+        "notes.txt",
+        "w.wet.gz",
+        "-o",
+        "out/",
+        "--log",
+        "log.jsonl.gz",
+        "--report",
+        "run.html",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let out = run(env.cmd().args([
+        "report",
+        "log.jsonl.gz",
+        "-o",
+        "rebuilt.html",
+        "--doc-separator",
+        "---",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        read(&env, "run.html") == read(&env, "rebuilt.html"),
+        "the rebuilt page differs from the run's"
+    );
+}
+
+#[test]
+fn issue_15_report_command_names_an_input_that_changed_and_writes_nothing() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(20));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "in.jsonl",
+        "-o",
+        "out.jsonl",
+        "--log",
+        "log.jsonl",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    // Record 3 gets a longer text.
+    let changed: Vec<String> = shard(20)
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            2 => line.replace("Share this", "Share this, and more"),
+            _ => line.to_string(),
+        })
+        .collect();
+    env.write("in.jsonl", changed.join("\n") + "\n");
+    let out = run(env.cmd().args(["report", "log.jsonl", "-o", "r.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("log.jsonl line 3: in.jsonl: line 3: the log says 25 bytes in 2 lines, the input has 35 bytes in 2 lines"), "{stderr}");
+    assert!(!env.path("r.html").exists());
+    // Fewer records than the log names.
+    env.write("in.jsonl", shard(5));
+    let out = run(env.cmd().args(["report", "log.jsonl", "-o", "r.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("log.jsonl line 6: in.jsonl:"), "{stderr}");
+    assert!(stderr.contains("record 6 is past the end"), "{stderr}");
+    for (args, message) in [
+        (&["report", "log.jsonl", "-o", "log.jsonl"][..], "log.jsonl"),
+        (&["report", "log.jsonl", "-o", "in.jsonl"][..], "in.jsonl"),
+        (
+            &["report", "missing.jsonl", "-o", "r.html"][..],
+            "cannot read the removal log missing.jsonl",
+        ),
+    ] {
+        let out = run(env.cmd().args(args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(read(&env, "in.jsonl"), shard(5));
+    assert!(read(&env, "log.jsonl").starts_with("{\"input\":\"in.jsonl\""));
+}

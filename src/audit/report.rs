@@ -243,27 +243,43 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// What the report may show of the document `identity` names, cleaned as
-    /// `cleaned`; `rejected` when `--max-removed-share` rejected it.
+    /// What the report needs of the document `identity` names, cleaned as `cleaned`;
+    /// `rejected` when `--max-removed-share` rejected it.
     pub fn new(
         identity: &Identity<'_>,
         cleaned: &Cleaned<'_>,
         options: &ReportOptions,
         rejected: bool,
     ) -> Digest {
+        let size = (cleaned.input().len() as u64, cleaned.line_count() as u64);
+        let label = Label::new(identity);
+        let id = identity.log_id();
+        Digest::from_parts(label, &id, cleaned.removals(), size, options, rejected)
+    }
+
+    /// The digest of a document `id` labelled `label`, of `size` (bytes, lines), with
+    /// `removals` (in order, not overlapping).
+    fn from_parts(
+        label: Label,
+        id: &str,
+        removals: &[Removal],
+        size: (u64, u64),
+        options: &ReportOptions,
+        rejected: bool,
+    ) -> Digest {
         let mut digest = Digest {
-            bytes_in: cleaned.input().len() as u64,
-            bytes_removed: cleaned.removed_bytes() as u64,
-            lines_in: cleaned.line_count() as u64,
-            lines_removed: cleaned.removed_lines() as u64,
+            bytes_in: size.0,
+            bytes_removed: removals.iter().map(|r| r.bytes.len() as u64).sum(),
+            lines_in: size.1,
+            lines_removed: removals.iter().map(|r| r.lines.len() as u64).sum(),
             rejected,
-            ..Digest::empty(identity)
+            ..Digest::empty(label)
         };
-        if cleaned.is_unchanged() {
+        if removals.is_empty() {
             return digest;
         }
         let mut reasons: BTreeMap<&Reason, (u64, u64)> = BTreeMap::new();
-        for removal in cleaned.removals() {
+        for removal in removals {
             let tally = reasons.entry(&removal.reason).or_default();
             tally.0 += removal.lines.len() as u64;
             tally.1 += removal.bytes.len() as u64;
@@ -272,11 +288,9 @@ impl Digest {
             .into_iter()
             .map(|(reason, (lines, bytes))| (reason.clone(), lines, bytes))
             .collect();
-        let id = identity.log_id();
-        let mut hashed: Vec<(&Reason, u64, &Range<usize>)> = cleaned
-            .removals()
+        let mut hashed: Vec<(&Reason, u64, &Range<usize>)> = removals
             .iter()
-            .map(|r| (&r.reason, sample_hash(&id, r.lines.start), &r.lines))
+            .map(|r| (&r.reason, sample_hash(id, r.lines.start), &r.lines))
             .collect();
         hashed.sort_by(|a, b| (a.0, a.1, a.2.start).cmp(&(b.0, b.1, b.2.start)));
         let mut taken = 0;
@@ -293,21 +307,25 @@ impl Digest {
                 });
             }
         }
-        digest.removals = cleaned.removals().to_vec();
+        digest.removals = removals.to_vec();
         digest
     }
 
     /// A record that could not be processed, with the reason.
     pub fn invalid(identity: &Identity<'_>, error: &str) -> Digest {
+        Digest::invalid_as(Label::new(identity), error)
+    }
+
+    fn invalid_as(label: Label, error: &str) -> Digest {
         Digest {
             error: Some(shown(error.as_bytes(), 4 * MAX_LABEL_CHARS).text),
-            ..Digest::empty(identity)
+            ..Digest::empty(label)
         }
     }
 
-    fn empty(identity: &Identity<'_>) -> Digest {
+    fn empty(label: Label) -> Digest {
         Digest {
-            label: Arc::new(Label::new(identity)),
+            label: Arc::new(label),
             bytes_in: 0,
             bytes_removed: 0,
             lines_in: 0,
@@ -667,6 +685,9 @@ fn bin(removed: u64, bytes: u64) -> usize {
 }
 
 mod html;
+mod replay;
+
+pub use replay::Replay;
 
 #[cfg(test)]
 mod tests;

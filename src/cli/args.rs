@@ -45,6 +45,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
+    /// Rebuild the review report of a run (`--report`) from its removal log (`--log`),
+    /// reading again the inputs the log names (from the directory the run was in).
+    Report(ReportArgs),
     /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
     Completions {
         /// The shell to complete for.
@@ -481,6 +484,34 @@ pub struct TopArgs {
     pub run: RunArgs,
 }
 
+/// `boilerstrip report LOG -o FILE`
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReportArgs {
+    /// The removal log a run wrote with --log (`.gz`, `.zst` read too).
+    #[arg(value_name = "LOG")]
+    pub log: PathBuf,
+
+    /// Write the HTML page to FILE (atomically, as -o does for a run).
+    #[arg(short = 'o', long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// The inputs' format, as the run read them (-f of the run).
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// JSONL: the field holding the text, as the run read it.
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+
+    /// Text: the document separator the run used.
+    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
+    pub doc_separator: Option<String>,
+
+    /// Largest document accepted, as in the run.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+}
+
 /// Parses an attribute name: letters, digits and `_`, so that it is one directory and
 /// one JSONPath member.
 pub fn parse_attribute_name(text: &str) -> Result<String, String> {
@@ -682,6 +713,19 @@ mod tests {
             None
         );
         assert!(Args::try_parse_from(["boilerstrip", "--report"]).is_err());
+    }
+
+    #[test]
+    fn report_command_takes_a_log_and_needs_an_output() {
+        let args =
+            Args::try_parse_from(["boilerstrip", "report", "log.jsonl", "-o", "r.html"]).unwrap();
+        let Some(Command::Report(report)) = args.command else {
+            panic!("not the report command");
+        };
+        assert_eq!(report.log, PathBuf::from("log.jsonl"));
+        assert_eq!(report.output, PathBuf::from("r.html"));
+        assert_eq!(report.field, "text");
+        assert!(Args::try_parse_from(["boilerstrip", "report", "log.jsonl"]).is_err());
     }
 
     #[test]
