@@ -319,3 +319,32 @@ fn issue_15_report_command_names_an_input_that_changed_and_writes_nothing() {
     assert_eq!(read(&env, "in.jsonl"), shard(5));
     assert!(read(&env, "log.jsonl").starts_with("{\"input\":\"in.jsonl\""));
 }
+
+#[test]
+fn issue_15_report_names_inputs_that_failed() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("good.jsonl", shard(8));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "good.jsonl",
+        "missing.jsonl",
+        "-o",
+        "out/",
+        "--report",
+        "report.html",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let page = read(&env, "report.html");
+    assert!(
+        page.contains("<h3 id=\"failed\">Inputs that failed (1)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li><b>missing.jsonl</b>: missing.jsonl: "),
+        "{page}"
+    );
+    assert!(page.contains("8 documents from 1 input"));
+}

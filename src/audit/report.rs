@@ -489,6 +489,10 @@ pub struct Report {
     rejected: u64,
     invalid: u64,
     shown_invalid: Vec<(Arc<Label>, String)>,
+    /// Inputs that could not be read to the end, with why (at most `SHOWN_INPUTS`).
+    failed: Vec<(String, String)>,
+    /// How many inputs failed.
+    failed_count: u64,
     /// `[0]`: nothing removed; `[1 + i]`: a share in `(i/20, (i+1)/20]`.
     histogram: [u64; BINS + 1],
     reasons: BTreeMap<Reason, ReasonTally>,
@@ -511,6 +515,8 @@ impl Report {
             rejected: 0,
             invalid: 0,
             shown_invalid: Vec::new(),
+            failed: Vec::new(),
+            failed_count: 0,
             histogram: [0; BINS + 1],
             reasons: BTreeMap::new(),
             top: BinaryHeap::new(),
@@ -529,6 +535,17 @@ impl Report {
             name: shown(name.as_bytes(), MAX_LABEL_CHARS).text,
             ..InputTally::default()
         });
+    }
+
+    /// Input `name` could not be read to the end (or not at all), for `reason`: the page
+    /// says so, beside what was read of it.
+    pub fn input_failed(&mut self, name: &str, reason: &str) {
+        self.failed_count += 1;
+        if self.failed.len() < SHOWN_INPUTS {
+            let cut = |text: &str, max| shown(text.as_bytes(), max).text;
+            self.failed
+                .push((cut(name, MAX_LABEL_CHARS), cut(reason, 4 * MAX_LABEL_CHARS)));
+        }
     }
 
     /// Adds a document: [`Digest::new`] and [`Report::add`] in one step.

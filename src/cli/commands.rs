@@ -438,7 +438,11 @@ impl Run<'_> {
         if output {
             self.output_failed = true;
         } else {
-            self.failed.push(display(inputs[index].as_deref()));
+            let name = display(inputs[index].as_deref());
+            if let Some((report, _)) = &mut self.report {
+                report.input_failed(&name, &format!("{err:#}"));
+            }
+            self.failed.push(name);
         }
         let fail_fast = self.config.pipeline.process.on_invalid == OnInvalid::Fail;
         if output || fail_fast {

@@ -74,7 +74,7 @@ impl Report {
 
     fn summary(&self, page: &mut String) {
         page.push_str("<section id=\"summary\"><h2>Run summary</h2><table class=\"kv\"><tbody>");
-        let rows: [(&str, String); 9] = [
+        let rows: [(&str, String); 10] = [
             ("inputs", thousands(self.inputs.len() as u64)),
             ("documents", thousands(self.documents)),
             (
@@ -101,6 +101,7 @@ impl Report {
             ),
             ("rejected (--max-removed-share)", thousands(self.rejected)),
             ("invalid records", thousands(self.invalid)),
+            ("inputs that failed", thousands(self.failed_count)),
         ];
         for (name, value) in rows {
             let _ = write!(page, "<tr><th>{name}</th><td class=\"n\">{value}</td></tr>");
@@ -133,6 +134,18 @@ impl Report {
             );
         }
         page.push_str("</details>");
+        if !self.failed.is_empty() {
+            let _ = write!(
+                page,
+                "<h3 id=\"failed\">Inputs that failed ({}): the page shows what was read of \
+                 them</h3><ul>",
+                thousands(self.failed_count)
+            );
+            for (name, reason) in &self.failed {
+                let _ = write!(page, "<li><b>{}</b>: {}</li>", escape(name), escape(reason));
+            }
+            page.push_str("</ul>");
+        }
         if !self.shown_invalid.is_empty() {
             page.push_str("<h3 id=\"invalid\">Records that could not be processed</h3><ul>");
             for (label, error) in &self.shown_invalid {
