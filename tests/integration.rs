@@ -18,6 +18,7 @@ mod model;
 mod oracle;
 mod parquet;
 mod paths_prop;
+mod report;
 mod robustness;
 mod rule_errors;
 mod safety;

@@ -1,7 +1,8 @@
 //! The audit views of a decision: who a document is ([`Identity`]), and the per-document
 //! renderings built from one [`Cleaned`] decision plus that identity —
 //! the removal log ([`log`]), dolma attributes ([`dolma`]), the metadata field of JSONL
-//! output ([`meta`]) and the `--explain` header ([`header`]).
+//! output ([`meta`]), the review report ([`report`]) and the `--explain` header
+//! ([`header`]).
 //!
 //! Byte offsets are the library's unit everywhere; only [`dolma`] converts to code
 //! points, because dolma's format is defined in them.
@@ -9,6 +10,7 @@
 pub mod dolma;
 pub mod log;
 pub mod meta;
+pub mod report;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

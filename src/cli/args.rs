@@ -45,6 +45,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
+    /// Rebuild the review report of a run (`--report`) from its removal log (`--log`),
+    /// reading again the inputs the log names (from the directory the run was in).
+    Report(ReportArgs),
     /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
     Completions {
         /// The shell to complete for.
@@ -304,6 +307,13 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 
+    /// Write the review report to FILE: one self-contained HTML page (no scripts, nothing
+    /// fetched) with per-reason counts, a removed-share histogram, a deterministic sample
+    /// of removals in context per reason, and the documents with the most removed;
+    /// written under a temporary name and renamed when complete.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
     /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
     /// or a number).
     #[arg(long, value_name = "PATH", default_value = "id")]
@@ -472,6 +482,34 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// `boilerstrip report LOG -o FILE`
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReportArgs {
+    /// The removal log a run wrote with --log (`.gz`, `.zst` read too).
+    #[arg(value_name = "LOG")]
+    pub log: PathBuf,
+
+    /// Write the HTML page to FILE (atomically, as -o does for a run).
+    #[arg(short = 'o', long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// The inputs' format, as the run read them (-f of the run).
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// JSONL: the field holding the text, as the run read it.
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+
+    /// Text: the document separator the run used.
+    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
+    pub doc_separator: Option<String>,
+
+    /// Largest document accepted, as in the run.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
 }
 
 /// Parses an attribute name: letters, digits and `_`, so that it is one directory and
@@ -664,6 +702,30 @@ mod tests {
         let args = Args::try_parse_from(["boilerstrip", "--id-field", "meta.doc_id"]).unwrap();
         assert_eq!(args.clean.id_field, "meta.doc_id");
         assert!(Args::try_parse_from(["boilerstrip", "--log"]).is_err());
+    }
+
+    #[test]
+    fn report_takes_a_file() {
+        let args = Args::try_parse_from(["boilerstrip", "--report", "r.html", "a.jsonl"]).unwrap();
+        assert_eq!(args.clean.report, Some(PathBuf::from("r.html")));
+        assert_eq!(
+            Args::try_parse_from(["boilerstrip"]).unwrap().clean.report,
+            None
+        );
+        assert!(Args::try_parse_from(["boilerstrip", "--report"]).is_err());
+    }
+
+    #[test]
+    fn report_command_takes_a_log_and_needs_an_output() {
+        let args =
+            Args::try_parse_from(["boilerstrip", "report", "log.jsonl", "-o", "r.html"]).unwrap();
+        let Some(Command::Report(report)) = args.command else {
+            panic!("not the report command");
+        };
+        assert_eq!(report.log, PathBuf::from("log.jsonl"));
+        assert_eq!(report.output, PathBuf::from("r.html"));
+        assert_eq!(report.field, "text");
+        assert!(Args::try_parse_from(["boilerstrip", "report", "log.jsonl"]).is_err());
     }
 
     #[test]

@@ -3,12 +3,14 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use boilerstrip::audit::log::LogEntry;
+use boilerstrip::audit::report::{Replay, Report, ReportOptions};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
 use boilerstrip::formats::{self, Input};
@@ -17,6 +19,7 @@ use boilerstrip::pipeline::{OnInvalid, Output, Pipeline, SideOutput, SideOutputs
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
+use super::args::{InputArgs, ReportArgs};
 use super::config::{CleanConfig, InputConfig, OutputFile, Target};
 use super::exit::Exit;
 use super::output::{self, AtomicOutput, StalePartials};
@@ -50,6 +53,13 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         Some(rejects) => Some(AtomicOutput::create(&rejects.path, rejects.level)?),
         None => None,
     };
+    let report = match (&config.report, &config.pipeline.process.report) {
+        (Some(file), Some(options)) => Some((
+            Report::new(options.clone()),
+            AtomicOutput::create(&file.path, file.level)?,
+        )),
+        _ => None,
+    };
     let mut run = Run {
         config: &config,
         pipeline: &pipeline,
@@ -61,6 +71,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         stopped: false,
         log,
         rejects,
+        report,
     };
     match &config.target {
         Target::Stdout => run.write_stdout()?,
@@ -74,6 +85,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         stopped,
         log,
         rejects,
+        report,
         ..
     } = run;
     // Like an output file, the log and the rejects are completed only by a run that was
@@ -82,6 +94,13 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         if !stopped {
             side.commit()?;
         }
+    }
+    if let (Some((report, mut output)), false) = (report, stopped) {
+        let name = config.report.as_ref().map(|f| f.path.display().to_string());
+        report
+            .write_html(output.encoder())
+            .with_context(|| name.unwrap_or_default())?;
+        output.commit()?;
     }
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
@@ -111,6 +130,65 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         write_stats(&stats, elapsed, destination.as_deref())?;
     }
     Ok(exit)
+}
+
+/// `boilerstrip report LOG -o FILE`: the review report of a logged run, rebuilt by
+/// reading again every input the log names; fails, naming the log line, the input and
+/// the record, at the first document whose text is not what the log says.
+pub fn report(args: ReportArgs) -> Result<Exit> {
+    let input = InputConfig::from_args(InputArgs {
+        files: Vec::new(),
+        format: args.format,
+        field: args.field,
+        doc_separator: args.doc_separator,
+        max_doc_bytes: args.max_doc_bytes,
+        ..InputArgs::default()
+    })?;
+    let (log, output) = (&args.log, &args.output);
+    if output.as_os_str() == "-" {
+        bail!("-o writes a file; `-` would be taken as its name");
+    }
+    super::paths::refuse_overlaps(&[Some(log.clone())], &[output], "")?;
+    let file = File::open(log)
+        .with_context(|| format!("cannot read the removal log {}", log.display()))?;
+    let (_, reader) = boilerstrip::formats::compress::open(file)
+        .with_context(|| format!("cannot read the removal log {}", log.display()))?;
+    let mut report = Report::new(ReportOptions::default());
+    let mut page = AtomicOutput::create(output, None)?;
+    let mut replay: Option<Replay> = None;
+    for (index, line) in io::BufReader::new(reader).lines().enumerate() {
+        let at = || format!("{} line {}", log.display(), index + 1);
+        let line = line.with_context(at)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let entry = LogEntry::from_line(&line)
+            .with_context(|| format!("{}: not a removal log entry", at()))?;
+        if replay.as_ref().is_none_or(|r| r.name() != entry.input) {
+            if entry.input == "<stdin>" {
+                bail!(
+                    "{}: the run read standard input, which cannot be read again",
+                    at()
+                );
+            }
+            let path = PathBuf::from(&entry.input);
+            if input.is_parquet(Some(&path)) {
+                bail!("{}: report does not read Parquet yet", entry.input);
+            }
+            super::paths::refuse_overlaps(&[Some(path.clone())], &[output], "")?;
+            let opened = open(&input, Some(&path)).with_context(at)?;
+            report.begin_input(&entry.input);
+            replay = Some(Replay::new(opened, input.field.clone()));
+        }
+        if let Some(replay) = &mut replay {
+            replay.add(&entry, &mut report).with_context(at)?;
+        }
+    }
+    report
+        .write_html(page.encoder())
+        .with_context(|| output.display().to_string())?;
+    page.commit()?;
+    Ok(Exit::Success)
 }
 
 /// `2 of 40 inputs failed: a.gz, b.jsonl; not processed: c.jsonl`.
@@ -162,6 +240,8 @@ struct Run<'a> {
     log: Option<AtomicOutput>,
     /// The rejected documents (`--rejects`), committed when every input is done.
     rejects: Option<AtomicOutput>,
+    /// The review report (`--report`), written and committed when every input is done.
+    report: Option<(Report, AtomicOutput)>,
 }
 
 /// What ended a failed input.
@@ -301,6 +381,7 @@ impl Run<'_> {
                 writer: rejects.encoder(),
                 name: &rejects_name,
             }),
+            report: self.report.as_mut().map(|(report, _)| report),
         };
         Ok(self
             .pipeline
@@ -319,9 +400,9 @@ impl Run<'_> {
         out_name: &str,
     ) -> Result<(Stats, W)> {
         self.reporter.next_input();
-        if self.config.log.is_some() || self.config.rejects.is_some() {
+        if self.config.log.is_some() || self.config.rejects.is_some() || self.report.is_some() {
             bail!(
-                "{}: --log and --rejects do not read Parquet yet; run without them",
+                "{}: --log, --rejects and --report do not read Parquet yet; run without them",
                 input.display()
             );
         }
@@ -357,7 +438,11 @@ impl Run<'_> {
         if output {
             self.output_failed = true;
         } else {
-            self.failed.push(display(inputs[index].as_deref()));
+            let name = display(inputs[index].as_deref());
+            if let Some((report, _)) = &mut self.report {
+                report.input_failed(&name, &format!("{err:#}"));
+            }
+            self.failed.push(name);
         }
         let fail_fast = self.config.pipeline.process.on_invalid == OnInvalid::Fail;
         if output || fail_fast {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::audit::dolma::attributes_path;
+use boilerstrip::audit::report::ReportOptions;
 use boilerstrip::count_table::Scope;
 use boilerstrip::counts::KeyOptions;
 use boilerstrip::explain::ExplainStyle;
@@ -211,6 +212,8 @@ pub struct CleanConfig {
     pub log: Option<OutputFile>,
     /// Where rejected documents go (`--rejects`), and its compression level.
     pub rejects: Option<OutputFile>,
+    /// Where the review report goes (`--report`).
+    pub report: Option<OutputFile>,
 }
 
 /// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
@@ -258,15 +261,30 @@ impl CleanConfig {
     pub fn from_args(args: CleanArgs, stop: StopFlag) -> Result<CleanConfig> {
         let cleaner = cleaner(&args.rules, &args.frequent, args.explain)?;
         let input = InputConfig::from_args(args.input.clone())?;
-        if let (Some(log), Some(output)) = (&args.log, &args.output)
-            && log == output
-        {
-            bail!("--log and -o both name {}", log.display());
+        let sides = [
+            ("--log", &args.log),
+            ("--rejects", &args.rejects),
+            ("--report", &args.report),
+        ];
+        for (flag, path) in [("--log", &args.log), ("--report", &args.report)] {
+            if let (Some(path), Some(output)) = (path, &args.output)
+                && path == output
+            {
+                bail!("{flag} and -o both name {}", path.display());
+            }
         }
-        for (flag, path) in [("--log", &args.log), ("--rejects", &args.rejects)] {
+        for (flag, path) in sides {
             if path.as_ref().is_some_and(|path| path.as_os_str() == "-") {
                 bail!("{flag} writes a file; `-` would be taken as its name");
             }
+        }
+        if args.report.is_some()
+            && let Some(parquet) = input.inputs.iter().find(|i| input.is_parquet(i.as_deref()))
+        {
+            let name = parquet
+                .as_deref()
+                .map_or("<stdin>".into(), Path::to_string_lossy);
+            bail!("{name}: --report does not read Parquet yet; run without it");
         }
         if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
             bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
@@ -275,7 +293,7 @@ impl CleanConfig {
             (true, None) => beside(&input.inputs, &args.attribute_name)?,
             _ => layout(args.output.as_deref(), &input.inputs)?,
         };
-        let (target, log, rejects) = plan(&args, &input, layout)?;
+        let (target, [log, rejects, report]) = plan(&args, &input, layout)?;
         let stats = args
             .stats
             .as_ref()
@@ -308,6 +326,7 @@ impl CleanConfig {
             max_removed_share: args.max_removed_share,
             keep_rejects: args.rejects.is_some(),
             attribute_name: args.attribute_name.clone(),
+            report: args.report.is_some().then(ReportOptions::default),
         };
         let interactive =
             input.inputs.iter().any(Option::is_none) && std::io::stdin().is_terminal();
@@ -329,6 +348,7 @@ impl CleanConfig {
             url_field: args.frequent.url.url_field.clone(),
             log,
             rejects,
+            report,
         })
     }
 }
@@ -350,12 +370,12 @@ fn layout(output: Option<&Path>, inputs: &[Option<PathBuf>]) -> Result<Layout> {
 }
 
 /// Each input's output, with `--resume` and `--level` decided per output; and the
-/// `--log` and `--rejects` files.
+/// `--log`, `--rejects` and `--report` files.
 fn plan(
     args: &CleanArgs,
     input: &InputConfig,
     layout: Layout,
-) -> Result<(Target, Option<OutputFile>, Option<OutputFile>)> {
+) -> Result<(Target, [Option<OutputFile>; 3])> {
     let paths = match layout {
         Layout::Stdout => {
             if args.relative_to.is_some() {
@@ -394,6 +414,7 @@ fn plan(
     let mut written: Vec<&Path> = paths.iter().flatten().map(PathBuf::as_path).collect();
     written.extend(args.log.as_deref());
     written.extend(args.rejects.as_deref());
+    written.extend(args.report.as_deref());
     let level = match args.level {
         None => None,
         Some(level)
@@ -435,13 +456,9 @@ fn plan(
                 .collect::<Result<_>>()?,
         ),
     };
-    let log = args.log.clone().map(|path| file(path, false)).transpose()?;
-    let rejects = args
-        .rejects
-        .clone()
-        .map(|path| file(path, false))
-        .transpose()?;
-    Ok((target, log, rejects))
+    let mut side = |path: &Option<PathBuf>| path.clone().map(|path| file(path, false)).transpose();
+    let sides = [side(&args.log)?, side(&args.rejects)?, side(&args.report)?];
+    Ok((target, sides))
 }
 
 /// The nearest existing ancestor of `path` when it is not a directory (so `path`
@@ -561,6 +578,9 @@ fn check_paths(
     }
     if let Some(rejects) = &args.rejects {
         guard.write(format!("--rejects {}", rejects.display()), rejects)?;
+    }
+    if let Some(report) = &args.report {
+        guard.write(format!("--report {}", report.display()), report)?;
     }
     if let Some(path) = stats {
         let dir = match path.parent() {

@@ -36,6 +36,11 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "boilerstrip --explain page.txt --stats stats.json",
     ),
     (
+        "Review what was removed in one HTML page; make it again later from the removal log",
+        "boilerstrip CC-MAIN.warc.wet.gz --log log.jsonl --report review.html > /dev/null",
+    ),
+    ("", "boilerstrip report log.jsonl -o review.html"),
+    (
         "Test your own rules, then clean with them added to the defaults",
         "boilerstrip rules test my-rules.toml && boilerstrip -r my-rules.toml page.txt",
     ),

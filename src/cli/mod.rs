@@ -50,6 +50,7 @@ pub fn run(args: Args) -> Result<Exit> {
         Some(Command::Count(count)) => counting::count(count, &stop),
         Some(Command::Merge(merge)) => counting::merge(merge, &stop),
         Some(Command::Top(top)) => counting::top(top, &stop),
+        Some(Command::Report(report)) => commands::report(report),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man { dir }) => docs::man(dir.as_deref()),
     }

@@ -17,6 +17,7 @@ use std::thread;
 
 use rayon::prelude::*;
 
+use crate::audit::report::Report;
 use crate::clean::Cleaner;
 use crate::error::{Error, Result};
 use crate::formats::compress::Encoder;
@@ -119,6 +120,8 @@ pub struct SideOutputs<'a> {
     /// The rejected documents ([`Processed::rejected`]), in input order, in the input's
     /// format.
     pub rejects: Option<SideOutput<'a>>,
+    /// The review report: fed each document's [`Processed::digest`], in input order.
+    pub report: Option<&'a mut Report>,
 }
 
 /// A cleaner, options and a worker pool, built once and run over many inputs.
@@ -313,6 +316,9 @@ impl Pipeline {
         observer: &mut dyn Observer,
     ) -> Result<Stats> {
         let origin = input.records.origin().to_string();
+        if let Some(report) = &mut side.report {
+            report.begin_input(&origin);
+        }
         let options = &self.options;
         let driver = Driver {
             pool: &self.pool,
@@ -363,7 +369,12 @@ impl Pipeline {
             side,
         } = outputs;
         let io_error = |err| Error::io(out_name, err);
-        for (record, processed) in records.iter().zip(processed) {
+        for (record, mut processed) in records.iter().zip(processed) {
+            if let (Some(digest), Some(report)) = (processed.digest.take(), &mut side.report) {
+                // The text is read again only for the few documents the page shows.
+                let field = &self.options.process.field;
+                report.add(*digest, || Some(record.document(field, None).ok()??.text));
+            }
             if let (Some(line), Some(log)) = (&processed.log, &mut side.log) {
                 log.writer
                     .write_all(line)

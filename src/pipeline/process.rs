@@ -8,6 +8,7 @@ use crate::audit::dolma::AttributeLine;
 use crate::audit::explain_document;
 use crate::audit::log::LogEntry;
 use crate::audit::meta::{DocumentMeta, removed_share, set_field};
+use crate::audit::report::{Digest, ReportOptions};
 use crate::clean::Cleaner;
 use crate::decision::Cleaned;
 use crate::error::Error;
@@ -75,12 +76,17 @@ pub struct ProcessOptions {
     pub keep_rejects: bool,
     /// The prefix of attribute keys in annotate mode (default `boilerstrip`).
     pub attribute_name: String,
+    /// Digest every document for the review report ([`Processed::digest`]), showing
+    /// this much.
+    pub report: Option<ReportOptions>,
 }
 
 impl ProcessOptions {
     /// True when a view needs each document's identity, URL included.
     fn wants_identity(&self) -> bool {
-        self.log || matches!(self.output, Output::Explain(_) | Output::Annotate)
+        self.log
+            || self.report.is_some()
+            || matches!(self.output, Output::Explain(_) | Output::Annotate)
     }
 }
 
@@ -98,6 +104,7 @@ impl Default for ProcessOptions {
             max_removed_share: None,
             keep_rejects: false,
             attribute_name: "boilerstrip".to_string(),
+            report: None,
         }
     }
 }
@@ -127,6 +134,9 @@ pub struct Processed {
     /// [`ProcessOptions::log`] asks for it and the record is a document or an invalid
     /// record.
     pub log: Option<Vec<u8>>,
+    /// What the review report may show of the record, when [`ProcessOptions::report`]
+    /// asks for it and the record is a document or an invalid record.
+    pub digest: Option<Box<Digest>>,
     /// The document was rejected (`max_removed_share`): `emit` goes to the rejects
     /// output, not the main one.
     pub rejected: bool,
@@ -138,6 +148,7 @@ impl Processed {
             emit,
             invalid: None,
             log: None,
+            digest: None,
             rejected: false,
         }
     }
@@ -256,10 +267,15 @@ fn invalid(
     let log = options
         .log
         .then(|| log_line(&LogEntry::invalid(identity, &error.to_string())));
+    let digest = options
+        .report
+        .as_ref()
+        .map(|_| Box::new(Digest::invalid(identity, &error.to_string())));
     Processed {
         emit,
         invalid: Some(error),
         log,
+        digest,
         rejected: false,
     }
 }
@@ -306,6 +322,12 @@ fn clean_document(
         }
         _ => None,
     };
+    let digest = match (&identity, &options.report) {
+        (Some(identity), Some(report)) => {
+            Some(Box::new(Digest::new(identity, cleaned, report, rejected)))
+        }
+        _ => None,
+    };
     let emit = match (options.output, &identity) {
         (Output::Explain(style), Some(identity)) => {
             let separator = match job.record {
@@ -333,6 +355,7 @@ fn clean_document(
     };
     let mut processed = Processed {
         log,
+        digest,
         rejected,
         ..Processed::valid(emit)
     };

@@ -1,0 +1,350 @@
+//! The review report (issue 15, item 5): `--report FILE` on text, JSONL and WET runs —
+//! one self-contained page, the same whatever the thread count, its counts agreeing
+//! with `--stats`, input escaped, written atomically and never over an input.
+
+use crate::harness::{Env, repo, run};
+
+const PACK: &str = "[[rule]]\nname = \"ad\"\nmarkers = [\"Advertisement\"]\nwhere = \"equals\"\n\
+                    [[rule]]\nname = \"share\"\nmarkers = [\"Share this\"]\nwhere = \"equals\"\n";
+
+fn read(env: &Env, name: &str) -> String {
+    std::fs::read_to_string(env.path(name)).unwrap()
+}
+
+/// A JSONL shard of `n` records, a few kinds of document in turn.
+fn shard(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let text = match i % 4 {
+            0 => format!("Story {i} starts here.\nAdvertisement\nIt goes on.\nShare this\n"),
+            1 => format!("Nothing to remove in {i}.\nNot here either.\n"),
+            2 => "Advertisement\nShare this\n".to_string(),
+            _ => format!("Para {i}.\n{}End.\n", "Advertisement\n".repeat(i % 7)),
+        };
+        let record = serde_json::json!({ "id": format!("d{i}"), "url": format!("https://e.org/{i}"), "text": text });
+        out += &(record.to_string() + "\n");
+    }
+    out
+}
+
+#[test]
+fn issue_15_report_is_the_same_page_on_any_number_of_threads() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    // Over 4 MiB, so that the run spans several batches.
+    env.write("in.jsonl", shard(60_000));
+    let mut pages = Vec::new();
+    for threads in ["1", "3"] {
+        let name = format!("report-{threads}.html");
+        let out = run(env.cmd().args([
+            "--no-default-rules",
+            "-r",
+            "pack.toml",
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "-j",
+            threads,
+            "--report",
+            &name,
+        ]));
+        assert!(out.status.success(), "{out:?}");
+        pages.push(read(&env, &name));
+    }
+    assert!(
+        pages[0] == pages[1],
+        "the page differs between -j 1 and -j 3"
+    );
+    assert!(pages[0].len() < 200_000, "{}", pages[0].len());
+    assert!(pages[0].contains("60,000 documents from 1 input"));
+}
+
+#[test]
+fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(200));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "in.jsonl",
+        "--stats",
+        "stats.json",
+        "--report",
+        "report.html",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let page = read(&env, "report.html");
+    let stats: serde_json::Value = serde_json::from_str(&read(&env, "stats.json")).unwrap();
+    for id in ["summary", "reasons", "histogram", "samples", "top"] {
+        assert!(page.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    assert!(page.contains("<svg id=\"reason-chart\""));
+    assert!(page.contains("<svg id=\"share-histogram\""));
+    let reasons = stats["reasons"].as_object().expect("per-reason stats");
+    assert_eq!(reasons.len(), 2);
+    for (reason, counts) in reasons {
+        let number = |key: &str| {
+            let n = counts[key].as_u64().unwrap();
+            // As the page writes it: with thousands separators.
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let row = format!(
+            "<tr class=\"reason-row\"><td><a href=\"#reason-{reason}\">{reason}</a></td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            number("lines"),
+            number("bytes"),
+            number("documents")
+        );
+        assert!(page.contains(&row), "{row}\n{page}");
+        assert!(page.contains(&format!("<h3 id=\"reason-{reason}\">")));
+    }
+    // Samples are labelled with the record's id and URL, and show kept context.
+    assert!(page.contains("id d"), "{page}");
+    assert!(page.contains("url https://e.org/"));
+    assert!(page.contains("<div class=\"l k\">"));
+    assert!(page.contains("<del>Advertisement</del>"));
+}
+
+#[test]
+fn issue_15_report_escapes_input_and_reads_text_and_wet() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write(
+        "a.txt",
+        "<script>alert(1)</script>\nAdvertisement\n---\n<b>bold</b>\nShare this\n",
+    );
+    std::fs::copy(
+        repo().join("../shared/fixtures/whirlwind.warc.wet.gz"),
+        env.path("w.wet.gz"),
+    )
+    .unwrap();
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "--doc-separator",
+        "---",
+        "a.txt",
+        "-o",
+        "a.out.txt",
+        "--report",
+        "text.html",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let page = read(&env, "text.html");
+    assert!(!page.contains("<script"));
+    assert!(!page.contains("<b>bold"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("<b>a.txt</b> record 2 · line 2"), "{page}");
+    let out = run(env
+        .cmd()
+        .args(["w.wet.gz", "-o", "w.out.gz", "--report", "wet.html"]));
+    assert!(out.status.success(), "{out:?}");
+    let page = read(&env, "wet.html");
+    assert!(
+        page.contains("id &lt;urn:uuid:"),
+        "WARC-Record-ID labels the samples"
+    );
+    assert!(page.contains("url https://"));
+    assert!(page.contains("class=\"l r"));
+}
+
+#[test]
+fn issue_15_report_is_written_atomically_and_never_over_an_input() {
+    let env = Env::new();
+    env.write("in.jsonl", "{\"text\":\"a\\n\"}\nnot json\n");
+    let out = run(env.cmd().args([
+        "in.jsonl",
+        "--on-invalid",
+        "fail",
+        "--report",
+        "report.html",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!env.path("report.html").exists());
+    assert_eq!(
+        std::fs::read_dir(env.path("")).unwrap().count(),
+        1,
+        "no temporary file"
+    );
+    for (args, message) in [
+        (
+            &["in.jsonl", "-o", "x.jsonl", "--report", "x.jsonl"][..],
+            "--report and -o",
+        ),
+        (
+            &["in.jsonl", "--report", "in.jsonl"][..],
+            "--report in.jsonl",
+        ),
+        (
+            &["in.jsonl", "--report", "./in.jsonl"][..],
+            "--report ./in.jsonl",
+        ),
+        (&["in.jsonl", "--report", "-"][..], "--report writes a file"),
+    ] {
+        let out = run(env.cmd().args(args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(read(&env, "in.jsonl"), "{\"text\":\"a\\n\"}\nnot json\n");
+    // An invalid record is listed, and the run still writes its page.
+    let out = run(env.cmd().args(["in.jsonl", "--report", "report.html"]));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let page = read(&env, "report.html");
+    assert!(page.contains("<h3 id=\"invalid\">"));
+    assert!(page.contains("<b>in.jsonl</b> record 2"), "{page}");
+}
+
+#[test]
+fn issue_15_report_refuses_parquet_before_writing() {
+    let env = Env::new();
+    env.write("in.parquet", "PAR1 not really");
+    let out = run(env
+        .cmd()
+        .args(["in.parquet", "-o", "out/", "--report", "r.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("in.parquet: --report does not read Parquet yet"),
+        "{stderr}"
+    );
+    assert!(!env.path("out").exists());
+    assert!(!env.path("r.html").exists());
+}
+
+#[test]
+fn issue_15_report_command_rebuilds_the_same_page_from_the_log() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(300));
+    env.write("notes.txt", "Kim.\nAdvertisement\n---\nfoo\nShare this\n");
+    std::fs::copy(
+        repo().join("../shared/fixtures/whirlwind.warc.wet.gz"),
+        env.path("w.wet.gz"),
+    )
+    .unwrap();
+    let out = run(env.cmd().args([
+        "-r",
+        "pack.toml",
+        "--doc-separator",
+        "---",
+        "in.jsonl",
+        "notes.txt",
+        "w.wet.gz",
+        "-o",
+        "out/",
+        "--log",
+        "log.jsonl.gz",
+        "--report",
+        "run.html",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let out = run(env.cmd().args([
+        "report",
+        "log.jsonl.gz",
+        "-o",
+        "rebuilt.html",
+        "--doc-separator",
+        "---",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        read(&env, "run.html") == read(&env, "rebuilt.html"),
+        "the rebuilt page differs from the run's"
+    );
+}
+
+#[test]
+fn issue_15_report_command_names_an_input_that_changed_and_writes_nothing() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(20));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "in.jsonl",
+        "-o",
+        "out.jsonl",
+        "--log",
+        "log.jsonl",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    // Record 3 gets a longer text.
+    let changed: Vec<String> = shard(20)
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            2 => line.replace("Share this", "Share this, and more"),
+            _ => line.to_string(),
+        })
+        .collect();
+    env.write("in.jsonl", changed.join("\n") + "\n");
+    let out = run(env.cmd().args(["report", "log.jsonl", "-o", "r.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("log.jsonl line 3: in.jsonl: line 3: the log says 25 bytes in 2 lines, the input has 35 bytes in 2 lines"), "{stderr}");
+    assert!(!env.path("r.html").exists());
+    // Fewer records than the log names.
+    env.write("in.jsonl", shard(5));
+    let out = run(env.cmd().args(["report", "log.jsonl", "-o", "r.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("log.jsonl line 6: in.jsonl:"), "{stderr}");
+    assert!(stderr.contains("record 6 is past the end"), "{stderr}");
+    for (args, message) in [
+        (&["report", "log.jsonl", "-o", "log.jsonl"][..], "log.jsonl"),
+        (&["report", "log.jsonl", "-o", "in.jsonl"][..], "in.jsonl"),
+        (
+            &["report", "missing.jsonl", "-o", "r.html"][..],
+            "cannot read the removal log missing.jsonl",
+        ),
+    ] {
+        let out = run(env.cmd().args(args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(read(&env, "in.jsonl"), shard(5));
+    assert!(read(&env, "log.jsonl").starts_with("{\"input\":\"in.jsonl\""));
+}
+
+#[test]
+fn issue_15_report_names_inputs_that_failed() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("good.jsonl", shard(8));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "good.jsonl",
+        "missing.jsonl",
+        "-o",
+        "out/",
+        "--report",
+        "report.html",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let page = read(&env, "report.html");
+    assert!(
+        page.contains("<h3 id=\"failed\">Inputs that failed (1)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li><b>missing.jsonl</b>: missing.jsonl: "),
+        "{page}"
+    );
+    assert!(page.contains("8 documents from 1 input"));
+}
