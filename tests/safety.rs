@@ -424,7 +424,9 @@ fn issue_12_closed_standard_output_is_an_error() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("standard output is closed"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("standard output is closed"), "{stderr}");
+    assert!(stderr.contains("-o /dev/null"), "{stderr}");
     // Discarding on purpose is fine.
     let output = Command::new("sh")
         .current_dir(env.path(""))
@@ -434,6 +436,15 @@ fn issue_12_closed_standard_output_is_an_error() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
+    // Also as the message says, with standard output closed.
+    let output = Command::new("sh")
+        .current_dir(env.path(""))
+        .arg("-c")
+        .arg("exec \"$0\" a.txt -o /dev/null >&-")
+        .arg(assert_cmd::cargo::cargo_bin("boilerstrip"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
 
 #[test]

@@ -383,9 +383,9 @@ fn plan(
             }
             if paths::stdout_is_closed() {
                 bail!(
-                    "standard output is closed (or is /dev/null opened for reading and writing, which looks \
-                     the same), so nothing could be written; use -o FILE, or > /dev/null to discard \
-                     the output"
+                    "standard output is closed, so nothing could be written; use -o FILE, or -o \
+                     /dev/null to discard the output (/dev/null opened for reading and writing, \
+                     as Python's subprocess.DEVNULL opens it, looks the same as a closed output)"
                 );
             }
             None
