@@ -349,3 +349,89 @@ fn parquet_unreadable_row_groups_have_an_error_line_per_row_in_the_log() {
     assert_eq!(entries[4]["id"], "f");
     assert!(entries[4].get("error").is_none());
 }
+
+/// The text, id and URL columns may share a struct: the text is rebuilt alone, and the
+/// struct's other children are copied as they were.
+#[test]
+fn parquet_text_and_url_in_one_struct_are_read_together_and_written_apart() {
+    use arrow_array::StructArray;
+    use arrow_array::cast::AsArray;
+    use arrow_schema::Fields;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let env = Env::new();
+    let children = Fields::from(vec![
+        Field::new("url", DataType::Utf8, true),
+        Field::new("body", DataType::Utf8, true),
+        Field::new("key", DataType::Utf8, true),
+    ]);
+    let schema = Arc::new(Schema::new(vec![Field::new(
+        "meta",
+        DataType::Struct(children.clone()),
+        true,
+    )]));
+    let meta = StructArray::new(
+        children,
+        vec![
+            Arc::new(StringArray::from_iter(ROWS.iter().map(|r| r.1))),
+            Arc::new(StringArray::from_iter(ROWS.iter().map(|r| r.2))),
+            Arc::new(StringArray::from_iter_values(ROWS.iter().map(|r| r.0))),
+        ],
+        None,
+    );
+    let batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::new(meta)]).unwrap();
+    let properties = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(4))
+        .build();
+    let path = env.path("in.parquet");
+    let mut writer =
+        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+
+    let args = [
+        "--field",
+        "meta.body",
+        "--url-field",
+        "meta.url",
+        "--id-field",
+        "meta.key",
+        "in.parquet",
+        "-o",
+        "out.parquet",
+        "--log",
+        "log.jsonl",
+    ];
+    boilerstrip(&env, &[&AD[..], &args].concat());
+    let entries = json_lines(&std::fs::read(env.path("log.jsonl")).unwrap());
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "f"]);
+    assert_eq!(entries[3]["url"], "https://one.example/3");
+
+    let read = |name: &str| -> Vec<RecordBatch> {
+        ParquetRecordBatchReaderBuilder::try_new(File::open(env.path(name)).unwrap())
+            .unwrap()
+            .build()
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let (before, after) = (read("in.parquet"), read("out.parquet"));
+    let mut bodies = Vec::new();
+    for (old, new) in before.iter().zip(&after) {
+        let (old, new) = (old.column(0).as_struct(), new.column(0).as_struct());
+        assert_eq!(old.column(0), new.column(0), "url");
+        assert_eq!(old.column(2), new.column(2), "key");
+        bodies.extend(
+            new.column(1)
+                .as_string::<i32>()
+                .iter()
+                .map(|s| s.map(str::to_string)),
+        );
+    }
+    let expected: Vec<Option<String>> = ROWS
+        .iter()
+        .map(|r| r.2.map(|t| t.replace("Advertisement\n", "")))
+        .collect();
+    assert_eq!(bodies, expected);
+}
