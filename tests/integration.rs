@@ -17,6 +17,7 @@ mod layers;
 mod model;
 mod oracle;
 mod parquet;
+mod parquet_audit;
 mod paths_prop;
 mod report;
 mod robustness;

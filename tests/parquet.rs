@@ -44,7 +44,7 @@ fn cleaned(i: usize) -> Option<String> {
 /// A file of `rows` rows in row groups of 4: `id`, `text`, a struct `meta` with a
 /// nested `body` text, a list `tags`; zstd for `text`, snappy for the rest, and a
 /// `huggingface` key.
-fn write_fixture(env: &Env, name: &str, rows: usize) -> std::path::PathBuf {
+pub(crate) fn write_fixture(env: &Env, name: &str, rows: usize) -> std::path::PathBuf {
     let meta_fields = Fields::from(vec![
         Field::new("body", DataType::Utf8, true),
         Field::new("score", DataType::Float64, false),

@@ -314,8 +314,8 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
-    /// JSONL: the field holding a record's id, for --log (dotted paths allowed; a string
-    /// or a number).
+    /// JSONL and Parquet: the field (column) holding a record's id, for --log, --explain
+    /// and annotate (dotted paths allowed; a string or a number).
     #[arg(long, value_name = "PATH", default_value = "id")]
     pub id_field: String,
 
@@ -380,8 +380,8 @@ pub struct FrequentArgs {
 /// Where a JSONL record keeps its URL.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct UrlArgs {
-    /// JSONL: the string field holding the document's URL (dotted paths allowed), for
-    /// per-site counts.
+    /// JSONL and Parquet: the string field (column) holding the document's URL (dotted
+    /// paths allowed), for per-site counts and the audit views.
     #[arg(long, value_name = "PATH", default_value = "url")]
     pub url_field: String,
 }

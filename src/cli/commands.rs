@@ -266,8 +266,9 @@ impl Run<'_> {
             None,
         )?;
         let inputs = &self.config.input.inputs;
-        let explain = matches!(self.config.pipeline.process.output, Output::Explain(_));
-        if inputs.len() > 1 && !explain && inputs.iter().any(|i| self.is_parquet(i.as_deref())) {
+        // Explanations and attributes are text: only Parquet files cannot be concatenated.
+        let parquet_out = matches!(self.config.pipeline.process.output, Output::Cleaned);
+        if inputs.len() > 1 && parquet_out && inputs.iter().any(|i| self.is_parquet(i.as_deref())) {
             bail!("Parquet files cannot be concatenated on standard output; use -o DIR");
         }
         for (index, input) in inputs.iter().enumerate() {
@@ -400,16 +401,35 @@ impl Run<'_> {
         out_name: &str,
     ) -> Result<(Stats, W)> {
         self.reporter.next_input();
-        if self.config.log.is_some() || self.config.rejects.is_some() || self.report.is_some() {
+        let origin = input.display().to_string();
+        if self.rejects.is_some() {
             bail!(
-                "{}: --log, --rejects and --report do not read Parquet yet; run without them",
-                input.display()
+                "{origin}: --rejects is not supported for Parquet: leaving rows out of the \
+                 text column would misalign the other columns"
             );
         }
-        let origin = input.display().to_string();
-        Ok(self
-            .pipeline
-            .run_parquet(input, &origin, out, out_name, self.reporter)?)
+        let log_name = self
+            .config
+            .log
+            .as_ref()
+            .map(|log| log.path.display().to_string());
+        let mut side = SideOutputs {
+            log: self.log.as_mut().map(|log| SideOutput {
+                writer: log.encoder(),
+                name: log_name.as_deref().unwrap_or_default(),
+            }),
+            rejects: None,
+            // Refused up front (`--report` does not read Parquet yet).
+            report: None,
+        };
+        Ok(self.pipeline.run_parquet_with(
+            input,
+            &origin,
+            out,
+            out_name,
+            &mut side,
+            self.reporter,
+        )?)
     }
 
     /// Handles the failure of input `index`: an interruption ends the run with its error;

@@ -400,15 +400,12 @@ fn plan(
             if args.relative_to.is_some() {
                 bail!("--relative-to applies to -o DIR only");
             }
-            Some(paths)
+            Some(attribute_names(args, input, paths))
         }
         Layout::Dir(dir) => {
             let inputs: Vec<PathBuf> = input.inputs.iter().flatten().cloned().collect();
-            Some(output::paths_under(
-                &dir,
-                &inputs,
-                args.relative_to.as_deref(),
-            )?)
+            let paths = output::paths_under(&dir, &inputs, args.relative_to.as_deref())?;
+            Some(attribute_names(args, input, paths))
         }
     };
     let mut written: Vec<&Path> = paths.iter().flatten().map(PathBuf::as_path).collect();
@@ -459,6 +456,28 @@ fn plan(
     let mut side = |path: &Option<PathBuf>| path.clone().map(|path| file(path, false)).transpose();
     let sides = [side(&args.log)?, side(&args.rejects)?, side(&args.report)?];
     Ok((target, sides))
+}
+
+/// In annotate mode, the attributes of a Parquet input are JSONL, so their file is
+/// named `NAME.jsonl.gz` for `NAME.parquet` (the name dolma gives the documents once
+/// they are JSONL), not after the input; other outputs keep their names.
+fn attribute_names(args: &CleanArgs, input: &InputConfig, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if !args.annotate {
+        return paths;
+    }
+    let inputs = input.inputs.iter().flatten();
+    paths
+        .into_iter()
+        .zip(inputs)
+        .map(|(path, source)| {
+            if !input.is_parquet(Some(source)) {
+                return path;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let stem = name.strip_suffix(".parquet").unwrap_or(&name);
+            path.with_file_name(format!("{stem}.jsonl.gz"))
+        })
+        .collect()
 }
 
 /// The nearest existing ancestor of `path` when it is not a directory (so `path`

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use boilerstrip::Stats;
 use boilerstrip::count_table::{MergeOptions, Partition, TableHeader, merge_files};
-use boilerstrip::counts::{Counter, Counts, Examples, KeyOptions, count_input, top_entries};
+use boilerstrip::counts::{
+    Counter, Counts, Examples, KeyOptions, count_input, count_parquet, top_entries,
+};
+use boilerstrip::formats::parquet::ParquetInput;
 use boilerstrip::pipeline::StopFlag;
 
 use super::args::{CountArgs, KeyArgs, MergeArgs, RunArgs, TopArgs};
@@ -80,12 +83,39 @@ fn count_all(
     let mut stats = Stats::default();
     let mut exit = Exit::Success;
     for path in &input.inputs {
+        if let Some(path) = path.as_deref().filter(|path| input.is_parquet(Some(path))) {
+            if let Some(parquet) = open_parquet(path, keys, &mut reporter, &mut exit) {
+                stats += count_parquet(&parquet, &mut counter, keys, &pool, &mut reporter, stop)?;
+            }
+            continue;
+        }
         if let Some(opened) = open_input(input, path.as_deref(), &mut reporter, &mut exit) {
             stats += count_input(opened, &mut counter, keys, &pool, &mut reporter, stop)?;
         }
     }
     reporter.finish();
     Ok((counter.into_counts()?, stats, exit))
+}
+
+/// Opens the Parquet file `path` on its text column (and URL column, for per-site
+/// keys); a file that cannot be opened is reported, sets `exit` to 2, and the run goes
+/// on with the others.
+fn open_parquet(
+    path: &Path,
+    keys: &KeyOptions,
+    reporter: &mut Reporter,
+    exit: &mut Exit,
+) -> Option<ParquetInput> {
+    reporter.next_input();
+    let origin = path.display().to_string();
+    match ParquetInput::open(path, &origin, &keys.text_field) {
+        Ok(input) => Some(input.with_identity(None, Some(&keys.url_field))),
+        Err(err) => {
+            reporter.message(&format!("{err:#}"));
+            *exit = Exit::Error;
+            None
+        }
+    }
 }
 
 /// The table of each of `count` partitions in `dir`: `part-0000.bsc` and so on. Refuses
@@ -266,6 +296,12 @@ pub fn top(args: TopArgs, stop: &StopFlag) -> Result<Exit> {
     for path in &input.inputs {
         if examples.is_complete() {
             break;
+        }
+        if let Some(path) = path.as_deref().filter(|path| input.is_parquet(Some(path))) {
+            if let Some(parquet) = open_parquet(path, &keys, &mut quiet, &mut exit) {
+                examples.scan_parquet(&parquet, &keys, &should_stop)?;
+            }
+            continue;
         }
         if let Some(opened) = open_input(&input, path.as_deref(), &mut quiet, &mut exit) {
             examples.scan(opened, &keys, &should_stop)?;

@@ -1,11 +1,15 @@
 //! Turns the documents of an input (any format the cleaner reads) into line keys, on the
 //! pipeline's batch driver: the workers hash the lines of each batch of records, and the
-//! calling thread adds them to a [`Counter`] in input order.
+//! calling thread adds them to a [`Counter`] in input order. Parquet files are read by
+//! row group instead ([`count_parquet`]).
 
 use super::{Counter, document_keys};
 use crate::count_table::Scope;
 use crate::error::{Error, Result};
+use rayon::prelude::*;
+
 use crate::formats::jsonl::FieldPath;
+use crate::formats::parquet::ParquetInput;
 use crate::formats::{Input, Place, Record};
 use crate::normal::host_of;
 use crate::pipeline::{Driver, Observer, Progress, StopFlag};
@@ -114,5 +118,65 @@ pub fn count_input(
         });
         Ok(())
     })?;
+    Ok(stats)
+}
+
+/// Counts every non-null text of the Parquet file `input` (opened on the text column;
+/// with its URL column for per-site keys, see [`ParquetInput::with_identity`]) into
+/// `counter`, in row order, hashing on `pool`'s threads. A row group whose text cannot
+/// be read is reported to `observer` as an invalid record and not counted at all. Once
+/// `stop` is set, the run ends with an `Interrupted` error before the next row group.
+pub fn count_parquet(
+    input: &ParquetInput,
+    counter: &mut Counter,
+    options: &KeyOptions,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+    stop: &StopFlag,
+) -> Result<Stats> {
+    let mut stats = Stats::default();
+    let mut bytes_read = 0;
+    for index in 0..input.row_groups() {
+        stop.check()?;
+        bytes_read += input.compressed_size(index);
+        // A row group is counted whole or not at all.
+        let keyed = (|| {
+            let mut documents = Vec::new();
+            for batch in input.read_batches(index, options.batch_bytes)? {
+                let batch = batch?;
+                let rows: Vec<usize> = (0..batch.len()).collect();
+                let keys: Vec<Option<(Vec<u64>, usize)>> = pool.install(|| {
+                    rows.par_iter()
+                        .map_init(Vec::new, |scratch, &row| {
+                            let text = batch.text(row)?;
+                            let site = options.site(batch.url(row));
+                            let mut keys = Vec::new();
+                            document_keys(text.as_bytes(), site, scratch, &mut keys);
+                            Some((keys, text.len()))
+                        })
+                        .collect()
+                });
+                documents.extend(keys.into_iter().flatten());
+            }
+            Ok::<_, Error>(documents)
+        })();
+        let documents = match keyed {
+            Ok(documents) => documents,
+            Err(error) => {
+                stats.invalid += 1;
+                observer.invalid(&error);
+                continue;
+            }
+        };
+        for (keys, bytes) in &documents {
+            counter.add_document(keys)?;
+            stats.bytes_in += *bytes as u64;
+        }
+        stats.documents += documents.len() as u64;
+        observer.progress(Progress {
+            bytes_read,
+            documents: documents.len() as u64,
+        });
+    }
     Ok(stats)
 }

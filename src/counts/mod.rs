@@ -8,7 +8,7 @@ pub(crate) mod input;
 pub(crate) mod top;
 
 pub use count::{Counter, Counts, document_keys};
-pub use input::{KeyOptions, count_input};
+pub use input::{KeyOptions, count_input, count_parquet};
 pub use top::{Examples, top_entries};
 
 // The scope a key counts in, for the submodules.

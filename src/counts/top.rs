@@ -9,6 +9,7 @@ use super::input::KeyOptions;
 use crate::count_table::TableReader;
 use crate::error::{Error, Result};
 use crate::formats::Input;
+use crate::formats::parquet::ParquetInput;
 use crate::lines;
 use crate::normal::{self, KeyHasher};
 
@@ -96,18 +97,58 @@ impl Examples {
                 continue;
             };
             let site = options.site(document.url.as_deref());
-            for line in lines::split(&document.text) {
-                let content = line.content(&document.text);
-                let Some(key) = normal::line_key(content, site, &mut scratch) else {
-                    continue;
+            self.find_in(&document.text, site, &mut scratch);
+        }
+        Ok(())
+    }
+
+    /// As [`Examples::scan`], for the texts of a Parquet file (opened on its text column,
+    /// with its URL column for per-site keys); row groups that cannot be read are
+    /// skipped.
+    pub fn scan_parquet(
+        &mut self,
+        input: &ParquetInput,
+        options: &KeyOptions,
+        should_stop: &dyn Fn() -> bool,
+    ) -> Result<()> {
+        let mut scratch = Vec::new();
+        for index in 0..input.row_groups() {
+            let Ok(batches) = input.read_batches(index, options.batch_bytes) else {
+                continue;
+            };
+            for batch in batches {
+                if self.is_complete() {
+                    return Ok(());
+                }
+                if should_stop() {
+                    return Err(Error::interrupted());
+                }
+                let Ok(batch) = batch else {
+                    break;
                 };
-                if let Some(slot @ None) = self.found.get_mut(&key) {
-                    *slot = Some(String::from_utf8_lossy(lines::trimmed(content)).into_owned());
-                    self.missing -= 1;
+                for row in 0..batch.len() {
+                    if let Some(text) = batch.text(row) {
+                        let site = options.site(batch.url(row));
+                        self.find_in(text.as_bytes(), site, &mut scratch);
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Takes the lines of `text` as examples of the keys still missing one.
+    fn find_in(&mut self, text: &[u8], site: Option<&str>, scratch: &mut Vec<u8>) {
+        for line in lines::split(text) {
+            let content = line.content(text);
+            let Some(key) = normal::line_key(content, site, scratch) else {
+                continue;
+            };
+            if let Some(slot @ None) = self.found.get_mut(&key) {
+                *slot = Some(String::from_utf8_lossy(lines::trimmed(content)).into_owned());
+                self.missing -= 1;
+            }
+        }
     }
 }
 

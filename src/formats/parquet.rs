@@ -7,28 +7,38 @@
 //! group's column chunks are), so it must be a file, not a stream. Each row group
 //! becomes one row group of the output, with the same rows in the same order:
 //!
-//! 1. [`ParquetInput::read_text`] decodes the text column of one row group (on any
-//!    thread; each call reads the file through its own handle);
-//! 2. [`TextColumn::replaced`] builds the column anew from the cleaned texts, and
-//!    [`TextEncoder::encode`] encodes and compresses it (also on any thread);
+//! 1. [`ParquetInput::read_batches`] decodes the text column of one row group in
+//!    batches of a few MiB of text (on any thread; each call reads the file through its
+//!    own handle), with the id and URL columns when asked for
+//!    ([`ParquetInput::with_identity`]);
+//! 2. a [`ColumnEncoder`] from [`TextEncoder::column`] takes the cleaned texts of each
+//!    batch as they come, and encodes and compresses them into the row group's new text
+//!    chunk (also on any thread), so that a row group is never held decoded whole;
 //! 3. [`ParquetWriter::write_row_group`] writes the row group, in input order: the new
 //!    text chunk, and every other chunk copied from the input without decoding it, so
 //!    its encoding, compression and statistics stay what they were.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use arrow_array::builder::{LargeStringBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray, StructArray};
-use arrow_buffer::OffsetBuffer;
+use arrow_array::types::{
+    Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{DataType, Field, FieldRef, Fields};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
 };
-use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves,
+};
 use parquet::basic::{Compression, Encoding};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
@@ -53,7 +63,8 @@ pub fn is_parquet_file(path: &Path) -> bool {
         .is_ok_and(|()| &head == MAGIC)
 }
 
-/// An opened Parquet file: its footer, and which column holds the text.
+/// An opened Parquet file: its footer, and which columns hold the text, the ids and the
+/// URLs.
 #[derive(Debug)]
 pub struct ParquetInput {
     /// Read by the writer only: handles from `try_clone` share one file offset, so each
@@ -62,16 +73,34 @@ pub struct ParquetInput {
     path_on_disk: std::path::PathBuf,
     origin: String,
     metadata: ArrowReaderMetadata,
-    /// The index of the text column among the leaf columns of the schema.
+    /// The footer with the text column read as string views, which point into the
+    /// decompressed pages instead of copying every text once more; the writer keeps
+    /// `metadata`'s schema.
+    read_metadata: ArrowReaderMetadata,
+    /// The text column.
+    text: Column,
+    /// The id column (`--id-field`), when the file has one that holds strings or
+    /// integers.
+    id: Option<Column>,
+    /// The URL column (`--url-field`), when the file has one that holds strings.
+    url: Option<Column>,
+    /// The 0-based number of the first row of each row group, and of the row after the
+    /// last.
+    first_rows: Vec<u64>,
+}
+
+/// A leaf column outside lists: its index among the leaves, and where it is (the
+/// top-level field, then struct children by name).
+#[derive(Debug, Clone)]
+struct Column {
     leaf: usize,
-    /// Where the text column is: the top-level field, then struct children by name.
     path: Vec<String>,
 }
 
-/// One row group's text column, decoded.
+/// Rows of one row group, decoded: the text column, and the ids and URLs when asked for.
 #[derive(Debug)]
-pub struct TextColumn {
-    /// The top-level column the text is in, holding only the text leaf.
+pub struct TextBatch {
+    /// The top-level column the text is in, holding only the path to the text leaf.
     root: ArrayRef,
     /// Its field.
     field: FieldRef,
@@ -79,6 +108,20 @@ pub struct TextColumn {
     leaf: ArrayRef,
     /// The struct children from `root` down to `leaf`, by name.
     path: Vec<String>,
+    ids: Option<ArrayRef>,
+    urls: Option<ArrayRef>,
+    /// The 0-based number in the file of the batch's first row.
+    first_row: u64,
+}
+
+/// The batches of one row group ([`ParquetInput::read_batches`]).
+pub struct TextBatches<'a> {
+    input: &'a ParquetInput,
+    index: usize,
+    reader: ParquetRecordBatchReader,
+    /// Rows still expected, and the number of the next one.
+    left: usize,
+    next_row: u64,
 }
 
 /// A replacement text column, encoded and compressed, for one row group.
@@ -116,25 +159,56 @@ impl ParquetInput {
                  at the top level or inside structs can be cleaned"
             )));
         }
+        let mut first_rows = vec![0];
+        for group in metadata.metadata().row_groups() {
+            let rows = u64::try_from(group.num_rows()).unwrap_or(0);
+            first_rows.push(first_rows.last().copied().unwrap_or(0) + rows);
+        }
         let input = ParquetInput {
             file,
             path_on_disk,
             origin: origin.to_string(),
+            read_metadata: as_views(&metadata, &path),
             metadata,
-            leaf,
-            path,
+            text: Column { leaf, path },
+            id: None,
+            url: None,
+            first_rows,
         };
-        let data_type = input.leaf_field()?.data_type().clone();
-        if !matches!(
-            data_type,
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-        ) {
+        let data_type = input.leaf_field(&input.text.path)?.data_type().clone();
+        if !is_string(&data_type) {
             return Err(Error::config(format!(
                 "{origin}: Parquet column `{field}` holds {data_type}, not strings; \
                  name the text column with --field"
             )));
         }
         Ok(input)
+    }
+
+    /// Also reads, beside the text, the id column `id` (strings or integers; a number's
+    /// id is its decimal text) and the URL column `url` (strings), each when given and
+    /// when the file has such a column outside lists. A column that is missing or of
+    /// another type gives no ids (the audit views then name a row `INPUT:ROW`) or no
+    /// URLs, as a JSONL record without the field does.
+    pub fn with_identity(mut self, id: Option<&FieldPath>, url: Option<&FieldPath>) -> Self {
+        self.id = id.and_then(|field| self.find(field, |t| is_string(t) || is_integer(t)));
+        self.url = url.and_then(|field| self.find(field, is_string));
+        self
+    }
+
+    /// The leaf column at `field`, outside lists and of a type `accept` takes.
+    fn find(&self, field: &FieldPath, accept: fn(&DataType) -> bool) -> Option<Column> {
+        let path: Vec<String> = field.to_string().split('.').map(str::to_string).collect();
+        let schema = self.metadata.parquet_schema();
+        let leaf = (0..schema.num_columns())
+            .find(|&i| schema.column(i).path().parts() == path.as_slice())?;
+        if leaf == self.text.leaf || schema.column(leaf).max_rep_level() > 0 {
+            return None;
+        }
+        let accepted = self
+            .leaf_field(&path)
+            .is_ok_and(|field| accept(field.data_type()));
+        accepted.then_some(Column { leaf, path })
     }
 
     /// The name of the input, as given.
@@ -153,6 +227,11 @@ impl ParquetInput {
         usize::try_from(rows).unwrap_or(0)
     }
 
+    /// The 0-based number in the file of the first row of row group `index`.
+    pub fn first_row(&self, index: usize) -> u64 {
+        self.first_rows[index]
+    }
+
     /// The compressed size of row group `index` in the file, in bytes.
     pub fn compressed_size(&self, index: usize) -> u64 {
         let size = self.metadata.metadata().row_group(index).compressed_size();
@@ -168,82 +247,173 @@ impl ParquetInput {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The Arrow field of the text leaf.
-    fn leaf_field(&self) -> Result<&FieldRef> {
-        leaf_in(self.metadata.schema().fields(), &self.path).ok_or_else(|| self.not_in_structs())
+    /// The Arrow field of the leaf at `path`.
+    fn leaf_field(&self, path: &[String]) -> Result<&FieldRef> {
+        leaf_in(self.metadata.schema().fields(), path).ok_or_else(|| {
+            Error::config(format!(
+                "{}: Parquet column `{}` is not a column reached through structs",
+                self.origin,
+                path.join(".")
+            ))
+        })
     }
 
-    fn not_in_structs(&self) -> Error {
-        Error::config(format!(
-            "{}: Parquet column `{}` is not a string column reached through structs",
-            self.origin,
-            self.path.join(".")
-        ))
-    }
-
-    /// Decodes the text column of row group `index`. Fails, naming the file and the row
-    /// group, when the row group cannot be read or decoded (a corrupt or truncated
-    /// file, an unsupported compression).
-    pub fn read_text(&self, index: usize) -> Result<TextColumn> {
+    /// Starts decoding row group `index` in batches of about `batch_bytes` of text
+    /// (at least one row each; the size is judged from the text chunk's uncompressed
+    /// size). Fails, naming the file and the row group, when the row group cannot be
+    /// read; each batch may fail the same way (a corrupt or truncated file, an
+    /// unsupported compression).
+    pub fn read_batches(&self, index: usize, batch_bytes: usize) -> Result<TextBatches<'_>> {
         let place = Place::RowGroup(index as u64);
         let file = File::open(&self.path_on_disk).map_err(|err| Error::io(&self.origin, err))?;
         let schema = self.metadata.parquet_schema();
         let rows = self.rows(index);
+        let text_bytes = self
+            .metadata
+            .metadata()
+            .row_group(index)
+            .column(self.text.leaf)
+            .uncompressed_size();
+        let text_bytes = usize::try_from(text_bytes).unwrap_or(0).max(1);
+        let batch_rows = (rows as u128 * batch_bytes as u128 / text_bytes as u128)
+            .clamp(1, rows.max(1) as u128) as usize;
+        let leaves = [Some(&self.text), self.id.as_ref(), self.url.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|column| column.leaf);
         let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.read_metadata.clone())
                 .with_row_groups(vec![index])
-                .with_projection(ProjectionMask::leaves(schema, [self.leaf]))
-                .with_batch_size(rows.max(1))
+                .with_projection(ProjectionMask::leaves(schema, leaves))
+                .with_batch_size(batch_rows)
                 .build()
                 .map_err(|err| self.bad_row_group(place, &err.to_string()))?;
-        let mut batches = Vec::new();
-        for batch in reader {
-            batches.push(batch.map_err(|err| self.bad_row_group(place, &err.to_string()))?);
-        }
-        if batches.len() > 1 {
-            return Err(self.bad_row_group(place, "decoded in more than one batch"));
-        }
-        let (root, field) = match batches.pop() {
-            Some(batch) => (
-                Arc::clone(batch.column(0)),
-                Arc::clone(&batch.schema().fields()[0]),
-            ),
-            None => {
-                let field = Arc::clone(&self.metadata.schema().fields()[self.root_index()]);
-                (arrow_array::new_empty_array(field.data_type()), field)
-            }
-        };
-        if root.len() != rows {
-            return Err(self.bad_row_group(
-                place,
-                &format!("{} texts decoded for {rows} rows", root.len()),
-            ));
-        }
-        let leaf = leaf_of(&root, &self.path[1..])
-            .ok_or_else(|| self.bad_row_group(place, "the text column has another shape"))?;
-        Ok(TextColumn {
-            root,
-            field,
-            leaf,
-            path: self.path[1..].to_vec(),
+        Ok(TextBatches {
+            input: self,
+            index,
+            reader,
+            left: rows,
+            next_row: self.first_row(index),
         })
     }
 
-    /// The index of the top-level field the text is in.
-    fn root_index(&self) -> usize {
-        self.metadata
-            .schema()
-            .index_of(&self.path[0])
-            .unwrap_or_default()
+    /// The batch of `batch`'s rows.
+    fn text_batch(&self, batch: &RecordBatch, place: Place, first_row: u64) -> Result<TextBatch> {
+        let bad = |reason: &str| self.bad_row_group(place, reason);
+        let root_of = |path: &[String]| -> Option<(ArrayRef, FieldRef)> {
+            let at = batch.schema().index_of(&path[0]).ok()?;
+            Some((
+                Arc::clone(batch.column(at)),
+                Arc::clone(&batch.schema().fields()[at]),
+            ))
+        };
+        let shape = "the text column has another shape";
+        let (root, field) = root_of(&self.text.path).ok_or_else(|| bad(shape))?;
+        let path = self.text.path[1..].to_vec();
+        let leaf = leaf_of(&root, &path).ok_or_else(|| bad(shape))?;
+        let (root, field) =
+            with_leaf(&root, &field, &path, Arc::clone(&leaf)).ok_or_else(|| bad(shape))?;
+        let other = |column: &Option<Column>| {
+            let column = column.as_ref()?;
+            let (root, _) = root_of(&column.path)?;
+            leaf_of(&root, &column.path[1..])
+        };
+        Ok(TextBatch {
+            root,
+            field,
+            leaf,
+            path,
+            ids: other(&self.id),
+            urls: other(&self.url),
+            first_row,
+        })
     }
 
     fn bad_row_group(&self, place: Place, reason: &str) -> Error {
         Error::input(
             &self.origin,
             place,
-            format!("cannot read column `{}`: {reason}", self.path.join(".")),
+            format!(
+                "cannot read column `{}`: {reason}",
+                self.text.path.join(".")
+            ),
         )
     }
+}
+
+impl Iterator for TextBatches<'_> {
+    type Item = Result<TextBatch>;
+
+    fn next(&mut self) -> Option<Result<TextBatch>> {
+        let place = Place::RowGroup(self.index as u64);
+        let input = self.input;
+        let batch = match self.reader.next() {
+            Some(Ok(batch)) => batch,
+            Some(Err(err)) => {
+                self.left = 0;
+                return Some(Err(input.bad_row_group(place, &err.to_string())));
+            }
+            None if self.left > 0 => {
+                let left = std::mem::take(&mut self.left);
+                let reason = format!("{left} rows missing from the text column");
+                return Some(Err(input.bad_row_group(place, &reason)));
+            }
+            None => return None,
+        };
+        if batch.num_rows() > self.left {
+            self.left = 0;
+            return Some(Err(input.bad_row_group(place, "more texts than rows")));
+        }
+        let first_row = self.next_row;
+        self.left -= batch.num_rows();
+        self.next_row += batch.num_rows() as u64;
+        Some(input.text_batch(&batch, place, first_row))
+    }
+}
+
+/// `metadata` with the string column at `path` read as string views; as it is when
+/// the reader does not take that.
+fn as_views(metadata: &ArrowReaderMetadata, path: &[String]) -> ArrowReaderMetadata {
+    let fields = retyped(metadata.schema().fields(), path, &DataType::Utf8View);
+    let schema =
+        arrow_schema::Schema::new_with_metadata(fields, metadata.schema().metadata().clone());
+    let options = ArrowReaderOptions::new().with_schema(Arc::new(schema));
+    ArrowReaderMetadata::try_new(Arc::clone(metadata.metadata()), options)
+        .unwrap_or_else(|_| metadata.clone())
+}
+
+/// `fields` with the field at `path` (struct children by name) of type `data_type`.
+fn retyped(fields: &Fields, path: &[String], data_type: &DataType) -> Fields {
+    let Some((name, rest)) = path.split_first() else {
+        return fields.clone();
+    };
+    fields
+        .iter()
+        .map(|field| {
+            if field.name() != name {
+                return Arc::clone(field);
+            }
+            let new_type = match (rest, field.data_type()) {
+                ([], _) => data_type.clone(),
+                (rest, DataType::Struct(children)) => {
+                    DataType::Struct(retyped(children, rest, data_type))
+                }
+                (_, other) => other.clone(),
+            };
+            Arc::new(field.as_ref().clone().with_data_type(new_type))
+        })
+        .collect()
+}
+
+fn is_string(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+fn is_integer(data_type: &DataType) -> bool {
+    data_type.is_integer()
 }
 
 /// The field at `path` (struct children by name) among `fields`.
@@ -257,7 +427,7 @@ fn leaf_in<'a>(fields: &'a Fields, path: &[String]) -> Option<&'a FieldRef> {
     }
 }
 
-/// The string array at `path` (struct children by name) below `root`.
+/// The array at `path` (struct children by name) below `root`.
 fn leaf_of(root: &ArrayRef, path: &[String]) -> Option<ArrayRef> {
     let Some((name, rest)) = path.split_first() else {
         return Some(Arc::clone(root));
@@ -266,7 +436,9 @@ fn leaf_of(root: &ArrayRef, path: &[String]) -> Option<ArrayRef> {
     leaf_of(child, rest)
 }
 
-/// `root` with the array at `path` replaced by `leaf`, and the field describing it.
+/// `root` holding only the structs on `path` and `leaf` at its end, and the field
+/// describing it: the shape the text column's writer takes, whatever else was read
+/// beside it in the same structs.
 fn with_leaf(
     root: &ArrayRef,
     field: &FieldRef,
@@ -284,71 +456,136 @@ fn with_leaf(
     };
     let at = children.iter().position(|child| child.name() == name)?;
     let (array, child) = with_leaf(parent.column(at), &children[at], rest, leaf)?;
-    let mut fields: Vec<FieldRef> = children.iter().cloned().collect();
-    let mut arrays: Vec<ArrayRef> = parent.columns().to_vec();
-    fields[at] = child;
-    arrays[at] = array;
-    let fields = Fields::from(fields);
-    let rebuilt = StructArray::try_new(fields.clone(), arrays, parent.nulls().cloned()).ok()?;
+    let fields = Fields::from(vec![child]);
+    let rebuilt =
+        StructArray::try_new(fields.clone(), vec![array], parent.nulls().cloned()).ok()?;
     let field = Field::new(field.name(), DataType::Struct(fields), field.is_nullable())
         .with_metadata(field.metadata().clone());
     Some((Arc::new(rebuilt), Arc::new(field)))
 }
 
-impl TextColumn {
+impl TextBatch {
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.leaf.len()
     }
 
-    /// True if the row group has no rows.
+    /// True if the batch has no rows.
     pub fn is_empty(&self) -> bool {
         self.leaf.is_empty()
     }
 
-    /// The text of row `row`; `None` for a null.
-    pub fn text(&self, row: usize) -> Option<&[u8]> {
-        if self.leaf.is_null(row) {
-            return None;
-        }
-        Some(match self.leaf.data_type() {
-            DataType::Utf8 => self.leaf.as_string::<i32>().value(row).as_bytes(),
-            DataType::LargeUtf8 => self.leaf.as_string::<i64>().value(row).as_bytes(),
-            DataType::Utf8View => self.leaf.as_string_view().value(row).as_bytes(),
-            _ => return None,
-        })
+    /// The 0-based number in the file of the batch's first row.
+    pub fn first_row(&self) -> u64 {
+        self.first_row
     }
 
-    /// The column with new texts: `values` holds them end to end, `lengths` the length
-    /// of each row's text in it (0 for a null row, which stays null). Texts are cut at
-    /// line ends of UTF-8 text, so they are UTF-8; this is checked.
-    pub fn replaced(&self, values: Vec<u8>, lengths: Vec<usize>) -> Result<TextColumn> {
-        let nulls = self.leaf.nulls().cloned();
-        let invalid = |err: arrow_schema::ArrowError| {
-            Error::config(format!("cleaned texts are not a valid column: {err}"))
+    /// The text of row `row`; `None` for a null.
+    pub fn text(&self, row: usize) -> Option<&str> {
+        string_at(&self.leaf, row)
+    }
+
+    /// The id of row `row`: a string as it is, an integer in decimal; `None` when the
+    /// file has no id column (see [`ParquetInput::with_identity`]) or the row's is null.
+    pub fn id(&self, row: usize) -> Option<Cow<'_, str>> {
+        let ids = self.ids.as_ref()?;
+        if let Some(id) = string_at(ids, row) {
+            return Some(Cow::Borrowed(id));
+        }
+        if ids.is_null(row) {
+            return None;
+        }
+        let id = match ids.data_type() {
+            DataType::Int8 => ids.as_primitive::<Int8Type>().value(row).to_string(),
+            DataType::Int16 => ids.as_primitive::<Int16Type>().value(row).to_string(),
+            DataType::Int32 => ids.as_primitive::<Int32Type>().value(row).to_string(),
+            DataType::Int64 => ids.as_primitive::<Int64Type>().value(row).to_string(),
+            DataType::UInt8 => ids.as_primitive::<UInt8Type>().value(row).to_string(),
+            DataType::UInt16 => ids.as_primitive::<UInt16Type>().value(row).to_string(),
+            DataType::UInt32 => ids.as_primitive::<UInt32Type>().value(row).to_string(),
+            DataType::UInt64 => ids.as_primitive::<UInt64Type>().value(row).to_string(),
+            _ => return None,
         };
-        let leaf: ArrayRef = match self.leaf.data_type() {
-            DataType::Utf8 if i32::try_from(values.len()).is_ok() => Arc::new(
-                StringArray::try_new(OffsetBuffer::from_lengths(lengths), values.into(), nulls)
-                    .map_err(invalid)?,
-            ),
-            _ => Arc::new(
-                LargeStringArray::try_new(
-                    OffsetBuffer::from_lengths(lengths),
-                    values.into(),
-                    nulls,
-                )
-                .map_err(invalid)?,
-            ),
-        };
-        let (root, field) = with_leaf(&self.root, &self.field, &self.path, Arc::clone(&leaf))
-            .ok_or_else(|| Error::config("the text column could not be rebuilt"))?;
-        Ok(TextColumn {
-            root,
-            field,
-            leaf,
-            path: self.path.clone(),
-        })
+        Some(Cow::Owned(id))
+    }
+
+    /// The URL of row `row`; `None` when the file has no URL column or the row's is null.
+    pub fn url(&self, row: usize) -> Option<&str> {
+        string_at(self.urls.as_ref()?, row)
+    }
+
+    /// A builder of the new texts of `rows` of this batch, sized for them.
+    pub fn builder(&self, rows: std::ops::Range<usize>) -> TextBuilder {
+        let bytes: usize = rows
+            .clone()
+            .filter_map(|row| self.text(row))
+            .map(str::len)
+            .sum();
+        // 32-bit offsets when they can hold the texts; the writer takes either.
+        if i32::try_from(bytes).is_ok() {
+            TextBuilder::Small(StringBuilder::with_capacity(rows.len(), bytes))
+        } else {
+            TextBuilder::Large(LargeStringBuilder::with_capacity(rows.len(), bytes))
+        }
+    }
+}
+
+/// The string at `row` of a string array; `None` for a null or another type.
+fn string_at(array: &ArrayRef, row: usize) -> Option<&str> {
+    if array.is_null(row) {
+        return None;
+    }
+    match array.data_type() {
+        DataType::Utf8 => Some(array.as_string::<i32>().value(row)),
+        DataType::LargeUtf8 => Some(array.as_string::<i64>().value(row)),
+        DataType::Utf8View => Some(array.as_string_view().value(row)),
+        _ => None,
+    }
+}
+
+/// The new texts of some consecutive rows of a [`TextBatch`], built row by row from
+/// pieces of the old ones (so no text is checked for UTF-8 again).
+pub enum TextBuilder {
+    /// 32-bit offsets.
+    Small(StringBuilder),
+    /// 64-bit offsets.
+    Large(LargeStringBuilder),
+}
+
+impl TextBuilder {
+    /// Adds a row whose text is `pieces` end to end.
+    pub fn append<'a>(&mut self, pieces: impl IntoIterator<Item = &'a str>) {
+        use std::fmt::Write as _;
+        match self {
+            TextBuilder::Small(builder) => {
+                for piece in pieces {
+                    let _ = builder.write_str(piece);
+                }
+                builder.append_value("");
+            }
+            TextBuilder::Large(builder) => {
+                for piece in pieces {
+                    let _ = builder.write_str(piece);
+                }
+                builder.append_value("");
+            }
+        }
+    }
+
+    /// Adds a null row.
+    pub fn append_null(&mut self) {
+        match self {
+            TextBuilder::Small(builder) => builder.append_null(),
+            TextBuilder::Large(builder) => builder.append_null(),
+        }
+    }
+
+    /// The texts as an array.
+    pub fn finish(self) -> ArrayRef {
+        match self {
+            TextBuilder::Small(mut builder) => Arc::new(builder.finish()),
+            TextBuilder::Large(mut builder) => Arc::new(builder.finish()),
+        }
     }
 }
 
@@ -379,11 +616,11 @@ impl<W: Write + Send> ParquetWriter<W> {
     ) -> Result<(ParquetWriter<W>, TextEncoder)> {
         let metadata = input.metadata.metadata();
         let schema = input.metadata.parquet_schema();
-        let column = schema.column(input.leaf);
+        let column = schema.column(input.text.leaf);
         let mut properties = WriterProperties::builder()
             .set_key_value_metadata(Some(input.key_value_metadata().to_vec()));
         if metadata.num_row_groups() > 0 {
-            let chunk = metadata.row_group(0).column(input.leaf);
+            let chunk = metadata.row_group(0).column(input.text.leaf);
             let dictionary = chunk
                 .encodings()
                 .any(|e| matches!(e, Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY));
@@ -396,12 +633,12 @@ impl<W: Write + Send> ParquetWriter<W> {
                 .map_err(|err| write_error(out_name, &err))?;
         let encoder = TextEncoder {
             factory: ArrowRowGroupWriterFactory::new(&writer, Arc::clone(input.metadata.schema())),
-            leaf: input.leaf,
+            leaf: input.text.leaf,
             origin: out_name.to_string(),
         };
         let writer = ParquetWriter {
             writer,
-            leaf: input.leaf,
+            leaf: input.text.leaf,
             origin: out_name.to_string(),
         };
         Ok((writer, encoder))
@@ -483,33 +720,73 @@ impl<W: Write + Send> ParquetWriter<W> {
     }
 }
 
+/// Encodes the text column of one row group, batch by batch ([`TextEncoder::column`]).
+pub struct ColumnEncoder {
+    writer: ArrowColumnWriter,
+    index: usize,
+    rows: usize,
+    origin: String,
+}
+
 impl TextEncoder {
-    /// Encodes and compresses `text` as the text column of row group `index`; may run
-    /// on any thread, for several row groups at once.
-    pub fn encode(&self, index: usize, text: &TextColumn) -> Result<EncodedText> {
+    /// Starts the text column of row group `index`; may run on any thread, for several
+    /// row groups at once.
+    pub fn column(&self, index: usize) -> Result<ColumnEncoder> {
         let place = Place::RowGroup(index as u64);
-        let failed = |err: ParquetError| {
-            Error::input(
-                &self.origin,
-                place,
-                format!("cannot encode the text column: {err}"),
-            )
-        };
-        let mut writers = self.factory.create_column_writers(index).map_err(failed)?;
+        let mut writers = self
+            .factory
+            .create_column_writers(index)
+            .map_err(|err| encode_error(&self.origin, place, &err))?;
         if self.leaf >= writers.len() {
             return Err(Error::config("the text column has no writer"));
         }
-        let mut writer = writers.swap_remove(self.leaf);
-        drop(writers);
-        for leaf in compute_leaves(&text.field, &text.root).map_err(failed)? {
-            writer.write(&leaf).map_err(failed)?;
-        }
-        let chunk = writer.close().map_err(failed)?;
-        Ok(EncodedText {
-            chunk,
-            rows: text.len(),
+        Ok(ColumnEncoder {
+            writer: writers.swap_remove(self.leaf),
+            index,
+            rows: 0,
+            origin: self.origin.clone(),
         })
     }
+}
+
+impl ColumnEncoder {
+    /// Encodes `texts` as the new texts of the rows of `batch` from `offset` on (as many
+    /// as `texts` holds). Rows are taken in order: each call goes on where the last
+    /// ended.
+    pub fn write(&mut self, batch: &TextBatch, offset: usize, texts: ArrayRef) -> Result<()> {
+        let place = Place::RowGroup(self.index as u64);
+        let failed = |err: ParquetError| encode_error(&self.origin, place, &err);
+        let rows = texts.len();
+        let root = batch.root.slice(offset, rows);
+        let (root, field) = with_leaf(&root, &batch.field, &batch.path, texts)
+            .ok_or_else(|| Error::config("the text column could not be rebuilt"))?;
+        for leaf in compute_leaves(&field, &root).map_err(failed)? {
+            self.writer.write(&leaf).map_err(failed)?;
+        }
+        self.rows += rows;
+        Ok(())
+    }
+
+    /// The encoded chunk, once every row has been written.
+    pub fn finish(self) -> Result<EncodedText> {
+        let place = Place::RowGroup(self.index as u64);
+        let chunk = self
+            .writer
+            .close()
+            .map_err(|err| encode_error(&self.origin, place, &err))?;
+        Ok(EncodedText {
+            chunk,
+            rows: self.rows,
+        })
+    }
+}
+
+fn encode_error(origin: &str, place: Place, err: &ParquetError) -> Error {
+    Error::input(
+        origin,
+        place,
+        format!("cannot encode the text column: {err}"),
+    )
 }
 
 /// The codec of `compression` at its default level: a file records the codec of each

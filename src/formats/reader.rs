@@ -88,8 +88,7 @@ impl Uncut {
                 Place::Start,
                 format!(
                     "Parquet is read from a file by row group, not as a stream (give its \
-                     path, not standard input; `count` and `top` do not read Parquet yet); \
-                     the input is {outcome}"
+                     path, not standard input); the input is {outcome}"
                 ),
             ),
         }

@@ -83,7 +83,7 @@ pub struct ProcessOptions {
 
 impl ProcessOptions {
     /// True when a view needs each document's identity, URL included.
-    fn wants_identity(&self) -> bool {
+    pub(crate) fn wants_identity(&self) -> bool {
         self.log
             || self.report.is_some()
             || matches!(self.output, Output::Explain(_) | Output::Annotate)
