@@ -311,7 +311,7 @@ fn parquet_refuses_options_that_would_drop_rows_or_rewrite_records() {
 }
 
 #[test]
-fn parquet_unreadable_row_groups_have_an_error_line_per_row_in_the_log() {
+fn parquet_unreadable_row_groups_have_an_error_line_per_row_in_the_log_and_report() {
     let env = Env::new();
     let input = write_rows(&env, "in.parquet");
     let reader = SerializedFileReader::new(File::open(&input).unwrap()).unwrap();
@@ -322,11 +322,11 @@ fn parquet_unreadable_row_groups_have_an_error_line_per_row_in_the_log() {
     }
     env.write("bad.parquet", &bytes);
     env.write("ad.toml", AD_PACK);
-    let out =
-        run(env
-            .cmd()
-            .args(AD)
-            .args(["bad.parquet", "-o", "out.parquet", "--log", "log.jsonl"]));
+    let out = run(env
+        .cmd()
+        .args(AD)
+        .args(["bad.parquet", "-o", "out.parquet", "--log", "log.jsonl"])
+        .args(["--report", "report.html"]));
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -348,6 +348,18 @@ fn parquet_unreadable_row_groups_have_an_error_line_per_row_in_the_log() {
     }
     assert_eq!(entries[4]["id"], "f");
     assert!(entries[4].get("error").is_none());
+    // The report lists each row of the unreadable row group as invalid, and the page
+    // rebuilt from the log is the same.
+    let page = std::fs::read_to_string(env.path("report.html")).unwrap();
+    assert!(page.contains("<h3 id=\"invalid\">"), "{page}");
+    for record in 1..=4 {
+        assert!(page.contains(&format!("<b>bad.parquet</b> record {record}")));
+    }
+    let out = run(env
+        .cmd()
+        .args(["report", "log.jsonl", "-o", "rebuilt.html"]));
+    assert!(out.status.success(), "{out:?}");
+    assert!(std::fs::read_to_string(env.path("rebuilt.html")).unwrap() == page);
 }
 
 /// The text, id and URL columns may share a struct: the text is rebuilt alone, and the

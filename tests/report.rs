@@ -59,29 +59,8 @@ fn issue_15_report_is_the_same_page_on_any_number_of_threads() {
     assert!(pages[0].contains("60,000 documents from 1 input"));
 }
 
-#[test]
-fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
-    let env = Env::new();
-    env.write("pack.toml", PACK);
-    env.write("in.jsonl", shard(200));
-    let out = run(env.cmd().args([
-        "--no-default-rules",
-        "-r",
-        "pack.toml",
-        "in.jsonl",
-        "--stats",
-        "stats.json",
-        "--report",
-        "report.html",
-    ]));
-    assert!(out.status.success(), "{out:?}");
-    let page = read(&env, "report.html");
-    let stats: serde_json::Value = serde_json::from_str(&read(&env, "stats.json")).unwrap();
-    for id in ["summary", "reasons", "histogram", "samples", "top"] {
-        assert!(page.contains(&format!("<section id=\"{id}\">")), "{id}");
-    }
-    assert!(page.contains("<svg id=\"reason-chart\""));
-    assert!(page.contains("<svg id=\"share-histogram\""));
+/// The page's row of each reason has the lines, bytes and documents `--stats` counted.
+fn assert_reasons_agree(page: &str, stats: &serde_json::Value) {
     let reasons = stats["reasons"].as_object().expect("per-reason stats");
     assert_eq!(reasons.len(), 2);
     for (reason, counts) in reasons {
@@ -108,6 +87,32 @@ fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
         assert!(page.contains(&row), "{row}\n{page}");
         assert!(page.contains(&format!("<h3 id=\"reason-{reason}\">")));
     }
+}
+
+#[test]
+fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
+    let env = Env::new();
+    env.write("pack.toml", PACK);
+    env.write("in.jsonl", shard(200));
+    let out = run(env.cmd().args([
+        "--no-default-rules",
+        "-r",
+        "pack.toml",
+        "in.jsonl",
+        "--stats",
+        "stats.json",
+        "--report",
+        "report.html",
+    ]));
+    assert!(out.status.success(), "{out:?}");
+    let page = read(&env, "report.html");
+    let stats: serde_json::Value = serde_json::from_str(&read(&env, "stats.json")).unwrap();
+    for id in ["summary", "reasons", "histogram", "samples", "top"] {
+        assert!(page.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    assert!(page.contains("<svg id=\"reason-chart\""));
+    assert!(page.contains("<svg id=\"share-histogram\""));
+    assert_reasons_agree(&page, &stats);
     // Samples are labelled with the record's id and URL, and show kept context.
     assert!(page.contains("id d"), "{page}");
     assert!(page.contains("url https://e.org/"));
@@ -206,21 +211,114 @@ fn issue_15_report_is_written_atomically_and_never_over_an_input() {
     assert!(page.contains("<b>in.jsonl</b> record 2"), "{page}");
 }
 
+/// `shard(n)` as a Parquet file with columns `id`, `url` and `text`, in row groups of
+/// 700 rows, every 50th text null.
+fn parquet_shard(env: &Env, name: &str, n: usize) {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let records: Vec<serde_json::Value> = shard(n)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let column = |key: &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter(records.iter().enumerate().map(
+            |(i, record)| (key != "text" || i % 50 != 49).then(|| record[key].as_str().unwrap()),
+        )))
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("id", column("id")),
+        ("url", column("url")),
+        ("text", column("text")),
+    ])
+    .unwrap();
+    let properties = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(700))
+        .build();
+    let file = std::fs::File::create(env.path(name)).unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(properties)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
 #[test]
-fn issue_15_report_refuses_parquet_before_writing() {
+fn issue_15_report_reads_parquet_rows_on_any_thread_count_and_from_the_log() {
     let env = Env::new();
-    env.write("in.parquet", "PAR1 not really");
+    env.write("pack.toml", PACK);
+    parquet_shard(&env, "in.parquet", 3_000);
+    let mut pages = Vec::new();
+    for threads in ["1", "2"] {
+        let page = format!("report-{threads}.html");
+        let (stats, log) = (
+            format!("stats-{threads}.json"),
+            format!("log-{threads}.jsonl"),
+        );
+        let output = format!("out-{threads}.parquet");
+        let out = run(env.cmd().args([
+            "--no-default-rules",
+            "-r",
+            "pack.toml",
+            "in.parquet",
+            "-o",
+            &output,
+            "-j",
+            threads,
+            "--stats",
+            &stats,
+            "--log",
+            &log,
+            "--report",
+            &page,
+        ]));
+        assert!(out.status.success(), "{out:?}");
+        pages.push(read(&env, &page));
+    }
+    assert!(
+        pages[0] == pages[1],
+        "the page differs between -j 1 and -j 2"
+    );
+    let page = &pages[0];
+    // Null texts are not documents, as in the log and the statistics.
+    assert!(page.contains("2,940 documents from 1 input"), "{page}");
+    let stats: serde_json::Value = serde_json::from_str(&read(&env, "stats-1.json")).unwrap();
+    assert_eq!(stats["documents"].as_u64(), Some(2_940));
+    assert_reasons_agree(page, &stats);
+    // Rows are named as the log names them: their number across row groups, id and URL.
+    assert!(page.contains("id d"), "{page}");
+    assert!(page.contains("url https://e.org/"));
+    assert!(page.contains("<del>Advertisement</del>"));
+    // Row N (1-based) holds id d(N-1), whichever row group it is in.
+    let labels: Vec<&str> = page.split("<b>in.parquet</b> record ").skip(1).collect();
+    assert!(labels.len() > 10, "{page}");
+    for label in labels {
+        let (record, rest) = label.split_once(" · id d").expect("labelled with its id");
+        let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        assert_eq!(
+            record.parse::<u64>().unwrap(),
+            id.parse::<u64>().unwrap() + 1
+        );
+    }
+    assert!(page.contains("record 2") && page.contains("id d1"));
     let out = run(env
         .cmd()
-        .args(["in.parquet", "-o", "out/", "--report", "r.html"]));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+        .args(["report", "log-1.jsonl", "-o", "rebuilt.html"]));
+    assert!(out.status.success(), "{out:?}");
     assert!(
-        stderr.contains("in.parquet: --report does not read Parquet yet"),
+        read(&env, "rebuilt.html") == *page,
+        "the page rebuilt from the log differs from the run's"
+    );
+    // Rebuilt from another file, the page names the row whose text differs.
+    parquet_shard(&env, "in.parquet", 2_000);
+    let out = run(env
+        .cmd()
+        .args(["report", "log-1.jsonl", "-o", "stale.html"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("in.parquet: document 2001: the file has no row 2001"),
         "{stderr}"
     );
-    assert!(!env.path("out").exists());
-    assert!(!env.path("r.html").exists());
+    assert!(!env.path("stale.html").exists());
 }
 
 #[test]

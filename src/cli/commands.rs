@@ -13,6 +13,7 @@ use boilerstrip::audit::log::LogEntry;
 use boilerstrip::audit::report::{Replay, Report, ReportOptions};
 use boilerstrip::examples::{ExampleKind, test_examples};
 use boilerstrip::formats::compress::{Codec, Encoder};
+use boilerstrip::formats::parquet::{ParquetInput, RowTexts};
 use boilerstrip::formats::{self, Input};
 use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Output, Pipeline, SideOutput, SideOutputs};
@@ -155,33 +156,46 @@ pub fn report(args: ReportArgs) -> Result<Exit> {
         .with_context(|| format!("cannot read the removal log {}", log.display()))?;
     let mut report = Report::new(ReportOptions::default());
     let mut page = AtomicOutput::create(output, None)?;
-    let mut replay: Option<Replay> = None;
-    for (index, line) in io::BufReader::new(reader).lines().enumerate() {
-        let at = || format!("{} line {}", log.display(), index + 1);
-        let line = line.with_context(at)?;
-        if line.trim().is_empty() {
-            continue;
+    let mut entries = io::BufReader::new(reader)
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.as_ref().is_ok_and(|line| line.trim().is_empty()))
+        .map(|(index, line)| {
+            let at = format!("{} line {}", log.display(), index + 1);
+            let line = line.with_context(|| at.clone())?;
+            let entry = LogEntry::from_line(&line)
+                .with_context(|| format!("{at}: not a removal log entry"))?;
+            Ok::<_, anyhow::Error>((at, entry))
+        })
+        .peekable();
+    // The entries of one input come together: each input is opened once, for them.
+    while let Some(first) = entries.next() {
+        let (at, entry) = first?;
+        if entry.input == "<stdin>" {
+            bail!("{at}: the run read standard input, which cannot be read again");
         }
-        let entry = LogEntry::from_line(&line)
-            .with_context(|| format!("{}: not a removal log entry", at()))?;
-        if replay.as_ref().is_none_or(|r| r.name() != entry.input) {
-            if entry.input == "<stdin>" {
-                bail!(
-                    "{}: the run read standard input, which cannot be read again",
-                    at()
-                );
-            }
-            let path = PathBuf::from(&entry.input);
-            if input.is_parquet(Some(&path)) {
-                bail!("{}: report does not read Parquet yet", entry.input);
-            }
-            super::paths::refuse_overlaps(&[Some(path.clone())], &[output], "")?;
-            let opened = open(&input, Some(&path)).with_context(at)?;
-            report.begin_input(&entry.input);
-            replay = Some(Replay::new(opened, input.field.clone()));
-        }
-        if let Some(replay) = &mut replay {
-            replay.add(&entry, &mut report).with_context(at)?;
+        let path = PathBuf::from(&entry.input);
+        super::paths::refuse_overlaps(&[Some(path.clone())], &[output], "")?;
+        let parquet;
+        let mut replay = if input.is_parquet(Some(&path)) {
+            parquet = ParquetInput::open(&path, &entry.input, &input.field)
+                .with_context(|| at.clone())?;
+            Replay::parquet(RowTexts::new(&parquet, 8 << 20), &entry.input)
+        } else {
+            let opened = open(&input, Some(&path)).with_context(|| at.clone())?;
+            Replay::new(opened, input.field.clone())
+        };
+        report.begin_input(&entry.input);
+        replay
+            .add(&entry, &mut report)
+            .with_context(|| at.clone())?;
+        let same = |next: &Result<(String, LogEntry)>| {
+            next.as_ref()
+                .is_ok_and(|(_, next)| next.input == entry.input)
+        };
+        while let Some(next) = entries.next_if(same) {
+            let (at, next) = next?;
+            replay.add(&next, &mut report).with_context(|| at.clone())?;
         }
     }
     report
@@ -419,8 +433,7 @@ impl Run<'_> {
                 name: log_name.as_deref().unwrap_or_default(),
             }),
             rejects: None,
-            // Refused up front (`--report` does not read Parquet yet).
-            report: None,
+            report: self.report.as_mut().map(|(report, _)| report),
         };
         Ok(self.pipeline.run_parquet_with(
             input,

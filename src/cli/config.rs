@@ -278,14 +278,6 @@ impl CleanConfig {
                 bail!("{flag} writes a file; `-` would be taken as its name");
             }
         }
-        if args.report.is_some()
-            && let Some(parquet) = input.inputs.iter().find(|i| input.is_parquet(i.as_deref()))
-        {
-            let name = parquet
-                .as_deref()
-                .map_or("<stdin>".into(), Path::to_string_lossy);
-            bail!("{name}: --report does not read Parquet yet; run without it");
-        }
         if args.meta_field.is_some() && matches!(input.format, Some(f) if f != Format::Jsonl) {
             bail!("--meta-field adds a field to JSONL records; the input is not JSONL (-f)");
         }

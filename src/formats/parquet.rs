@@ -371,6 +371,87 @@ impl Iterator for TextBatches<'_> {
     }
 }
 
+/// Texts of a Parquet file read again by row number, forward only, one batch decoded at
+/// a time: for the views that show a few documents after they were cleaned (the review
+/// report), so that no text is held for the documents they do not show.
+pub struct RowTexts<'a> {
+    input: &'a ParquetInput,
+    batch_bytes: usize,
+    /// The row group being read, and its batches.
+    group: Option<(usize, TextBatches<'a>)>,
+    batch: Option<TextBatch>,
+}
+
+impl<'a> RowTexts<'a> {
+    /// Reads `input` in batches of about `batch_bytes` of text.
+    pub fn new(input: &'a ParquetInput, batch_bytes: usize) -> RowTexts<'a> {
+        RowTexts {
+            input,
+            batch_bytes,
+            group: None,
+            batch: None,
+        }
+    }
+
+    /// The batch that holds row `row` (0-based in the file) and the row's index in it;
+    /// `None` when the file has fewer rows. Rows must be asked for in ascending order:
+    /// an earlier row than the last one asked for is an error, as is a row group that
+    /// cannot be read.
+    pub fn batch_of(&mut self, row: u64) -> Result<Option<(&TextBatch, usize)>> {
+        let input = self.input;
+        let Some(group) = input.first_rows.windows(2).position(|w| w[1] > row) else {
+            return Ok(None);
+        };
+        let behind = |batch: &TextBatch| batch.first_row() + batch.len() as u64 <= row;
+        if let Some(batch) = &self.batch
+            && batch.first_row() > row
+        {
+            return Err(Error::input(
+                &input.origin,
+                Place::RowGroup(group as u64),
+                format!(
+                    "row {} asked for after row {}",
+                    row + 1,
+                    batch.first_row() + 1
+                ),
+            ));
+        }
+        if self.group.as_ref().is_none_or(|(at, _)| *at != group) {
+            self.group = Some((group, input.read_batches(group, self.batch_bytes)?));
+            self.batch = None;
+        }
+        while self.batch.as_ref().is_none_or(behind) {
+            let Some((_, batches)) = &mut self.group else {
+                return Ok(None);
+            };
+            match batches.next() {
+                Some(batch) => self.batch = Some(batch?),
+                None => {
+                    let reason = format!("no row {} in the text column", row + 1);
+                    return Err(input.bad_row_group(Place::RowGroup(group as u64), &reason));
+                }
+            }
+        }
+        Ok(self.batch.as_ref().map(|batch| {
+            let index = usize::try_from(row - batch.first_row()).unwrap_or(usize::MAX);
+            (batch, index)
+        }))
+    }
+
+    /// The text of row `row` (0-based in the file), as [`RowTexts::batch_of`] finds it;
+    /// `Ok(None)` for a null or a row past the end.
+    pub fn text(&mut self, row: u64) -> Result<Option<&str>> {
+        Ok(self
+            .batch_of(row)?
+            .and_then(|(batch, index)| batch.text(index)))
+    }
+
+    /// How many rows the file has.
+    pub fn rows(&self) -> u64 {
+        self.input.first_rows.last().copied().unwrap_or(0)
+    }
+}
+
 /// `metadata` with the string column at `path` read as string views; as it is when
 /// the reader does not take that.
 fn as_views(metadata: &ArrowReaderMetadata, path: &[String]) -> ArrowReaderMetadata {

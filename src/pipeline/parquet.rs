@@ -15,10 +15,12 @@ use rayon::prelude::*;
 use super::{OnInvalid, Output, Pipeline, Progress, SideOutputs};
 use crate::audit::dolma::AttributeLine;
 use crate::audit::log::LogEntry;
+use crate::audit::report::Digest;
 use crate::audit::{Identity, explain_document};
 use crate::error::{Error, Result};
 use crate::formats::parquet::{
-    ColumnEncoder, EncodedText, ParquetInput, ParquetWriter, TextBatch, TextBuilder, TextEncoder,
+    ColumnEncoder, EncodedText, ParquetInput, ParquetWriter, RowTexts, TextBatch, TextBuilder,
+    TextEncoder,
 };
 use crate::normal::host_of;
 use crate::stats::Stats;
@@ -41,6 +43,9 @@ struct Done {
     out: Vec<u8>,
     /// Lines of the removal log, in row order.
     log: Vec<u8>,
+    /// What the review report may show of each document, with its row (0-based in the
+    /// file), in row order.
+    digests: Vec<(u64, Digest)>,
     /// The text column could not be read: the row group is copied through or left out.
     error: Option<Error>,
     stats: Stats,
@@ -55,6 +60,7 @@ struct Part {
     texts: Option<arrow_array::ArrayRef>,
     out: Vec<u8>,
     log: Vec<u8>,
+    digests: Vec<(u64, Digest)>,
     stats: Stats,
 }
 
@@ -75,8 +81,8 @@ impl Pipeline {
     }
 
     /// Cleans the text column (`--field`) of the Parquet file at `path` (named `origin`)
-    /// into `out` (named `out_name`), with the removal log into `side`, and returns the
-    /// statistics and `out`.
+    /// into `out` (named `out_name`), with the removal log and the review report into
+    /// `side`, and returns the statistics and `out`.
     ///
     /// The output has the input's schema, key-value metadata and row groups, each with
     /// the same rows in the same order; every column but the text column is copied
@@ -87,9 +93,13 @@ impl Pipeline {
     /// (`--id-field`, when the file has it) and its URL column (`--url-field`), which
     /// also gives the site of per-site count tables.
     ///
+    /// The log has a line and the report a document for each row with a text, in row
+    /// order; the report reads the text of the few documents it shows again from `path`
+    /// on the calling thread, one batch at a time.
+    ///
     /// A row group whose text column cannot be decoded is an invalid record: copied
     /// through unchanged, left out, or the end of the run, as [`OnInvalid`] says; the
-    /// log has an error line for each of its rows. Refused, since they would leave rows
+    /// log has an error line and the report an invalid document for each of its rows. Refused, since they would leave rows
     /// out of one column only or write into records: `--drop-empty`,
     /// `--max-removed-share`, rejects and `--meta-field`.
     pub fn run_parquet_with<W: Write + Send>(
@@ -134,11 +144,26 @@ impl Pipeline {
             encoder = None;
         }
         let mut log = side.log.as_mut();
+        let mut report = side.report.as_deref_mut();
+        if let Some(report) = &mut report {
+            report.begin_input(origin);
+        }
+        let mut texts = RowTexts::new(&input, BATCH_BYTES);
         let stats = self.drive(&input, encoder.as_ref(), &mut |index, done, stats| {
             if let Some(log) = &mut log {
                 log.writer
                     .write_all(&done.log)
                     .map_err(|err| Error::io(log.name, err))?;
+            }
+            if let Some(report) = &mut report {
+                for (row, digest) in done.digests {
+                    // The text is read again only for the few documents the page shows.
+                    let text = || {
+                        let text = texts.text(row).ok()??;
+                        Some(Cow::Owned(text.as_bytes().to_vec()))
+                    };
+                    report.add(digest, text);
+                }
             }
             if let Some(error) = done.error {
                 self.unreadable(error, stats, observer)?;
@@ -274,6 +299,7 @@ impl Pipeline {
                 done.stats += part.stats;
                 done.out.extend_from_slice(&part.out);
                 done.log.extend_from_slice(&part.log);
+                done.digests.extend(part.digests);
                 if let (Some(column), Some(texts)) = (&mut column, part.texts) {
                     column.write(&batch, part.offset, texts)?;
                 }
@@ -292,7 +318,7 @@ impl Pipeline {
         let mut done = Done::default();
         let annotate =
             matches!(options.output, Output::Annotate) && options.on_invalid == OnInvalid::Pass;
-        if options.log || annotate {
+        if options.log || annotate || options.report.is_some() {
             let message = error.to_string();
             let first = input.first_row(index);
             for row in first..first + input.rows(index) as u64 {
@@ -311,6 +337,10 @@ impl Pipeline {
                 if annotate {
                     done.out
                         .extend_from_slice(&AttributeLine::unprocessed(&identity).to_line());
+                }
+                if options.report.is_some() {
+                    done.digests
+                        .push((row, Digest::invalid(&identity, &message)));
                 }
             }
         }
@@ -365,6 +395,10 @@ impl Pipeline {
                 LogEntry::new(identity, &cleaned)
                     .write_line(&mut part.log)
                     .expect("writing to a Vec cannot fail");
+            }
+            if let (Some(identity), Some(report)) = (&identity, &options.report) {
+                let digest = Digest::new(identity, &cleaned, report, false);
+                part.digests.push((identity.record - 1, digest));
             }
             match (options.output, &identity, &mut texts) {
                 (Output::Explain(style), Some(identity), _) => {
