@@ -201,6 +201,81 @@ fn parquet_text_is_cleaned_and_everything_else_is_kept() {
     assert_eq!(stats["reasons"]["ad"]["lines"], 3);
 }
 
+/// The text column is written with what the input's had, no more: a dictionary,
+/// statistics, a page index and a bloom filter only when the input's text chunk had
+/// them (a writer's defaults would hash every text and keep min/max per page).
+#[test]
+fn parquet_text_keeps_the_inputs_dictionary_statistics_page_index_and_bloom_filter() {
+    use parquet::file::properties::EnabledStatistics;
+    let env = Env::new();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("text", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        Arc::clone(&schema),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..20)),
+            Arc::new(StringArray::from_iter((0..20).map(text))),
+        ],
+    )
+    .unwrap();
+    let bare = WriterProperties::builder()
+        .set_dictionary_enabled(false)
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_offset_index_disabled(true);
+    let full = WriterProperties::builder()
+        .set_dictionary_enabled(true)
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_bloom_filter_enabled(true);
+    for (name, properties) in [("bare", bare), ("full", full)] {
+        let input = env.path(&format!("{name}.parquet"));
+        let properties = properties.set_max_row_group_row_count(Some(8)).build();
+        let file = File::create(&input).unwrap();
+        let mut writer = ArrowWriter::try_new(file, Arc::clone(&schema), Some(properties)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let output = format!("{name}-out.parquet");
+        let out = clean(&env, &[&format!("{name}.parquet"), "-o", &output]);
+        assert!(out.status.success(), "{out:?}");
+        let (before, after) = (metadata(&input), metadata(&env.path(&output)));
+        let texts: Vec<_> = batches(&env.path(&output))
+            .iter()
+            .flat_map(|b| strings(b.column(1)))
+            .collect();
+        assert_eq!(texts, (0..20).map(cleaned).collect::<Vec<_>>());
+        for group in 0..before.num_row_groups() {
+            let (a, b) = (
+                before.row_group(group).column(1),
+                after.row_group(group).column(1),
+            );
+            let dictionary = |c: &parquet::file::metadata::ColumnChunkMetaData| {
+                c.dictionary_page_offset().is_some()
+            };
+            let what = format!("{name}, row group {group}");
+            assert_eq!(dictionary(a), name == "full", "{what}");
+            assert_eq!(dictionary(b), dictionary(a), "{what}: dictionary");
+            assert!(b.statistics().is_some(), "{what}");
+            assert_eq!(
+                b.column_index_offset().is_some(),
+                a.column_index_offset().is_some(),
+                "{what}: column index"
+            );
+            assert_eq!(
+                b.offset_index_offset().is_some(),
+                a.offset_index_offset().is_some(),
+                "{what}: offset index"
+            );
+            assert_eq!(
+                b.bloom_filter_offset().is_some(),
+                a.bloom_filter_offset().is_some(),
+                "{what}: bloom filter"
+            );
+            assert_eq!(a.bloom_filter_offset().is_some(), name == "full", "{what}");
+        }
+    }
+}
+
 #[test]
 fn parquet_output_is_the_same_on_any_number_of_threads() {
     let env = Env::new();

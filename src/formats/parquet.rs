@@ -43,7 +43,7 @@ use parquet::basic::{Compression, Encoding};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 
 use super::Place;
@@ -687,9 +687,13 @@ pub struct TextEncoder {
 
 impl<W: Write + Send> ParquetWriter<W> {
     /// Starts writing to `out` (named `out_name` in errors) a file with the schema and
-    /// key-value metadata of `input`; the text column is compressed as in the input's
-    /// first row group, and dictionary-encoded if it was. The encoder encodes the text
-    /// columns of its row groups.
+    /// key-value metadata of `input`; the text column is written as in the input's first
+    /// row group: compressed with its codec, dictionary-encoded (then falling back to
+    /// plain, as a writer does once the dictionary grows) only if it was, and with
+    /// statistics, a page index and a bloom filter only if it had them. Nothing more is
+    /// computed than the input had: hashing every long text for a dictionary or a bloom
+    /// filter, and min/max per page, cost CPU time for nothing a reader of the input
+    /// used. The encoder encodes the text columns of its row groups.
     pub fn new(
         out: W,
         out_name: &str,
@@ -705,9 +709,19 @@ impl<W: Write + Send> ParquetWriter<W> {
             let dictionary = chunk
                 .encodings()
                 .any(|e| matches!(e, Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY));
+            let statistics = match (chunk.statistics(), chunk.column_index_offset()) {
+                (None, _) => EnabledStatistics::None,
+                (Some(_), None) => EnabledStatistics::Chunk,
+                (Some(_), Some(_)) => EnabledStatistics::Page,
+            };
+            let path = column.path().clone();
             properties = properties
-                .set_column_compression(column.path().clone(), level_free(chunk.compression()))
-                .set_column_dictionary_enabled(column.path().clone(), dictionary);
+                .set_column_compression(path.clone(), level_free(chunk.compression()))
+                .set_column_dictionary_enabled(path.clone(), dictionary)
+                .set_column_statistics_enabled(path.clone(), statistics)
+                .set_column_bloom_filter_enabled(path, chunk.bloom_filter_offset().is_some())
+                // The other columns are copied without their page indexes.
+                .set_offset_index_disabled(chunk.offset_index_offset().is_none());
         }
         let writer =
             SerializedFileWriter::new(out, schema.root_schema_ptr(), Arc::new(properties.build()))
