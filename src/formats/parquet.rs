@@ -17,6 +17,9 @@
 //! 3. [`ParquetWriter::write_row_group`] writes the row group, in input order: the new
 //!    text chunk, and every other chunk copied from the input without decoding it, so
 //!    its encoding, compression and statistics stay what they were.
+//!
+//! [`RowTexts`] reads texts again by row number, for the review report's few shown
+//! documents and its rebuild from a removal log.
 
 use std::borrow::Cow;
 use std::fs::File;
