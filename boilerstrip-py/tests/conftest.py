@@ -36,7 +36,7 @@ def cli() -> Path:
 @pytest.fixture(scope="session")
 def dev_pages() -> list[Path]:
     """The DEV pages of the shared evaluation set."""
-    for shared in (REPO.parent / "shared", Path("/work/shared")):
+    for shared in (Path(os.environ.get("BOILERSTRIP_SHARED", REPO.parent / "shared")),):
         pages = sorted((shared / "eval" / "dev" / "input").glob("*.txt"))
         if pages:
             return pages
