@@ -301,8 +301,8 @@ impl Cleaner {
         let firings = scan::scan(&inner.matcher, &inner.rules, &table, stop)?;
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let model_on = inner.detectors.model().is_some();
-        // With the model, protected shapes are given back after the detectors; without it
-        // (`--fast`), the detectors decide alone, as before the model.
+        // With the model (`--scorer`), protected shapes are given back after the
+        // detectors; without it (the default pack), the detectors decide alone.
         let rule_fates = model_on.then(|| fates.clone());
         let mut scores = Vec::new();
         for detector in Detector::ALL {
