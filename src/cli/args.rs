@@ -46,7 +46,8 @@ pub enum Command {
     /// Print the lines found in the most documents, with counts and an example each.
     Top(TopArgs),
     /// Rebuild the review report of a run (`--report`) from its removal log (`--log`),
-    /// reading again the inputs the log names (from the directory the run was in).
+    /// reading again the inputs the log names (from the directory the run was in) with
+    /// the run's input flags (-f, --field, --doc-separator, --decompress, --max-doc-bytes).
     Report(ReportArgs),
     /// Print a shell completion script: `boilerstrip completions bash > boilerstrip.bash`.
     Completions {
@@ -180,6 +181,13 @@ pub struct InputArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How inputs are read: format, decompression and how documents are found in them.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct ReadArgs {
     /// Input format; by default from the file name (`.jsonl`/`.json`/`.ndjson`,
     /// `.warc`/`.wet`, `.txt`, each optionally `.gz`/`.zst`; `.parquet`). Standard input
     /// and other names are told by their first bytes: `PAR1` is parquet, `WARC/1.` is
@@ -495,21 +503,9 @@ pub struct ReportArgs {
     #[arg(short = 'o', long, value_name = "FILE", required = true)]
     pub output: PathBuf,
 
-    /// The inputs' format, as the run read them (-f of the run).
-    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
-
-    /// JSONL: the field holding the text, as the run read it.
-    #[arg(long, value_name = "PATH", default_value = "text")]
-    pub field: String,
-
-    /// Text: the document separator the run used.
-    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
-    pub doc_separator: Option<String>,
-
-    /// Largest document accepted, as in the run.
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    pub max_doc_bytes: usize,
+    /// How the run read its inputs: give the run's flags again.
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// Parses an attribute name: letters, digits and `_`, so that it is one directory and
@@ -615,12 +611,12 @@ mod tests {
     fn format_and_on_invalid_parse() {
         let args =
             Args::try_parse_from(["boilerstrip", "-f", "jsonl", "--on-invalid", "skip"]).unwrap();
-        assert_eq!(args.clean.input.format, Some(FormatArg::Jsonl));
+        assert_eq!(args.clean.input.read.format, Some(FormatArg::Jsonl));
         assert_eq!(args.clean.on_invalid, OnInvalidArg::Skip);
         let defaults = Args::try_parse_from(["boilerstrip"]).unwrap().clean;
-        assert_eq!(defaults.input.format, None);
+        assert_eq!(defaults.input.read.format, None);
         assert_eq!(defaults.on_invalid, OnInvalidArg::Pass);
-        assert_eq!(defaults.input.field, "text");
+        assert_eq!(defaults.input.read.field, "text");
         assert!(Args::try_parse_from(["boilerstrip", "-f", "csv"]).is_err());
     }
 
@@ -724,22 +720,37 @@ mod tests {
         };
         assert_eq!(report.log, PathBuf::from("log.jsonl"));
         assert_eq!(report.output, PathBuf::from("r.html"));
-        assert_eq!(report.field, "text");
+        assert_eq!(report.read.field, "text");
         assert!(Args::try_parse_from(["boilerstrip", "report", "log.jsonl"]).is_err());
+        // The run's input flags, all of them.
+        let args = Args::try_parse_from([
+            "boilerstrip",
+            "report",
+            "log.jsonl",
+            "-o",
+            "r.html",
+            "--decompress",
+            "none",
+        ])
+        .unwrap();
+        let Some(Command::Report(report)) = args.command else {
+            panic!("not the report command");
+        };
+        assert_eq!(report.read.decompress, DecompressArg::None);
     }
 
     #[test]
     fn max_doc_bytes_defaults_to_64_mib() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
-        assert_eq!(args.clean.input.max_doc_bytes, 64 << 20);
+        assert_eq!(args.clean.input.read.max_doc_bytes, 64 << 20);
     }
 
     #[test]
     fn decompress_defaults_to_auto_and_takes_none() {
         let args = Args::try_parse_from(["boilerstrip"]).unwrap();
-        assert_eq!(args.clean.input.decompress, DecompressArg::Auto);
+        assert_eq!(args.clean.input.read.decompress, DecompressArg::Auto);
         let args = Args::try_parse_from(["boilerstrip", "--decompress", "none", "a"]).unwrap();
-        assert_eq!(args.clean.input.decompress, DecompressArg::None);
+        assert_eq!(args.clean.input.read.decompress, DecompressArg::None);
         assert!(Args::try_parse_from(["boilerstrip", "--decompress", "gzip"]).is_err());
     }
 }

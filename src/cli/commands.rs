@@ -20,7 +20,7 @@ use boilerstrip::pipeline::{OnInvalid, Output, Pipeline, SideOutput, SideOutputs
 use boilerstrip::rules::{Detector, Settings};
 use boilerstrip::{Cleaner, RuleSet, Stats};
 
-use super::args::{InputArgs, ReportArgs};
+use super::args::ReportArgs;
 use super::config::{CleanConfig, InputConfig, OutputFile, Target};
 use super::exit::Exit;
 use super::output::{self, AtomicOutput, StalePartials};
@@ -137,14 +137,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
 /// reading again every input the log names; fails, naming the log line, the input and
 /// the record, at the first document whose text is not what the log says.
 pub fn report(args: ReportArgs) -> Result<Exit> {
-    let input = InputConfig::from_args(InputArgs {
-        files: Vec::new(),
-        format: args.format,
-        field: args.field,
-        doc_separator: args.doc_separator,
-        max_doc_bytes: args.max_doc_bytes,
-        ..InputArgs::default()
-    })?;
+    let input = InputConfig::reading(Vec::new(), args.read)?;
     let (log, output) = (&args.log, &args.output);
     if output.as_os_str() == "-" {
         bail!("-o writes a file; `-` would be taken as its name");

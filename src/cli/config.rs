@@ -22,7 +22,7 @@ use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
     CleanArgs, ColorChoice, DecompressArg, FormatArg, FrequentArgs, InputArgs, KeyArgs,
-    OnInvalidArg, ProgressArg, RuleArgs, RunArgs, ScopeArg, UrlArgs,
+    OnInvalidArg, ProgressArg, ReadArgs, RuleArgs, RunArgs, ScopeArg, UrlArgs,
 };
 use super::output;
 use super::paths::{self, PathGuard};
@@ -83,6 +83,11 @@ impl InputConfig {
                 .map(|path| (path.as_os_str() != "-").then_some(path))
                 .collect()
         };
+        InputConfig::reading(inputs, args.read)
+    }
+
+    /// `inputs` (`None`: standard input), read as `args` says.
+    pub fn reading(inputs: Vec<Option<PathBuf>>, args: ReadArgs) -> Result<InputConfig> {
         Ok(InputConfig {
             inputs,
             format: args.format.map(|format| match format {
