@@ -346,12 +346,15 @@ impl Cleaner {
         let (alone, confirm) = (log_odds(settings.threshold()), log_odds(settings.confirm()));
         FEATURES.with_borrow_mut(|features| {
             model::features::compute(table, fates, features);
+            inner
+                .model
+                .raw_scores(&features.rows, &mut features.raw_scores);
             for (k, &line) in features.lines.iter().enumerate() {
                 if features.rule_removed[k] {
                     continue;
                 }
                 let row = features.row(k);
-                let raw = inner.model.raw_score(row);
+                let raw = features.raw_scores[k];
                 if inner.scores {
                     scores.push((line, (1.0 / (1.0 + (-raw).exp())) as f32));
                 }

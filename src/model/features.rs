@@ -194,6 +194,9 @@ pub struct LineFeatures {
     /// For each entry of `lines`: the content shape that protects it from the scorer,
     /// if any (filled by [`crate::Cleaner::line_features`] only; see [`crate::model::protect`]).
     pub protection: Vec<Option<crate::model::protect::Protection>>,
+    /// The model's raw score of each row (filled by the cleaner; kept here for its
+    /// memory, like the rows).
+    pub raw_scores: Vec<f64>,
 }
 
 impl LineFeatures {
@@ -220,9 +223,51 @@ struct Shape {
     title_words: u32,
     comment_cue: u32,
     url_cue: u32,
+    /// The line holds one of [`CODE_OPERATORS`].
+    code_operator: bool,
 }
 
-/// Looks at every character of a trimmed line once.
+/// [`ASCII_CLASSES`] bits.
+const LETTER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const PUNCT: u8 = 8;
+const CODE_CHAR: u8 = 16;
+const SEPARATOR: u8 = 32;
+
+/// What [`shape`] counts an ASCII character as, by its code: what `char`'s
+/// `is_alphabetic`, `is_uppercase`, `is_numeric` and `is_ascii_punctuation` say of it,
+/// and whether it is one of the code characters or separators.
+const ASCII_CLASSES: [u8; 128] = {
+    let mut classes = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        classes[b] = if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_punctuation() {
+            PUNCT
+        } else {
+            0
+        };
+        classes[b] |= match c {
+            b'{' | b'}' | b';' | b'=' | b'(' | b')' | b'<' | b'[' | b']' | b'_' | b'$' | b'#' => {
+                CODE_CHAR
+            }
+            b'|' | b'/' | b'>' => SEPARATOR,
+            _ => 0,
+        };
+        b += 1;
+    }
+    classes
+};
+
+/// Looks at every character of a trimmed line once: ASCII characters by table, others
+/// by their Unicode properties.
 fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     let mut s = Shape::default();
     let mut word = [0u8; 24];
@@ -238,11 +283,62 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     };
     let mut at = 0;
     let mut prev_digit_colon = 0u8; // 1: digit seen, 2: digit then ':'
+    // The two bytes before this one, when they were ASCII (else 0).
+    let (mut before, mut last) = (0u8, 0u8);
     while at < trimmed.len() {
-        let (c, len) = match trimmed[at] {
-            ascii @ 0..0x80 => (Some(char::from(ascii)), 1),
-            _ => decode(&trimmed[at..]),
-        };
+        let byte = trimmed[at];
+        if byte < 0x80 {
+            let class = ASCII_CLASSES[usize::from(byte)];
+            s.chars += 1;
+            s.letters += u32::from(class & LETTER != 0);
+            s.upper += u32::from(class & UPPER != 0);
+            s.digits += u32::from(class & DIGIT != 0);
+            s.punct += u32::from(class & PUNCT != 0);
+            s.code_chars += u32::from(class & CODE_CHAR != 0);
+            s.separators += u32::from(class & SEPARATOR != 0);
+            if class & DIGIT != 0 {
+                s.time_cue += u32::from(prev_digit_colon == 2);
+                prev_digit_colon = 1;
+            } else if byte == b':' && prev_digit_colon == 1 {
+                prev_digit_colon = 2;
+            } else {
+                prev_digit_colon = 0;
+            }
+            s.code_operator |= CODE_OPERATORS.contains(&[before, last, byte])
+                || (byte == b':' && last == b':')
+                || (byte == b'>' && last == b'-');
+            if byte == b'@'
+                || (byte == b'h' && trimmed[at..].starts_with(b"http"))
+                || (byte == b'w' && trimmed[at..].starts_with(b"www."))
+            {
+                s.url_cue = 1;
+            }
+            if class & (LETTER | DIGIT) != 0 {
+                if !in_word {
+                    in_word = true;
+                    word_len = 0;
+                    word_upper_start = class & UPPER != 0;
+                }
+                if word_len < word.len() {
+                    word[word_len] = byte.to_ascii_lowercase();
+                }
+                word_len += 1;
+            } else if in_word {
+                in_word = false;
+                // A word ending in ':' (`said:`) is looked up with it.
+                if byte == b':' && word_len < word.len() {
+                    word[word_len] = b':';
+                    let with_colon = &word[..word_len + 1];
+                    s.comment_cue += u32::from(words.get(with_colon) & COMMENT_CUE != 0);
+                }
+                finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
+            }
+            (before, last) = (last, byte);
+            at += 1;
+            continue;
+        }
+        (before, last) = (0, 0);
+        let (c, len) = decode(&trimmed[at..]);
         at += len;
         let Some(c) = c else {
             continue;
@@ -259,70 +355,42 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
             }
         } else if c.is_numeric() {
             s.digits += 1;
-        } else if c.is_ascii_punctuation() || (!c.is_whitespace() && !c.is_ascii()) {
+        } else if !c.is_whitespace() {
             s.punct += 1;
         }
-        match c {
-            '{' | '}' | ';' | '=' | '(' | ')' | '<' | '[' | ']' | '_' | '$' | '#' => {
-                s.code_chars += 1
-            }
-            '|' | '»' | '·' | '•' | '/' | '›' | '>' => s.separators += 1,
-            _ => {}
+        if matches!(c, '»' | '·' | '•' | '›') {
+            s.separators += 1;
         }
-        if c.is_ascii_digit() {
-            if prev_digit_colon == 2 {
-                s.time_cue += 1;
-            }
-            prev_digit_colon = 1;
-        } else if c == ':' && prev_digit_colon == 1 {
-            prev_digit_colon = 2;
-        } else {
-            prev_digit_colon = 0;
-        }
+        prev_digit_colon = 0;
         if alnum && !crate::lines::is_cjk(c) {
             if !in_word {
                 in_word = true;
                 word_len = 0;
                 word_upper_start = c.is_uppercase();
             }
-            if c.is_ascii() {
-                if word_len < word.len() {
-                    word[word_len] = (c as u8).to_ascii_lowercase();
-                }
-                word_len += 1;
-            } else {
-                for lower in c.to_lowercase() {
-                    let mut buf = [0u8; 4];
-                    for &b in lower.encode_utf8(&mut buf).as_bytes() {
-                        if word_len < word.len() {
-                            word[word_len] = b;
-                        }
-                        word_len += 1;
+            for lower in c.to_lowercase() {
+                let mut buf = [0u8; 4];
+                for &b in lower.encode_utf8(&mut buf).as_bytes() {
+                    if word_len < word.len() {
+                        word[word_len] = b;
                     }
+                    word_len += 1;
                 }
             }
         } else if in_word {
             in_word = false;
-            // A word ending in ':' (`said:`) is looked up with it.
-            if c == ':' && word_len < word.len() {
-                word[word_len] = b':';
-                let with_colon = &word[..word_len + 1];
-                s.comment_cue += u32::from(words.get(with_colon) & COMMENT_CUE != 0);
-            }
             finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
         }
     }
     if in_word {
         finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
     }
-    if contains(trimmed, b"http")
-        || contains(trimmed, b"www.")
-        || memchr::memchr(b'@', trimmed).is_some()
-    {
-        s.url_cue = 1;
-    }
     s
 }
+
+/// The three-byte operators that make a line look like code (with `::` and `->`, which
+/// [`shape`] checks on two bytes).
+const CODE_OPERATORS: [[u8; 3]; 2] = [*b" = ", *b"();"];
 
 /// [`WordSet::get`] flag: a word of [`STOPWORDS`].
 const STOPWORD: u8 = 1;
@@ -421,15 +489,21 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
 /// True if a trimmed line is shaped like code: it ends in `;`, `{`, `}` or `)`, starts
 /// with a shell prompt, or holds an assignment or a path operator.
 pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
+    let operator = [&b" = "[..], b"::", b"->", b"();"]
+        .iter()
+        .any(|op| contains(trimmed, op));
+    code_shape_with(trimmed, operator)
+}
+
+/// [`code_shape`] of a line of which it is known whether it holds an operator (`=`
+/// between spaces, `::`, `->` or `();`).
+fn code_shape_with(trimmed: &[u8], operator: bool) -> bool {
     let last = trimmed.last().copied().unwrap_or(b' ');
     matches!(last, b';' | b'{' | b'}')
         || trimmed.starts_with(b"$ ")
         || trimmed.starts_with(b"# ") && trimmed.len() > 2 && !trimmed[2].is_ascii_uppercase()
         || trimmed.starts_with(b">>> ")
-        || contains(trimmed, b" = ")
-        || contains(trimmed, b"::")
-        || contains(trimmed, b"->")
-        || contains(trimmed, b"();")
+        || operator
 }
 
 /// Computes the rows of every non-blank line of `table`; `fates` holds what the marker
@@ -508,7 +582,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         row[9] = f32::from(last == b':');
         row[10] = f32::from(bullet);
         row[11] = s.code_chars as f32 / chars;
-        row[12] = f32::from(code_shape(trimmed));
+        row[12] = f32::from(code_shape_with(trimmed, s.code_operator));
         row[13] = (start - content.start).min(64) as f32;
         row[14] = s.separators as f32;
         row[15] = s.time_cue as f32;
@@ -702,5 +776,88 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
                 && long[k + 1] > 0.0
                 && prose[k + 1] > 0.0,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(text: &str) -> Shape {
+        shape(text.as_bytes(), word_set())
+    }
+
+    #[test]
+    fn ascii_and_other_characters_are_counted_alike() {
+        let s = shape_of("Der Bär sagt: „Tschüß“ um 12:30 {x}");
+        assert_eq!(s.chars, 35);
+        assert_eq!(s.letters, 19, "ä, ü and ß are letters");
+        assert_eq!(s.upper, 3);
+        assert_eq!(s.digits, 4);
+        assert_eq!(s.punct, 6, "`:` twice, the two quotes and the braces");
+        assert_eq!(s.code_chars, 2);
+        assert_eq!(s.time_cue, 1);
+        assert_eq!(s.words, 8, "12 and 30 are two words");
+        assert_eq!(s.title_words, 3);
+        assert_eq!(s.stopwords, 1, "der");
+        let s = shape_of("東京 › Home | Wörld · 3 replies");
+        assert_eq!(s.cjk, 2);
+        assert_eq!(s.separators, 3, "› and | and ·");
+        assert_eq!(s.comment_cue, 1, "replies");
+        assert_eq!(
+            shape_of("Erik said: yes").comment_cue,
+            1,
+            "said: with its colon"
+        );
+    }
+
+    #[test]
+    fn operators_and_links_are_found_only_in_one_piece() {
+        for (text, operator, url) in [
+            ("let x = y", true, false),
+            ("std::io", true, false),
+            ("a -> b", true, false),
+            ("run();", true, false),
+            ("a =b", false, false),
+            ("a -é> b", false, false),
+            ("é::é", true, false),
+            ("see https://example.org", false, true),
+            ("write to me@example.org", false, true),
+            ("Ünter www.example.org", false, true),
+            ("wwwé.example", false, false),
+            ("htt p", false, false),
+        ] {
+            let s = shape_of(text);
+            assert_eq!(s.code_operator, operator, "{text:?}");
+            assert_eq!(s.url_cue == 1, url, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The one pass finds the operators and link cues that searching the whole line
+        /// finds, whatever characters surround them.
+        #[test]
+        fn one_pass_agrees_with_searching(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "=", ":", "-", ">", "(", ")", ";", "h", "ttp", "www", ".", "@",
+                    "é", "東", "x", "\u{fffd}",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            let bytes = text.as_bytes();
+            let s = shape(bytes, word_set());
+            let operator = [&b" = "[..], b"::", b"->", b"();"]
+                .iter()
+                .any(|op| contains(bytes, op));
+            let url = contains(bytes, b"http") || contains(bytes, b"www.") || bytes.contains(&b'@');
+            proptest::prop_assert_eq!(s.code_operator, operator, "{:?}", text);
+            proptest::prop_assert_eq!(s.url_cue == 1, url, "{:?}", text);
+            proptest::prop_assert_eq!(code_shape_with(bytes, s.code_operator), code_shape(bytes));
+        }
     }
 }

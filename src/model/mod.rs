@@ -17,11 +17,13 @@
 //! `features` must equal [`features::FEATURE_COUNT`]. Each `tree` line lists its splits
 //! (node 0 first): a row goes left when feature `F` is at most `T` (an `f32`, as the
 //! features are), else right; a child `L` or `R` of 0 or more is a split, a negative child `-k-1` is
-//! leaf `k`. The leaf values follow the `/`. A tree without splits is a single leaf.
+//! leaf `k`. The leaf values follow the `/`. A tree without splits is a single leaf; no tree
+//! may be more than [`MAX_DEPTH`] splits deep.
 
 pub mod features;
 pub mod protect;
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -50,22 +52,44 @@ struct Tree {
 }
 
 /// A tree ensemble that scores feature rows.
+///
+/// Every tree is stored complete to the depth of the deepest one: a leaf above that depth
+/// becomes splits whose two sides lead to copies of its value. A row then takes exactly
+/// `depth` steps down every tree, with no branch to mispredict (the next node is
+/// `2i + 1` or `2i + 2`), and [`Model::raw_scores`] walks several rows through a tree side
+/// by side, so that their steps overlap in the processor.
 #[derive(Clone, PartialEq)]
 pub struct Model {
     name: String,
-    trees: Vec<Tree>,
-    /// Every tree's splits in one array, children as indices into it (a leaf `k` of the
-    /// ensemble as `!k`), and the root of each tree: what [`Model::raw_score`] walks.
-    nodes: Vec<Split>,
-    roots: Vec<i32>,
+    trees: usize,
+    depth: u32,
+    /// The `2^depth - 1` splits of each tree, tree after tree, each tree in breadth-first
+    /// order (the children of split `i` are `2i + 1` and `2i + 2`).
+    splits: Vec<CompleteSplit>,
+    /// The `2^depth` leaf values of each tree, tree after tree.
     leaves: Vec<f64>,
 }
+
+/// A split of a complete tree: a row goes right unless its feature is at most the
+/// threshold (so a NaN goes right).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CompleteSplit {
+    feature: u32,
+    threshold: f32,
+}
+
+/// Trees deeper than this are refused: a complete tree has `2^depth` leaves.
+pub const MAX_DEPTH: u32 = 12;
+
+/// Rows walked through a tree side by side by [`Model::raw_scores`].
+const ROWS_AT_ONCE: usize = 8;
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Model")
             .field("name", &self.name)
-            .field("trees", &self.trees.len())
+            .field("trees", &self.trees)
+            .field("depth", &self.depth)
             .finish()
     }
 }
@@ -121,7 +145,11 @@ impl Model {
                 }
                 features_seen = true;
             } else if let Some(body) = line.strip_prefix("tree ") {
-                trees.push(parse_tree(body).map_err(|why| fail(at, why))?);
+                let tree = parse_tree(body).map_err(|why| fail(at, why))?;
+                if tree.depth(0) > MAX_DEPTH {
+                    return Err(fail(at, format!("a tree deeper than {MAX_DEPTH} levels")));
+                }
+                trees.push(tree);
             } else {
                 return Err(fail(at, format!("unknown line `{line}`")));
             }
@@ -132,35 +160,26 @@ impl Model {
         if trees.is_empty() {
             return Err(fail(0, "no trees".into()));
         }
-        let (mut nodes, mut roots, mut leaves) = (Vec::new(), Vec::new(), Vec::new());
-        for tree in &trees {
-            let (node_base, leaf_base) = (nodes.len() as i32, leaves.len() as i32);
-            let child = |c: i32| {
-                if c < 0 {
-                    !(leaf_base + (-c - 1))
-                } else {
-                    node_base + c
-                }
-            };
-            roots.push(if tree.splits.is_empty() {
-                !leaf_base
-            } else {
-                node_base
-            });
-            nodes.extend(tree.splits.iter().map(|split| Split {
-                left: child(split.left),
-                right: child(split.right),
-                ..*split
-            }));
-            leaves.extend_from_slice(&tree.leaves);
-        }
-        Ok(Model {
+        let depth = trees.iter().map(|tree| tree.depth(0)).max().unwrap_or(0);
+        let mut model = Model {
             name: origin.to_string(),
-            trees,
-            nodes,
-            roots,
-            leaves,
-        })
+            trees: trees.len(),
+            depth,
+            splits: Vec::with_capacity(trees.len() * ((1 << depth) - 1)),
+            leaves: Vec::with_capacity(trees.len() << depth),
+        };
+        for tree in &trees {
+            let base = (model.splits.len(), model.leaves.len());
+            let unused = CompleteSplit {
+                feature: 0,
+                threshold: f32::INFINITY,
+            };
+            model.splits.resize(base.0 + (1 << depth) - 1, unused);
+            model.leaves.resize(base.1 + (1 << depth), 0.0);
+            let (splits, leaves) = (&mut model.splits[base.0..], &mut model.leaves[base.1..]);
+            tree.complete(0, 0, depth, splits, leaves);
+        }
+        Ok(model)
     }
 
     /// Where the model was read from (`builtin:model.txt` for the built-in one).
@@ -170,31 +189,117 @@ impl Model {
 
     /// The number of trees.
     pub fn trees(&self) -> usize {
-        self.trees.len()
+        self.trees
     }
 
     /// The sum of the trees' leaf values for one row of [`FEATURE_COUNT`] features.
     pub fn raw_score(&self, row: &[f32]) -> f64 {
-        let row: &[f32; FEATURE_COUNT] = row.try_into().expect("a row has FEATURE_COUNT features");
-        let mut sum = 0.0;
-        for &root in &self.roots {
-            let mut at = root;
-            while at >= 0 {
-                let split = &self.nodes[at as usize];
-                at = if row[usize::from(split.feature)] <= split.threshold {
-                    split.left
-                } else {
-                    split.right
-                };
-            }
-            sum += self.leaves[!at as usize];
+        assert_eq!(row.len(), FEATURE_COUNT, "a row has FEATURE_COUNT features");
+        self.block_sums(row)[0]
+    }
+
+    /// [`Model::raw_score`] of every row of `rows` (rows of [`FEATURE_COUNT`] features,
+    /// one after another), into `out` in row order.
+    pub fn raw_scores(&self, rows: &[f32], out: &mut Vec<f64>) {
+        assert_eq!(
+            rows.len() % FEATURE_COUNT,
+            0,
+            "rows of FEATURE_COUNT features"
+        );
+        out.clear();
+        for block in rows.chunks(FEATURE_COUNT * ROWS_AT_ONCE) {
+            let count = block.len() / FEATURE_COUNT;
+            out.extend_from_slice(&self.block_sums(block)[..count]);
         }
-        sum
+    }
+
+    /// The sums of the rows of `block` (at most [`ROWS_AT_ONCE`]), walked through each
+    /// tree side by side and added up tree by tree, whatever the number of rows, so that
+    /// a row's sum does not depend on its neighbours.
+    fn block_sums(&self, block: &[f32]) -> [f64; ROWS_AT_ONCE] {
+        let count = block.len() / FEATURE_COUNT;
+        let inner = (1usize << self.depth) - 1;
+        let mut sums = [0f64; ROWS_AT_ONCE];
+        for tree in 0..self.trees {
+            let splits = &self.splits[tree * inner..(tree + 1) * inner];
+            let leaves = &self.leaves[tree * (inner + 1)..(tree + 1) * (inner + 1)];
+            let mut at = [0usize; ROWS_AT_ONCE];
+            for _ in 0..self.depth {
+                for (row, at) in at[..count].iter_mut().enumerate() {
+                    let split = splits[*at];
+                    let value = block[row * FEATURE_COUNT + split.feature as usize];
+                    // Right unless `value <= threshold` (a NaN goes right).
+                    let right = !matches!(
+                        value.partial_cmp(&split.threshold),
+                        Some(Ordering::Less | Ordering::Equal)
+                    );
+                    *at = 2 * *at + 1 + usize::from(right);
+                }
+            }
+            for (sum, &at) in sums[..count].iter_mut().zip(&at) {
+                *sum += leaves[at - inner];
+            }
+        }
+        sums
     }
 
     /// The probability that the line of `row` is boilerplate.
     pub fn score(&self, row: &[f32]) -> f64 {
         1.0 / (1.0 + (-self.raw_score(row)).exp())
+    }
+}
+
+impl Tree {
+    /// The number of splits on the longest way from `node` (a split, or `-k-1` for leaf
+    /// `k`) to a leaf.
+    fn depth(&self, node: i32) -> u32 {
+        match usize::try_from(node) {
+            Ok(at) if at < self.splits.len() => {
+                let split = self.splits[at];
+                1 + self.depth(split.left).max(self.depth(split.right))
+            }
+            _ => 0,
+        }
+    }
+
+    /// Writes the subtree at `node` (as in [`Tree::depth`]) into a complete tree of
+    /// `depth` levels at breadth-first position `at`: a leaf reached before the last
+    /// level fills every leaf below its position.
+    fn complete(
+        &self,
+        node: i32,
+        at: usize,
+        depth: u32,
+        splits: &mut [CompleteSplit],
+        leaves: &mut [f64],
+    ) {
+        let inner = (1usize << depth) - 1;
+        if at >= inner {
+            leaves[at - inner] = self.leaf_value(node);
+            return;
+        }
+        let (left, right) = match usize::try_from(node) {
+            Ok(index) if index < self.splits.len() => {
+                let split = self.splits[index];
+                splits[at] = CompleteSplit {
+                    feature: u32::from(split.feature),
+                    threshold: split.threshold,
+                };
+                (split.left, split.right)
+            }
+            // A leaf above the last level: both sides lead to it.
+            _ => (node, node),
+        };
+        self.complete(left, 2 * at + 1, depth, splits, leaves);
+        self.complete(right, 2 * at + 2, depth, splits, leaves);
+    }
+
+    /// The value of `node`, a leaf `-k-1`, or leaf 0 for a tree without splits.
+    fn leaf_value(&self, node: i32) -> f64 {
+        if self.splits.is_empty() {
+            return self.leaves[0];
+        }
+        self.leaves[(-node - 1) as usize]
     }
 }
 
@@ -294,6 +399,92 @@ mod tests {
         assert!((model.score(&row) - 1.0 / (1.0 + (-3.5f64).exp())).abs() < 1e-12);
         assert_eq!(model.trees(), 2);
         assert_eq!(model.name(), "m.txt");
+    }
+
+    /// The sum of `model`'s trees for `row`, walking the trees as the file gives them.
+    fn walked(text: &str, row: &[f32]) -> f64 {
+        let mut sum = 0.0;
+        for line in text.lines().filter_map(|l| l.strip_prefix("tree ")) {
+            let tree = parse_tree(line).unwrap();
+            let mut node = 0i32;
+            while let Some(split) = usize::try_from(node)
+                .ok()
+                .and_then(|at| tree.splits.get(at))
+            {
+                let left = row[usize::from(split.feature)] <= split.threshold;
+                node = if left { split.left } else { split.right };
+            }
+            sum += tree.leaf_value(node);
+        }
+        sum
+    }
+
+    #[test]
+    fn complete_trees_of_any_depth_give_the_walked_sums() {
+        // Trees of depth 0 to 3, leaves at every level, a NaN threshold and NaN values.
+        let text = format!(
+            "boilerstrip-model 1\nfeatures {FEATURE_COUNT}\n\
+             tree / 0.25\n\
+             tree 3:0.5:-1:-2 / -1 1\n\
+             tree 0:1:1:-1 1:2:-2:2 2:NaN:-3:-4 / 10 20 30 40\n\
+             tree 0:0:-1:1 1:0:-2:2 2:0:-3:-4 / 0.5 0.125 0.0625 2\n"
+        );
+        let model = parse(&text).unwrap();
+        assert_eq!(model.depth, 3);
+        let values = [-1.0, 0.0, 0.5, 1.0, 1.5, 2.5, f32::NAN];
+        let mut rows = Vec::new();
+        for i in 0..values.len().pow(4) {
+            let mut row = [0.0f32; FEATURE_COUNT];
+            let mut rest = i;
+            for value in &mut row[..4] {
+                *value = values[rest % values.len()];
+                rest /= values.len();
+            }
+            rows.extend_from_slice(&row);
+        }
+        let mut sums = Vec::new();
+        model.raw_scores(&rows, &mut sums);
+        assert_eq!(sums.len(), rows.len() / FEATURE_COUNT);
+        for (k, row) in rows.chunks(FEATURE_COUNT).enumerate() {
+            let expected = walked(&text, row);
+            assert_eq!(
+                sums[k].to_bits(),
+                expected.to_bits(),
+                "row {k}: {:?}",
+                &row[..4]
+            );
+            assert_eq!(
+                model.raw_score(row).to_bits(),
+                expected.to_bits(),
+                "row {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_deep_trees_are_refused() {
+        // A chain of MAX_DEPTH + 1 splits: split k goes left to split k + 1, right to
+        // leaf k; the last one goes left to the last leaf.
+        let last = MAX_DEPTH as i32;
+        let splits: Vec<String> = (0..=last)
+            .map(|k| {
+                let left = if k == last { -(last + 2) } else { k + 1 };
+                format!("0:{k}:{left}:{}", -(k + 1))
+            })
+            .collect();
+        let leaves = vec!["0"; MAX_DEPTH as usize + 2];
+        let text = format!(
+            "boilerstrip-model 1\nfeatures {FEATURE_COUNT}\ntree {} / {}\n",
+            splits.join(" "),
+            leaves.join(" ")
+        );
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.contains("line 3: a tree deeper than 12 levels"),
+            "{err}"
+        );
+        let fits = text.replacen(&splits[0], &format!("0:0:-{}:-1", last + 2), 1);
+        assert!(parse(&fits).is_ok(), "one split less deep parses");
     }
 
     #[test]
