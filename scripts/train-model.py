@@ -326,7 +326,8 @@ def main():
     ap.add_argument("--fixture", help="write a fixture of rows and LightGBM scores here")
     ap.add_argument("--rounds", type=int, default=80)
     ap.add_argument("--leaves", type=int, default=16)
-    ap.add_argument("--depth", type=int, default=5)
+    ap.add_argument("--depth", type=int, default=5,
+                    help="tree depth, 1 to 12 (boilerstrip refuses deeper trees)")
     ap.add_argument("--content-weight", type=float, default=1.0, help="DEV main-text weight factor")
     ap.add_argument("--with-weight", type=float, default=30.0)
     ap.add_argument("--without-weight", type=float, default=10.0)
@@ -342,6 +343,8 @@ def main():
     ap.add_argument("--oracle", action="store_true", help="also score the labels themselves")
     ap.add_argument("--lost", action="store_true", help="list the `with` snippets lost in CV")
     args = ap.parse_args()
+    if not 1 <= args.depth <= 12:
+        ap.error("--depth must be 1 to 12: boilerstrip stores every tree complete to its depth")
 
     params = dict(objective="binary", learning_rate=0.1, num_leaves=args.leaves, max_depth=args.depth,
                   min_data_in_leaf=40, feature_fraction=0.9, bagging_fraction=0.8, bagging_freq=1,
