@@ -223,7 +223,7 @@ struct Shape {
     title_words: u32,
     comment_cue: u32,
     url_cue: u32,
-    /// The line holds one of [`CODE_OPERATORS`].
+    /// The line holds a code operator: ` = `, `::`, `->` or `();`.
     code_operator: bool,
 }
 
@@ -234,6 +234,8 @@ const DIGIT: u8 = 4;
 const PUNCT: u8 = 8;
 const CODE_CHAR: u8 = 16;
 const SEPARATOR: u8 = 32;
+/// The last byte of a code operator, or the first of a link cue (`@`, `http`, `www.`).
+const CUE_END: u8 = 64;
 
 /// What [`shape`] counts an ASCII character as, by its code: what `char`'s
 /// `is_alphabetic`, `is_uppercase`, `is_numeric` and `is_ascii_punctuation` say of it,
@@ -261,6 +263,9 @@ const ASCII_CLASSES: [u8; 128] = {
             b'|' | b'/' | b'>' => SEPARATOR,
             _ => 0,
         };
+        if matches!(c, b' ' | b':' | b'>' | b';' | b'@' | b'h' | b'w') {
+            classes[b] |= CUE_END;
+        }
         b += 1;
     }
     classes
@@ -270,14 +275,15 @@ const ASCII_CLASSES: [u8; 128] = {
 /// by their Unicode properties.
 fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     let mut s = Shape::default();
-    let mut word = [0u8; 24];
-    let mut word_len = 0usize;
+    // The word being read, lower case, as a [`WordSet`] key (its first 16 bytes), and
+    // its length in bytes.
+    let mut word = WordKey::default();
     let mut in_word = false;
     let mut word_upper_start = false;
-    let finish_word = |s: &mut Shape, word: &[u8], upper_start: bool| {
+    let finish_word = |s: &mut Shape, word: &WordKey, upper_start: bool| {
         s.words += 1;
         s.title_words += u32::from(upper_start);
-        let found = words.get(word);
+        let found = words.get_key(word);
         s.stopwords += u32::from(found & STOPWORD != 0);
         s.comment_cue += u32::from(found & COMMENT_CUE != 0);
     };
@@ -304,34 +310,34 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
             } else {
                 prev_digit_colon = 0;
             }
-            s.code_operator |= CODE_OPERATORS.contains(&[before, last, byte])
-                || (byte == b':' && last == b':')
-                || (byte == b'>' && last == b'-');
-            if byte == b'@'
-                || (byte == b'h' && trimmed[at..].starts_with(b"http"))
-                || (byte == b'w' && trimmed[at..].starts_with(b"www."))
-            {
-                s.url_cue = 1;
+            if class & CUE_END != 0 {
+                match byte {
+                    b' ' => s.code_operator |= last == b'=' && before == b' ',
+                    b':' => s.code_operator |= last == b':',
+                    b'>' => s.code_operator |= last == b'-',
+                    b';' => s.code_operator |= last == b')' && before == b'(',
+                    b'@' => s.url_cue = 1,
+                    b'h' if trimmed[at..].starts_with(b"http") => s.url_cue = 1,
+                    b'w' if trimmed[at..].starts_with(b"www.") => s.url_cue = 1,
+                    _ => {}
+                }
             }
             if class & (LETTER | DIGIT) != 0 {
                 if !in_word {
                     in_word = true;
-                    word_len = 0;
+                    word = WordKey::default();
                     word_upper_start = class & UPPER != 0;
                 }
-                if word_len < word.len() {
-                    word[word_len] = byte.to_ascii_lowercase();
-                }
-                word_len += 1;
+                word.push(byte.to_ascii_lowercase());
             } else if in_word {
                 in_word = false;
                 // A word ending in ':' (`said:`) is looked up with it.
-                if byte == b':' && word_len < word.len() {
-                    word[word_len] = b':';
-                    let with_colon = &word[..word_len + 1];
-                    s.comment_cue += u32::from(words.get(with_colon) & COMMENT_CUE != 0);
+                if byte == b':' {
+                    let mut with_colon = word;
+                    with_colon.push(b':');
+                    s.comment_cue += u32::from(words.get_key(&with_colon) & COMMENT_CUE != 0);
                 }
-                finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
+                finish_word(&mut s, &word, word_upper_start);
             }
             (before, last) = (last, byte);
             at += 1;
@@ -365,36 +371,46 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
         if alnum && !crate::lines::is_cjk(c) {
             if !in_word {
                 in_word = true;
-                word_len = 0;
+                word = WordKey::default();
                 word_upper_start = c.is_uppercase();
             }
             for lower in c.to_lowercase() {
                 let mut buf = [0u8; 4];
                 for &b in lower.encode_utf8(&mut buf).as_bytes() {
-                    if word_len < word.len() {
-                        word[word_len] = b;
-                    }
-                    word_len += 1;
+                    word.push(b);
                 }
             }
         } else if in_word {
             in_word = false;
-            finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
+            finish_word(&mut s, &word, word_upper_start);
         }
     }
     if in_word {
-        finish_word(&mut s, &word[..word_len.min(24)], word_upper_start);
+        finish_word(&mut s, &word, word_upper_start);
     }
     s
 }
 
-/// The three-byte operators that make a line look like code (with `::` and `->`, which
-/// [`shape`] checks on two bytes).
-const CODE_OPERATORS: [[u8; 3]; 2] = [*b" = ", *b"();"];
+/// A word being read: its first 16 bytes packed as a [`WordSet`] key, and its length.
+#[derive(Debug, Default, Clone, Copy)]
+struct WordKey {
+    key: u128,
+    len: usize,
+}
 
-/// [`WordSet::get`] flag: a word of [`STOPWORDS`].
+impl WordKey {
+    /// Appends a byte (no NUL: words are made of letters and digits).
+    fn push(&mut self, byte: u8) {
+        if self.len < 16 {
+            self.key |= u128::from(byte) << (8 * self.len);
+        }
+        self.len += 1;
+    }
+}
+
+/// [`WordSet::get_key`] flag: a word of [`STOPWORDS`].
 const STOPWORD: u8 = 1;
-/// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
+/// [`WordSet::get_key`] flag: a word of [`COMMENT_CUES`].
 const COMMENT_CUE: u8 = 2;
 
 /// The stop words and the comment cues in one table, looked up by bytes: an open-addressed
@@ -446,12 +462,14 @@ impl WordSet {
         (mixed >> (64 - Self::BITS)) as usize
     }
 
-    /// The flags of `word` (0 when it is in no set).
+    /// The flags of the word read into `word` (0 when it is in no set, or longer than
+    /// 16 bytes).
     #[inline]
-    fn get(&self, word: &[u8]) -> u8 {
-        let Some(key) = Self::key(word) else {
+    fn get_key(&self, word: &WordKey) -> u8 {
+        if word.len == 0 || word.len > 16 {
             return 0;
-        };
+        }
+        let key = word.key;
         let mut at = Self::slot(key);
         loop {
             match self.keys[at] {
