@@ -7,6 +7,14 @@ use crate::harness::{Env, repo, run};
 const PACK: &str = "[[rule]]\nname = \"ad\"\nmarkers = [\"Advertisement\"]\nwhere = \"equals\"\n\
                     [[rule]]\nname = \"share\"\nmarkers = [\"Share this\"]\nwhere = \"equals\"\n";
 
+/// A command with the test pack (written to `pack.toml`) in place of the default rules.
+fn with_pack(env: &Env) -> assert_cmd::Command {
+    env.write("pack.toml", PACK);
+    let mut cmd = env.cmd();
+    cmd.args(["--no-default-rules", "-r", "pack.toml"]);
+    cmd
+}
+
 fn read(env: &Env, name: &str) -> String {
     std::fs::read_to_string(env.path(name)).unwrap()
 }
@@ -30,16 +38,12 @@ fn shard(n: usize) -> String {
 #[test]
 fn issue_15_report_is_the_same_page_on_any_number_of_threads() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     // Over 4 MiB, so that the run spans several batches.
     env.write("in.jsonl", shard(60_000));
     let mut pages = Vec::new();
     for threads in ["1", "3"] {
         let name = format!("report-{threads}.html");
-        let out = run(env.cmd().args([
-            "--no-default-rules",
-            "-r",
-            "pack.toml",
+        let out = run(with_pack(&env).args([
             "in.jsonl",
             "-o",
             "out.jsonl",
@@ -92,12 +96,8 @@ fn assert_reasons_agree(page: &str, stats: &serde_json::Value) {
 #[test]
 fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     env.write("in.jsonl", shard(200));
-    let out = run(env.cmd().args([
-        "--no-default-rules",
-        "-r",
-        "pack.toml",
+    let out = run(with_pack(&env).args([
         "in.jsonl",
         "--stats",
         "stats.json",
@@ -123,7 +123,6 @@ fn issue_15_report_counts_agree_with_stats_and_every_section_is_there() {
 #[test]
 fn issue_15_report_escapes_input_and_reads_text_and_wet() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     env.write(
         "a.txt",
         "<script>alert(1)</script>\nAdvertisement\n---\n<b>bold</b>\nShare this\n",
@@ -133,10 +132,7 @@ fn issue_15_report_escapes_input_and_reads_text_and_wet() {
         env.path("w.wet.gz"),
     )
     .unwrap();
-    let out = run(env.cmd().args([
-        "--no-default-rules",
-        "-r",
-        "pack.toml",
+    let out = run(with_pack(&env).args([
         "--doc-separator",
         "---",
         "a.txt",
@@ -244,7 +240,6 @@ fn parquet_shard(env: &Env, name: &str, n: usize) {
 #[test]
 fn issue_15_report_reads_parquet_rows_on_any_thread_count_and_from_the_log() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     parquet_shard(&env, "in.parquet", 3_000);
     let mut pages = Vec::new();
     for threads in ["1", "2"] {
@@ -254,10 +249,7 @@ fn issue_15_report_reads_parquet_rows_on_any_thread_count_and_from_the_log() {
             format!("log-{threads}.jsonl"),
         );
         let output = format!("out-{threads}.parquet");
-        let out = run(env.cmd().args([
-            "--no-default-rules",
-            "-r",
-            "pack.toml",
+        let out = run(with_pack(&env).args([
             "in.parquet",
             "-o",
             &output,
@@ -366,18 +358,8 @@ fn issue_15_report_command_rebuilds_the_same_page_from_the_log() {
 #[test]
 fn issue_15_report_command_names_an_input_that_changed_and_writes_nothing() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     env.write("in.jsonl", shard(20));
-    let out = run(env.cmd().args([
-        "--no-default-rules",
-        "-r",
-        "pack.toml",
-        "in.jsonl",
-        "-o",
-        "out.jsonl",
-        "--log",
-        "log.jsonl",
-    ]));
+    let out = run(with_pack(&env).args(["in.jsonl", "-o", "out.jsonl", "--log", "log.jsonl"]));
     assert!(out.status.success(), "{out:?}");
     // Record 3 gets a longer text.
     let changed: Vec<String> = shard(20)
@@ -421,12 +403,8 @@ fn issue_15_report_command_names_an_input_that_changed_and_writes_nothing() {
 #[test]
 fn issue_15_report_names_inputs_that_failed() {
     let env = Env::new();
-    env.write("pack.toml", PACK);
     env.write("good.jsonl", shard(8));
-    let out = run(env.cmd().args([
-        "--no-default-rules",
-        "-r",
-        "pack.toml",
+    let out = run(with_pack(&env).args([
         "good.jsonl",
         "missing.jsonl",
         "-o",
