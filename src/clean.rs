@@ -344,17 +344,15 @@ impl Cleaner {
         // p >= t exactly when the raw score reaches the log-odds of t.
         let log_odds = |p: f64| (p / (1.0 - p)).ln();
         let (alone, confirm) = (log_odds(settings.threshold()), log_odds(settings.confirm()));
-        FEATURES.with_borrow_mut(|features| {
+        SCRATCH.with_borrow_mut(|(features, raw_scores)| {
             model::features::compute(table, fates, features);
-            inner
-                .model
-                .raw_scores(&features.rows, &mut features.raw_scores);
+            inner.model.raw_scores(&features.rows, raw_scores);
             for (k, &line) in features.lines.iter().enumerate() {
                 if features.rule_removed[k] {
                     continue;
                 }
                 let row = features.row(k);
-                let raw = features.raw_scores[k];
+                let raw = raw_scores[k];
                 if inner.scores {
                     scores.push((line, (1.0 / (1.0 + (-raw).exp())) as f32));
                 }
@@ -371,8 +369,9 @@ impl Cleaner {
 }
 
 thread_local! {
-    /// The feature rows of the document this thread last scored, kept for their memory.
-    static FEATURES: std::cell::RefCell<LineFeatures> = std::cell::RefCell::default();
+    /// The feature rows and raw scores of the document this thread last scored, kept for
+    /// their memory.
+    static SCRATCH: std::cell::RefCell<(LineFeatures, Vec<f64>)> = std::cell::RefCell::default();
 }
 
 impl Cleaner {

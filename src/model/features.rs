@@ -194,9 +194,6 @@ pub struct LineFeatures {
     /// For each entry of `lines`: the content shape that protects it from the scorer,
     /// if any (filled by [`crate::Cleaner::line_features`] only; see [`crate::model::protect`]).
     pub protection: Vec<Option<crate::model::protect::Protection>>,
-    /// The model's raw score of each row (filled by the cleaner; kept here for its
-    /// memory, like the rows).
-    pub raw_scores: Vec<f64>,
 }
 
 impl LineFeatures {
@@ -275,15 +272,12 @@ const ASCII_CLASSES: [u8; 128] = {
 /// by their Unicode properties.
 fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     let mut s = Shape::default();
-    // The word being read, lower case, as a [`WordSet`] key (its first 16 bytes), and
-    // its length in bytes.
+    // The word being read, lower case (empty between words).
     let mut word = WordKey::default();
-    let mut in_word = false;
-    let mut word_upper_start = false;
-    let finish_word = |s: &mut Shape, word: &WordKey, upper_start: bool| {
+    let finish_word = |s: &mut Shape, word: &WordKey| {
         s.words += 1;
-        s.title_words += u32::from(upper_start);
-        let found = words.get_key(word);
+        s.title_words += u32::from(word.upper_start);
+        let found = words.get(word);
         s.stopwords += u32::from(found & STOPWORD != 0);
         s.comment_cue += u32::from(found & COMMENT_CUE != 0);
     };
@@ -323,21 +317,19 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
                 }
             }
             if class & (LETTER | DIGIT) != 0 {
-                if !in_word {
-                    in_word = true;
-                    word = WordKey::default();
-                    word_upper_start = class & UPPER != 0;
+                if word.len == 0 {
+                    word.upper_start = class & UPPER != 0;
                 }
                 word.push(byte.to_ascii_lowercase());
-            } else if in_word {
-                in_word = false;
+            } else if word.len > 0 {
                 // A word ending in ':' (`said:`) is looked up with it.
                 if byte == b':' {
                     let mut with_colon = word;
                     with_colon.push(b':');
-                    s.comment_cue += u32::from(words.get_key(&with_colon) & COMMENT_CUE != 0);
+                    s.comment_cue += u32::from(words.get(&with_colon) & COMMENT_CUE != 0);
                 }
-                finish_word(&mut s, &word, word_upper_start);
+                finish_word(&mut s, &word);
+                word = WordKey::default();
             }
             (before, last) = (last, byte);
             at += 1;
@@ -369,36 +361,44 @@ fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
         }
         prev_digit_colon = 0;
         if alnum && !crate::lines::is_cjk(c) {
-            if !in_word {
-                in_word = true;
-                word = WordKey::default();
-                word_upper_start = c.is_uppercase();
+            if word.len == 0 {
+                word.upper_start = c.is_uppercase();
             }
             for lower in c.to_lowercase() {
                 let mut buf = [0u8; 4];
-                for &b in lower.encode_utf8(&mut buf).as_bytes() {
-                    word.push(b);
-                }
+                lower
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .for_each(|b| word.push(b));
             }
-        } else if in_word {
-            in_word = false;
-            finish_word(&mut s, &word, word_upper_start);
+        } else if word.len > 0 {
+            finish_word(&mut s, &word);
+            word = WordKey::default();
         }
     }
-    if in_word {
-        finish_word(&mut s, &word, word_upper_start);
+    if word.len > 0 {
+        finish_word(&mut s, &word);
     }
     s
 }
 
-/// A word being read: its first 16 bytes packed as a [`WordSet`] key, and its length.
+/// A word being read: its first 16 bytes packed as a [`WordSet`] key (zero-padded: a
+/// word holds no NUL byte), its length, and whether it starts with a capital.
 #[derive(Debug, Default, Clone, Copy)]
 struct WordKey {
     key: u128,
     len: usize,
+    upper_start: bool,
 }
 
 impl WordKey {
+    /// The key of `word`.
+    fn of(word: &[u8]) -> WordKey {
+        let mut key = WordKey::default();
+        word.iter().for_each(|&b| key.push(b));
+        key
+    }
+
     /// Appends a byte (no NUL: words are made of letters and digits).
     fn push(&mut self, byte: u8) {
         if self.len < 16 {
@@ -408,9 +408,9 @@ impl WordKey {
     }
 }
 
-/// [`WordSet::get_key`] flag: a word of [`STOPWORDS`].
+/// [`WordSet::get`] flag: a word of [`STOPWORDS`].
 const STOPWORD: u8 = 1;
-/// [`WordSet::get_key`] flag: a word of [`COMMENT_CUES`].
+/// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
 const COMMENT_CUE: u8 = 2;
 
 /// The stop words and the comment cues in one table, looked up by bytes: an open-addressed
@@ -434,7 +434,9 @@ impl WordSet {
         };
         for &(words, flag) in sets {
             for word in words {
-                let key = Self::key(word.as_bytes()).expect("set words are 1 to 16 bytes");
+                let word = WordKey::of(word.as_bytes());
+                assert!((1..=16).contains(&word.len), "set words are 1 to 16 bytes");
+                let key = word.key;
                 let mut at = Self::slot(key);
                 while set.keys[at] != 0 && set.keys[at] != key {
                     at = (at + 1) % Self::SLOTS;
@@ -446,16 +448,6 @@ impl WordSet {
         set
     }
 
-    /// The key of a word of 1 to 16 bytes: its bytes, zero-padded.
-    fn key(word: &[u8]) -> Option<u128> {
-        if word.is_empty() || word.len() > 16 || word.contains(&0) {
-            return None;
-        }
-        let mut bytes = [0u8; 16];
-        bytes[..word.len()].copy_from_slice(word);
-        Some(u128::from_le_bytes(bytes))
-    }
-
     fn slot(key: u128) -> usize {
         let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -465,7 +457,7 @@ impl WordSet {
     /// The flags of the word read into `word` (0 when it is in no set, or longer than
     /// 16 bytes).
     #[inline]
-    fn get_key(&self, word: &WordKey) -> u8 {
+    fn get(&self, word: &WordKey) -> u8 {
         if word.len == 0 || word.len > 16 {
             return 0;
         }
