@@ -22,6 +22,7 @@
 
 pub mod features;
 pub mod protect;
+mod shape;
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -24,7 +24,7 @@
 
 use crate::detect::prose_like;
 use crate::lines::{Fate, LineTable};
-use crate::model::features::{bullet_start, code_shape, contains};
+use crate::model::shape::{bullet_start, code_shape, contains};
 
 /// A shape that protects a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
