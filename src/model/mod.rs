@@ -24,7 +24,6 @@ pub mod features;
 pub mod protect;
 mod shape;
 
-use std::cmp::Ordering;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -229,12 +228,9 @@ impl Model {
                 for (row, at) in at[..count].iter_mut().enumerate() {
                     let split = splits[*at];
                     let value = block[row * FEATURE_COUNT + split.feature as usize];
-                    // Right unless `value <= threshold` (a NaN goes right).
-                    let right = !matches!(
-                        value.partial_cmp(&split.threshold),
-                        Some(Ordering::Less | Ordering::Equal)
-                    );
-                    *at = 2 * *at + 1 + usize::from(right);
+                    // Left when `value <= threshold` (a NaN goes right).
+                    let left = value <= split.threshold;
+                    *at = 2 * *at + 2 - usize::from(left);
                 }
             }
             for (sum, &at) in sums[..count].iter_mut().zip(&at) {
