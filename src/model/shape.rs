@@ -433,8 +433,83 @@ mod tests {
         }
     }
 
+    /// What [`shape`] should find in `text`, worked out the plain way: character by
+    /// character, words split off first and looked up as strings.
+    fn counted_plainly(text: &str) -> Shape {
+        let mut s = Shape::default();
+        let chars: Vec<char> = text.chars().collect();
+        for (k, &c) in chars.iter().enumerate() {
+            s.chars += 1;
+            if c.is_alphabetic() {
+                s.letters += 1;
+                s.upper += u32::from(c.is_uppercase());
+                s.cjk += u32::from(crate::lines::is_cjk(c));
+            } else if c.is_numeric() {
+                s.digits += 1;
+            } else if !c.is_whitespace() && (!c.is_ascii() || c.is_ascii_punctuation()) {
+                s.punct += 1;
+            }
+            s.code_chars += u32::from("{};=()<[]_$#".contains(c));
+            s.separators += u32::from("|/>»·•›".contains(c));
+            let digit = |at: Option<usize>| {
+                at.and_then(|at| chars.get(at))
+                    .is_some_and(char::is_ascii_digit)
+            };
+            s.time_cue += u32::from(c == ':' && digit(k.checked_sub(1)) && digit(Some(k + 1)));
+        }
+        let in_word = |c: char| {
+            c.is_ascii_alphanumeric()
+                || !c.is_ascii() && c.is_alphanumeric() && !crate::lines::is_cjk(c)
+        };
+        let mut rest = text;
+        while let Some(start) = rest.find(in_word) {
+            let word_len = rest[start..]
+                .find(|c| !in_word(c))
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + word_len];
+            let after = &rest[start + word_len..];
+            s.words += 1;
+            s.title_words += u32::from(word.chars().next().is_some_and(char::is_uppercase));
+            let lower = word.to_lowercase();
+            s.stopwords += u32::from(lower.len() <= 16 && STOPWORDS.contains(&lower.as_str()));
+            s.comment_cue += u32::from(lower.len() <= 16 && COMMENT_CUES.contains(&lower.as_str()));
+            let with_colon = format!("{lower}:");
+            s.comment_cue += u32::from(
+                after.starts_with(':')
+                    && with_colon.len() <= 16
+                    && COMMENT_CUES.contains(&with_colon.as_str()),
+            );
+            rest = after;
+        }
+        s
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The one pass counts what counting character by character and word by word
+        /// counts.
+        #[test]
+        fn one_pass_counts_what_plain_counting_counts(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "the", "The", "DER", "und", "für", "Für", "said", ":", "reply", "12",
+                    "3", "x", "Q", "Ünter", "straße", "東京", "»", "|", "/", "{", ";", "é", "-",
+                    ".", "\t", "\u{1}", "abcdefghijklmnopq", "ÉÉÉÉÉÉÉÉ", "İ", "ǅ", "①", "٣",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            let s = shape(text.as_bytes(), word_set());
+            let plain = counted_plainly(&text);
+            let counts = |s: &Shape| [
+                s.chars, s.letters, s.digits, s.punct, s.upper, s.cjk, s.code_chars,
+                s.separators, s.time_cue, s.words, s.stopwords, s.title_words, s.comment_cue,
+            ];
+            proptest::prop_assert_eq!(counts(&s), counts(&plain), "{:?}", text);
+        }
+
 
         /// The one pass finds the operators and link cues that searching the whole line
         /// finds, whatever characters surround them.
