@@ -2,7 +2,10 @@
 //! capitals, stop words and cues that the line scorer's features are made of, and the
 //! line-shape tests (list item, code) that the scorer's features and its protections share.
 
+use wide::u8x32;
+
 use crate::lines::decode;
+use crate::simd;
 
 /// Function words of the default pack's languages (en, de, fr, es, it, pt, nl, pl, ru,
 /// tr, sv, da), lower case. A line of running text is full of them; a menu has none.
@@ -91,15 +94,32 @@ pub(super) struct Shape {
 const LETTER: u8 = 1;
 const UPPER: u8 = 2;
 const DIGIT: u8 = 4;
-const PUNCT: u8 = 8;
-const CODE_CHAR: u8 = 16;
-const SEPARATOR: u8 = 32;
-/// The last byte of a code operator, or the first of a link cue (`@`, `http`, `www.`).
-const CUE_END: u8 = 64;
+/// A byte of [`CUE_BYTES`].
+const CUE: u8 = 8;
 
-/// What [`shape`] counts an ASCII character as, by its code: what `char`'s
-/// `is_alphabetic`, `is_uppercase`, `is_numeric` and `is_ascii_punctuation` say of it,
-/// and whether it is one of the code characters or separators.
+/// The bytes that may complete a code operator or a time, or start a link cue: `=`, `:`,
+/// `>`, `;`, `@`, `h` (`http`) and `w` (`www.`).
+const CUE_BYTES: &[u8] = b"=:>;@hw";
+/// The characters that make code dense (counted by [`Shape::code_chars`]).
+const CODE_CHARS: &[u8] = b"{};=()<[]_$#";
+/// The ASCII characters that separate menu entries and breadcrumbs (with `»`, `·`, `•`
+/// and `›`, counted by [`Shape::separators`]).
+const SEPARATORS: &[u8] = b"|/>";
+
+/// True if `set` holds `byte` (for the tables built at compile time).
+const fn holds(set: &[u8], byte: u8) -> bool {
+    let mut k = 0;
+    while k < set.len() {
+        if set[k] == byte {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// What [`shape`] needs to know of an ASCII character: whether it is a letter (and a
+/// capital) or a digit, and whether it is a [`CUE`].
 const ASCII_CLASSES: [u8; 128] = {
     let mut classes = [0u8; 128];
     let mut b = 0;
@@ -111,138 +131,274 @@ const ASCII_CLASSES: [u8; 128] = {
             LETTER
         } else if c.is_ascii_digit() {
             DIGIT
-        } else if c.is_ascii_punctuation() {
-            PUNCT
         } else {
             0
         };
-        classes[b] |= match c {
-            b'{' | b'}' | b';' | b'=' | b'(' | b')' | b'<' | b'[' | b']' | b'_' | b'$' | b'#' => {
-                CODE_CHAR
-            }
-            b'|' | b'/' | b'>' => SEPARATOR,
-            _ => 0,
-        };
-        if matches!(c, b' ' | b':' | b'>' | b';' | b'@' | b'h' | b'w') {
-            classes[b] |= CUE_END;
+        if holds(CUE_BYTES, c) {
+            classes[b] |= CUE;
         }
         b += 1;
     }
     classes
 };
 
-/// Looks at every character of a trimmed line once: ASCII characters by table, others
-/// by their Unicode properties.
+/// The counts an ASCII character adds to, one byte lane each of a `u64` (lane `k` is
+/// bits `8k..8k + 8`), so that one addition counts a character: characters, letters,
+/// capitals, digits, punctuation (what `is_ascii_punctuation` says), code characters and
+/// separators. A lane holds at most 255; [`Reader::characters`] empties them into the
+/// [`Shape`] after each window of at most [`simd::WIDTH`] bytes.
+const ASCII_COUNTS: [u64; 128] = {
+    let mut counts = [0u64; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let class = ASCII_CLASSES[b];
+        let code = holds(CODE_CHARS, c);
+        let separator = holds(SEPARATORS, c);
+        counts[b] = 1
+            | ((class & LETTER != 0) as u64) << 8
+            | ((class & UPPER != 0) as u64) << 16
+            | ((class & DIGIT != 0) as u64) << 24
+            | (c.is_ascii_punctuation() as u64) << 32
+            | (code as u64) << 40
+            | (separator as u64) << 48;
+        b += 1;
+    }
+    counts
+};
+
+impl Shape {
+    /// Adds the lanes of [`ASCII_COUNTS`] sums.
+    fn add_lanes(&mut self, lanes: u64) {
+        let lane = |k: u32| ((lanes >> (8 * k)) & 0xff) as u32;
+        self.chars += lane(0);
+        self.letters += lane(1);
+        self.upper += lane(2);
+        self.digits += lane(3);
+        self.punct += lane(4);
+        self.code_chars += lane(5);
+        self.separators += lane(6);
+    }
+}
+
+/// Looks at every character of a trimmed line once: a window of ASCII bytes all at once
+/// (most windows are), other windows character by character, ASCII characters by table
+/// and others by their Unicode properties.
 pub(super) fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
-    let mut s = Shape::default();
-    // The word being read, lower case (empty between words).
-    let mut word = WordKey::default();
-    let finish_word = |s: &mut Shape, word: &WordKey| {
-        s.words += 1;
-        s.title_words += u32::from(word.upper_start);
-        let found = words.get(word);
-        s.stopwords += u32::from(found & STOPWORD != 0);
-        s.comment_cue += u32::from(found & COMMENT_CUE != 0);
+    let mut reader = Reader {
+        line: trimmed,
+        words,
+        shape: Shape::default(),
+        word: WordKey::default(),
+        ascii_from: None,
     };
     let mut at = 0;
-    let mut prev_digit_colon = 0u8; // 1: digit seen, 2: digit then ':'
-    // The two bytes before this one, when they were ASCII (else 0).
-    let (mut before, mut last) = (0u8, 0u8);
     while at < trimmed.len() {
-        let byte = trimmed[at];
-        if byte < 0x80 {
-            let class = ASCII_CLASSES[usize::from(byte)];
-            s.chars += 1;
-            s.letters += u32::from(class & LETTER != 0);
-            s.upper += u32::from(class & UPPER != 0);
-            s.digits += u32::from(class & DIGIT != 0);
-            s.punct += u32::from(class & PUNCT != 0);
-            s.code_chars += u32::from(class & CODE_CHAR != 0);
-            s.separators += u32::from(class & SEPARATOR != 0);
-            if class & DIGIT != 0 {
-                s.time_cue += u32::from(prev_digit_colon == 2);
-                prev_digit_colon = 1;
-            } else if byte == b':' && prev_digit_colon == 1 {
-                prev_digit_colon = 2;
+        let end = trimmed.len().min(at + simd::WIDTH);
+        let window = simd::load(&trimmed[at..end]);
+        if window.to_bitmask() == 0 {
+            reader.ascii_window(at, window, end - at);
+            at = end;
+        } else {
+            // Character by character to the end of the window (or just past it, when
+            // the last character is longer than what is left).
+            at = reader.characters(at, end);
+        }
+    }
+    reader.end_word(trimmed.len());
+    reader.shape
+}
+
+/// The state of [`shape`]'s pass over a line: the counts so far and the word being read.
+struct Reader<'a> {
+    line: &'a [u8],
+    words: &'a WordSet,
+    shape: Shape,
+    /// The word being read, in lower case, as far as it is in the key.
+    word: WordKey,
+    /// Where the word's ASCII bytes that are not yet in `word` start, if it has any.
+    ascii_from: Option<usize>,
+}
+
+impl Reader<'_> {
+    /// Counts the `n` bytes from `at`, all ASCII and loaded into `window` (padded with
+    /// spaces), and reads the words in them.
+    fn ascii_window(&mut self, at: usize, window: u8x32, n: usize) {
+        let splat = u8x32::splat;
+        let within = |low: u8, high: u8| {
+            let shifted = window - splat(low);
+            shifted.min(splat(high - low)).simd_eq(shifted).to_bitmask()
+        };
+        let any_of = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(0, |mask, &b| mask | window.simd_eq(splat(b)).to_bitmask())
+        };
+        let upper = within(b'A', b'Z');
+        let letters = upper | within(b'a', b'z');
+        let alnum = letters | within(b'0', b'9');
+        let s = &mut self.shape;
+        s.chars += n as u32;
+        s.letters += letters.count_ones();
+        s.upper += upper.count_ones();
+        s.digits += (alnum & !letters).count_ones();
+        s.punct += (within(0x21, 0x7E) & !alnum).count_ones();
+        s.code_chars += any_of(CODE_CHARS).count_ones();
+        s.separators += any_of(SEPARATORS).count_ones();
+        let mut cues = any_of(CUE_BYTES);
+        while cues != 0 {
+            cue(s, self.line, at + cues.trailing_zeros() as usize);
+            cues &= cues - 1;
+        }
+
+        // Words: a change between a letter or digit and anything else starts or ends one.
+        let valid = u32::MAX >> (simd::WIDTH - n);
+        let before = (alnum << 1) | u32::from(self.in_word());
+        let mut changes = (alnum ^ before) & valid;
+        if alnum & 1 != 0 && self.in_word() && self.ascii_from.is_none() {
+            // A word that began with a character that is not ASCII goes on.
+            self.ascii_from = Some(at);
+        }
+        while changes != 0 {
+            let bit = changes.trailing_zeros();
+            let here = at + bit as usize;
+            if alnum >> bit & 1 != 0 {
+                self.word_byte(here, upper >> bit & 1 != 0);
             } else {
-                prev_digit_colon = 0;
+                self.end_word(here);
             }
-            if class & CUE_END != 0 {
-                match byte {
-                    b' ' => s.code_operator |= last == b'=' && before == b' ',
-                    b':' => s.code_operator |= last == b':',
-                    b'>' => s.code_operator |= last == b'-',
-                    b';' => s.code_operator |= last == b')' && before == b'(',
-                    b'@' => s.url_cue = 1,
-                    b'h' if trimmed[at..].starts_with(b"http") => s.url_cue = 1,
-                    b'w' if trimmed[at..].starts_with(b"www.") => s.url_cue = 1,
-                    _ => {}
+            changes &= changes - 1;
+        }
+    }
+
+    /// Reads the characters from `at` until `end` (or just past it, to finish the last
+    /// character); returns where it stopped.
+    fn characters(&mut self, mut at: usize, end: usize) -> usize {
+        let mut lanes = 0u64;
+        while at < end {
+            let byte = self.line[at];
+            if byte >= 0x80 {
+                self.take_ascii(at);
+                // A byte that is not UTF-8 is skipped: it neither counts nor ends a word.
+                let (c, len) = decode(&self.line[at..]);
+                if let Some(c) = c {
+                    self.other_character(at, c);
                 }
+                at += len;
+                continue;
+            }
+            let class = ASCII_CLASSES[usize::from(byte)];
+            lanes += ASCII_COUNTS[usize::from(byte)];
+            if class & CUE != 0 {
+                cue(&mut self.shape, self.line, at);
             }
             if class & (LETTER | DIGIT) != 0 {
-                if word.len == 0 {
-                    word.upper_start = class & UPPER != 0;
-                }
-                word.push(byte.to_ascii_lowercase());
-            } else if word.len > 0 {
-                // A word ending in ':' (`said:`) is looked up with it.
-                if byte == b':' {
-                    let mut with_colon = word;
-                    with_colon.push(b':');
-                    s.comment_cue += u32::from(words.get(&with_colon) & COMMENT_CUE != 0);
-                }
-                finish_word(&mut s, &word);
-                word = WordKey::default();
+                self.word_byte(at, class & UPPER != 0);
+            } else {
+                self.end_word(at);
             }
-            (before, last) = (last, byte);
             at += 1;
-            continue;
         }
-        (before, last) = (0, 0);
-        let (c, len) = decode(&trimmed[at..]);
-        at += len;
-        let Some(c) = c else {
-            continue;
-        };
+        // At most WIDTH ASCII characters: no lane is full.
+        self.shape.add_lanes(lanes);
+        at
+    }
+
+    /// True while a word is being read.
+    fn in_word(&self) -> bool {
+        self.word.len > 0 || self.ascii_from.is_some()
+    }
+
+    /// The ASCII letter or digit at `at` (a capital if `upper`) starts or goes on with a
+    /// word.
+    fn word_byte(&mut self, at: usize, upper: bool) {
+        if self.ascii_from.is_none() {
+            if self.word.len == 0 {
+                self.word.upper_start = upper;
+            }
+            self.ascii_from = Some(at);
+        }
+    }
+
+    /// Reads the word's ASCII bytes before `at` into its key.
+    fn take_ascii(&mut self, at: usize) {
+        if let Some(from) = self.ascii_from.take() {
+            self.word.push_ascii(self.line, from, at);
+        }
+    }
+
+    /// Counts the word being read, if any, which ends before `at`; a word followed by
+    /// `:` (`said:`) is also looked up with it.
+    #[inline]
+    fn end_word(&mut self, at: usize) {
+        if !self.in_word() {
+            return;
+        }
+        self.take_ascii(at);
+        let s = &mut self.shape;
+        s.words += 1;
+        s.title_words += u32::from(self.word.upper_start);
+        let found = self.words.get(&self.word);
+        s.stopwords += u32::from(found & STOPWORD != 0);
+        s.comment_cue += u32::from(found & COMMENT_CUE != 0);
+        if self.line.get(at) == Some(&b':') {
+            let mut with_colon = self.word;
+            with_colon.push_ascii(self.line, at, at + 1);
+            s.comment_cue += u32::from(self.words.get(&with_colon) & COMMENT_CUE != 0);
+        }
+        self.word = WordKey::default();
+    }
+
+    /// Counts the character `c` at `at`, which is not ASCII, by its Unicode properties,
+    /// and reads it into the word (a letter or digit other than CJK continues a word;
+    /// anything else ends it).
+    fn other_character(&mut self, at: usize, c: char) {
+        let s = &mut self.shape;
         s.chars += 1;
-        let alnum = c.is_alphanumeric();
         if c.is_alphabetic() {
             s.letters += 1;
-            if c.is_uppercase() {
-                s.upper += 1;
-            }
-            if crate::lines::is_cjk(c) {
-                s.cjk += 1;
-            }
+            s.upper += u32::from(c.is_uppercase());
+            s.cjk += u32::from(crate::lines::is_cjk(c));
         } else if c.is_numeric() {
             s.digits += 1;
         } else if !c.is_whitespace() {
             s.punct += 1;
         }
-        if matches!(c, '»' | '·' | '•' | '›') {
-            s.separators += 1;
-        }
-        prev_digit_colon = 0;
-        if alnum && !crate::lines::is_cjk(c) {
-            if word.len == 0 {
-                word.upper_start = c.is_uppercase();
+        s.separators += u32::from(matches!(c, '»' | '·' | '•' | '›'));
+        if c.is_alphanumeric() && !crate::lines::is_cjk(c) {
+            if self.word.len == 0 {
+                self.word.upper_start = c.is_uppercase();
             }
             for lower in c.to_lowercase() {
                 let mut buf = [0u8; 4];
-                lower
-                    .encode_utf8(&mut buf)
-                    .bytes()
-                    .for_each(|b| word.push(b));
+                self.word.push_bytes(lower.encode_utf8(&mut buf).as_bytes());
             }
-        } else if word.len > 0 {
-            finish_word(&mut s, &word);
-            word = WordKey::default();
+        } else {
+            self.end_word(at);
         }
     }
-    if word.len > 0 {
-        finish_word(&mut s, &word);
+}
+
+/// Checks what the [`CUE`] byte at `at` completes or starts: a code operator (` = `,
+/// `::`, `->`, `();`), a time (a digit, `:`, a digit) or a link cue (`@`, `http`, `www.`).
+/// A byte of a character that is not ASCII is never one of these, so the bytes around
+/// can be read raw.
+fn cue(s: &mut Shape, line: &[u8], at: usize) {
+    let byte_at = |k: Option<usize>| k.and_then(|k| line.get(k)).copied().unwrap_or(0);
+    let (before, after) = (byte_at(at.checked_sub(1)), byte_at(Some(at + 1)));
+    match line[at] {
+        b'=' => s.code_operator |= before == b' ' && after == b' ',
+        b':' => {
+            s.code_operator |= before == b':';
+            s.time_cue += u32::from(before.is_ascii_digit() && after.is_ascii_digit());
+        }
+        b'>' => s.code_operator |= before == b'-',
+        b';' => s.code_operator |= before == b')' && byte_at(at.checked_sub(2)) == b'(',
+        b'@' => s.url_cue = 1,
+        b'h' if line[at..].starts_with(b"http") => s.url_cue = 1,
+        b'w' if line[at..].starts_with(b"www.") => s.url_cue = 1,
+        _ => {}
     }
-    s
 }
 
 /// A word being read: its first 16 bytes packed as a [`WordSet`] key (zero-padded: a
@@ -258,16 +414,42 @@ impl WordKey {
     /// The key of `word`.
     fn of(word: &[u8]) -> WordKey {
         let mut key = WordKey::default();
-        word.iter().for_each(|&b| key.push(b));
+        key.push_bytes(word);
         key
     }
 
-    /// Appends a byte (no NUL: words are made of letters and digits).
-    fn push(&mut self, byte: u8) {
-        if self.len < 16 {
-            self.key |= u128::from(byte) << (8 * self.len);
+    /// Appends bytes as they are (no NUL: words are made of letters and digits).
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if self.len < 16 {
+                self.key |= u128::from(byte) << (8 * self.len);
+            }
+            self.len += 1;
         }
-        self.len += 1;
+    }
+
+    /// Appends `line[from..to]`, ASCII letters, digits or `:`, in lower case, in one
+    /// piece.
+    fn push_ascii(&mut self, line: &[u8], from: usize, to: usize) {
+        let take = (to - from).min(16usize.saturating_sub(self.len));
+        if take > 0 {
+            let bytes = match line.get(from..from + 16) {
+                Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("16 bytes")),
+                None => {
+                    let mut buf = [0u8; 16];
+                    buf[..take].copy_from_slice(&line[from..from + take]);
+                    u128::from_le_bytes(buf)
+                }
+            };
+            // Setting bit 5 lower-cases a letter and leaves a digit or `:` as it is.
+            let lower = (bytes | u128::from_le_bytes([0x20; 16])) & (u128::MAX >> (128 - 8 * take));
+            self.key |= if self.len == 0 {
+                lower
+            } else {
+                lower << (8 * self.len)
+            };
+        }
+        self.len += to - from;
     }
 }
 
