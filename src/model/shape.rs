@@ -458,44 +458,63 @@ const STOPWORD: u8 = 1;
 /// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
 const COMMENT_CUE: u8 = 2;
 
-/// The stop words and the comment cues in one table, looked up by bytes: an open-addressed
-/// table of the words (at most 16 bytes) packed into `u128` keys (zero-padded: a word
-/// holds no NUL byte), with a byte of flags each, so that a lookup is one multiply and a
-/// probe or two.
+/// The stop words and the comment cues in one table, looked up by bytes: the words (at
+/// most 16 bytes) packed into `u128` keys (zero-padded: a word holds no NUL byte), with a
+/// byte of flags each, hashed into buckets of two. The hash's multiplier is the first
+/// that leaves no bucket with more than two words, so that a lookup is one multiply and
+/// two comparisons, with no branch on whether the word is there (about half of the words
+/// of running text are).
 #[derive(Debug)]
 pub(super) struct WordSet {
-    keys: Vec<u128>,
-    flags: Vec<u8>,
+    /// The two keys of each bucket (0 when free), bucket after bucket.
+    keys: Vec<[u128; 2]>,
+    /// Their flags.
+    flags: Vec<[u8; 2]>,
+    multiplier: u64,
 }
 
 impl WordSet {
-    const BITS: u32 = 10;
-    const SLOTS: usize = 1 << Self::BITS;
+    const BITS: u32 = 9;
 
     fn new(sets: &[(&'static [&'static str], u8)]) -> Self {
-        let mut set = WordSet {
-            keys: vec![0; Self::SLOTS],
-            flags: vec![0; Self::SLOTS],
-        };
+        let mut entries: Vec<(u128, u8)> = Vec::new();
         for &(words, flag) in sets {
             for word in words {
                 let word = WordKey::of(word.as_bytes());
                 assert!((1..=16).contains(&word.len), "set words are 1 to 16 bytes");
-                let key = word.key;
-                let mut at = Self::slot(key);
-                while set.keys[at] != 0 && set.keys[at] != key {
-                    at = (at + 1) % Self::SLOTS;
+                match entries.iter_mut().find(|(key, _)| *key == word.key) {
+                    Some((_, flags)) => *flags |= flag,
+                    None => entries.push((word.key, flag)),
                 }
-                set.keys[at] = key;
-                set.flags[at] |= flag;
             }
         }
-        set
+        (0u64..)
+            .map(|k| {
+                0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0xD1B5_4A32_D192_ED03)) | 1
+            })
+            .find_map(|multiplier| Self::placed(&entries, multiplier))
+            .expect("some multiplier spreads the words")
     }
 
-    fn slot(key: u128) -> usize {
-        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    /// The table of `entries` hashed with `multiplier`, if no bucket gets more than two.
+    fn placed(entries: &[(u128, u8)], multiplier: u64) -> Option<WordSet> {
+        let mut set = WordSet {
+            keys: vec![[0; 2]; 1 << Self::BITS],
+            flags: vec![[0; 2]; 1 << Self::BITS],
+            multiplier,
+        };
+        for &(key, flags) in entries {
+            let at = set.bucket(key);
+            let free = set.keys[at].iter().position(|&k| k == 0)?;
+            set.keys[at][free] = key;
+            set.flags[at][free] = flags;
+        }
+        Some(set)
+    }
+
+    fn bucket(&self, key: u128) -> usize {
+        let mixed =
+            ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(self.multiplier);
         (mixed >> (64 - Self::BITS)) as usize
     }
 
@@ -506,15 +525,9 @@ impl WordSet {
         if word.len == 0 || word.len > 16 {
             return 0;
         }
-        let key = word.key;
-        let mut at = Self::slot(key);
-        loop {
-            match self.keys[at] {
-                0 => return 0,
-                k if k == key => return self.flags[at],
-                _ => at = (at + 1) % Self::SLOTS,
-            }
-        }
+        let at = self.bucket(word.key);
+        let ([first, second], [first_flags, second_flags]) = (self.keys[at], self.flags[at]);
+        (u8::from(first == word.key) * first_flags) | (u8::from(second == word.key) * second_flags)
     }
 }
 
