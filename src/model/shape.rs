@@ -379,25 +379,34 @@ impl Reader<'_> {
     }
 }
 
-/// Checks what the [`CUE`] byte at `at` completes or starts: a code operator (` = `,
-/// `::`, `->`, `();`), a time (a digit, `:`, a digit) or a link cue (`@`, `http`, `www.`).
-/// A byte of a character that is not ASCII is never one of these, so the bytes around
-/// can be read raw.
+/// Checks what the [`CUE`] byte at `at` completes or starts: a code operator, a time (a
+/// digit, `:`, a digit) or a link cue (`@`, `http`, `www.`). A byte of a character that
+/// is not ASCII is never one of these, so the bytes around can be read raw.
 fn cue(s: &mut Shape, line: &[u8], at: usize) {
-    let byte_at = |k: Option<usize>| k.and_then(|k| line.get(k)).copied().unwrap_or(0);
-    let (before, after) = (byte_at(at.checked_sub(1)), byte_at(Some(at + 1)));
+    s.code_operator |= operator_ends_at(line, at);
     match line[at] {
-        b'=' => s.code_operator |= before == b' ' && after == b' ',
         b':' => {
-            s.code_operator |= before == b':';
-            s.time_cue += u32::from(before.is_ascii_digit() && after.is_ascii_digit());
+            let digit =
+                |k: Option<usize>| k.and_then(|k| line.get(k)).is_some_and(u8::is_ascii_digit);
+            s.time_cue += u32::from(digit(at.checked_sub(1)) && digit(Some(at + 1)));
         }
-        b'>' => s.code_operator |= before == b'-',
-        b';' => s.code_operator |= before == b')' && byte_at(at.checked_sub(2)) == b'(',
         b'@' => s.url_cue = 1,
         b'h' if line[at..].starts_with(b"http") => s.url_cue = 1,
         b'w' if line[at..].starts_with(b"www.") => s.url_cue = 1,
         _ => {}
+    }
+}
+
+/// True if a code operator (` = `, `::`, `->` or `();`) has its `=`, its second `:`, its
+/// `>` or its `;` at `at`.
+fn operator_ends_at(line: &[u8], at: usize) -> bool {
+    let byte_at = |back: usize| at.checked_sub(back).map_or(0, |k| line[k]);
+    match line[at] {
+        b'=' => byte_at(1) == b' ' && line.get(at + 1) == Some(&b' '),
+        b':' => byte_at(1) == b':',
+        b'>' => byte_at(1) == b'-',
+        b';' => byte_at(1) == b')' && byte_at(2) == b'(',
+        _ => false,
     }
 }
 
@@ -554,12 +563,25 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
     (1..=3).contains(&digits) && matches!(trimmed.get(digits), Some(b'.') | Some(b')'))
 }
 
-/// True if a trimmed line is shaped like code: it ends in `;`, `{`, `}` or `)`, starts
+/// True if a trimmed line is shaped like code: it ends in `;`, `{` or `}`, starts
 /// with a shell prompt, or holds an assignment or a path operator.
 pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
-    let operator = [&b" = "[..], b"::", b"->", b"();"]
-        .iter()
-        .any(|op| contains(trimmed, op));
+    let splat = u8x32::splat;
+    let operator = trimmed.chunks(simd::WIDTH).enumerate().any(|(k, chunk)| {
+        let v = simd::load(chunk);
+        let mut ends = (v.simd_eq(splat(b'='))
+            | v.simd_eq(splat(b':'))
+            | v.simd_eq(splat(b'>'))
+            | v.simd_eq(splat(b';')))
+        .to_bitmask();
+        while ends != 0 {
+            if operator_ends_at(trimmed, k * simd::WIDTH + ends.trailing_zeros() as usize) {
+                return true;
+            }
+            ends &= ends - 1;
+        }
+        false
+    });
     code_shape_with(trimmed, operator)
 }
 
