@@ -24,7 +24,6 @@ pub mod features;
 pub mod protect;
 mod shape;
 
-use std::cmp::Ordering;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -56,16 +55,18 @@ struct Tree {
 ///
 /// Every tree is stored complete to the depth of the deepest one: a leaf above that depth
 /// becomes splits whose two sides lead to copies of its value. A row then takes exactly
-/// `depth` steps down every tree, with no branch to mispredict (the next node is
-/// `2i + 1` or `2i + 2`), and [`Model::raw_scores`] walks several rows through a tree side
-/// by side, so that their steps overlap in the processor.
+/// `depth` steps down every tree, with no branch to mispredict (from node `i` the next is
+/// `2i` or `2i + 1`), and [`Model::raw_scores`] walks eight rows through a tree side by
+/// side, so that their steps overlap in the processor. The walk is compiled for each depth,
+/// with a tree's nodes in a fixed-size array, so that no step checks an index.
 #[derive(Clone, PartialEq)]
 pub struct Model {
     name: String,
     trees: usize,
     depth: u32,
-    /// The `2^depth - 1` splits of each tree, tree after tree, each tree in breadth-first
-    /// order (the children of split `i` are `2i + 1` and `2i + 2`).
+    /// `2^depth` places for the splits of each tree, tree after tree, each tree in
+    /// breadth-first order from place 1 (the children of split `i` are `2i` and `2i + 1`;
+    /// place 0 is unused).
     splits: Vec<CompleteSplit>,
     /// The `2^depth` leaf values of each tree, tree after tree.
     leaves: Vec<f64>,
@@ -84,6 +85,14 @@ pub const MAX_DEPTH: u32 = 12;
 
 /// Rows walked through a tree side by side by [`Model::raw_scores`].
 const ROWS_AT_ONCE: usize = 8;
+
+/// The length of a row in a block of [`Model::raw_scores`]: [`FEATURE_COUNT`] rounded up
+/// to a power of two, so that a feature index masked with `PADDED_ROW - 1` is known to be
+/// in the row.
+const PADDED_ROW: usize = FEATURE_COUNT.next_power_of_two();
+
+/// Rows of a block, padded.
+type Block = [[f32; PADDED_ROW]; ROWS_AT_ONCE];
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -169,7 +178,7 @@ impl Model {
             name: origin.to_string(),
             trees: trees.len(),
             depth,
-            splits: Vec::with_capacity(trees.len() * ((1 << depth) - 1)),
+            splits: Vec::with_capacity(trees.len() << depth),
             leaves: Vec::with_capacity(trees.len() << depth),
         };
         for tree in &trees {
@@ -178,10 +187,10 @@ impl Model {
                 feature: 0,
                 threshold: f32::INFINITY,
             };
-            model.splits.resize(base.0 + (1 << depth) - 1, unused);
+            model.splits.resize(base.0 + (1 << depth), unused);
             model.leaves.resize(base.1 + (1 << depth), 0.0);
             let (splits, leaves) = (&mut model.splits[base.0..], &mut model.leaves[base.1..]);
-            tree.complete(0, 0, depth, splits, leaves);
+            tree.complete(0, 1, depth, splits, leaves);
         }
         Ok(model)
     }
@@ -199,7 +208,9 @@ impl Model {
     /// The sum of the trees' leaf values for one row of [`FEATURE_COUNT`] features.
     pub fn raw_score(&self, row: &[f32]) -> f64 {
         assert_eq!(row.len(), FEATURE_COUNT, "a row has FEATURE_COUNT features");
-        self.block_sums(row)[0]
+        let mut out = Vec::with_capacity(1);
+        self.raw_scores(row, &mut out);
+        out[0]
     }
 
     /// [`Model::raw_score`] of every row of `rows` (rows of [`FEATURE_COUNT`] features,
@@ -210,38 +221,53 @@ impl Model {
             0,
             "rows of FEATURE_COUNT features"
         );
+        // The walk for this model's depth: `N` is the number of places of a tree.
+        let block_sums = match self.depth {
+            0 => Model::block_sums::<1>,
+            1 => Model::block_sums::<2>,
+            2 => Model::block_sums::<4>,
+            3 => Model::block_sums::<8>,
+            4 => Model::block_sums::<16>,
+            5 => Model::block_sums::<32>,
+            6 => Model::block_sums::<64>,
+            7 => Model::block_sums::<128>,
+            8 => Model::block_sums::<256>,
+            9 => Model::block_sums::<512>,
+            10 => Model::block_sums::<1024>,
+            11 => Model::block_sums::<2048>,
+            _ => Model::block_sums::<4096>,
+        };
         out.clear();
-        for block in rows.chunks(FEATURE_COUNT * ROWS_AT_ONCE) {
-            let count = block.len() / FEATURE_COUNT;
-            out.extend_from_slice(&self.block_sums(block)[..count]);
+        let mut block: Block = [[0.0; PADDED_ROW]; ROWS_AT_ONCE];
+        for rows in rows.chunks(FEATURE_COUNT * ROWS_AT_ONCE) {
+            let count = rows.len() / FEATURE_COUNT;
+            for (padded, row) in block.iter_mut().zip(rows.chunks_exact(FEATURE_COUNT)) {
+                padded[..FEATURE_COUNT].copy_from_slice(row);
+            }
+            out.extend_from_slice(&block_sums(self, &block)[..count]);
         }
     }
 
-    /// The sums of the rows of `block` (at most [`ROWS_AT_ONCE`]), walked through each
-    /// tree side by side and added up tree by tree, whatever the number of rows, so that
-    /// a row's sum does not depend on its neighbours.
-    fn block_sums(&self, block: &[f32]) -> [f64; ROWS_AT_ONCE] {
-        let count = block.len() / FEATURE_COUNT;
-        let inner = (1usize << self.depth) - 1;
+    /// The sums of the rows of `block`, walked through each tree side by side and added
+    /// up tree by tree, so that a row's sum does not depend on its neighbours. `N` is
+    /// `2^depth`: a tree's splits sit at places `1..N`, and a row that has taken `depth`
+    /// steps is at place `N + k` for leaf `k`.
+    fn block_sums<const N: usize>(&self, block: &Block) -> [f64; ROWS_AT_ONCE] {
         let mut sums = [0f64; ROWS_AT_ONCE];
-        for tree in 0..self.trees {
-            let splits = &self.splits[tree * inner..(tree + 1) * inner];
-            let leaves = &self.leaves[tree * (inner + 1)..(tree + 1) * (inner + 1)];
-            let mut at = [0usize; ROWS_AT_ONCE];
-            for _ in 0..self.depth {
-                for (row, at) in at[..count].iter_mut().enumerate() {
-                    let split = splits[*at];
-                    let value = block[row * FEATURE_COUNT + split.feature as usize];
-                    // Right unless `value <= threshold` (a NaN goes right).
-                    let right = !matches!(
-                        value.partial_cmp(&split.threshold),
-                        Some(Ordering::Less | Ordering::Equal)
-                    );
-                    *at = 2 * *at + 1 + usize::from(right);
+        for (splits, leaves) in self.splits.chunks_exact(N).zip(self.leaves.chunks_exact(N)) {
+            let splits: &[CompleteSplit; N] = splits.try_into().expect("N places a tree");
+            let leaves: &[f64; N] = leaves.try_into().expect("N leaves a tree");
+            let mut at = [1usize; ROWS_AT_ONCE];
+            for _ in 0..N.trailing_zeros() {
+                for (at, row) in at.iter_mut().zip(block) {
+                    let split = splits[*at & (N - 1)];
+                    let value = row[split.feature as usize & (PADDED_ROW - 1)];
+                    // Left when `value <= threshold` (a NaN goes right).
+                    *at = 2 * *at + 1 - usize::from(value <= split.threshold);
                 }
             }
-            for (sum, &at) in sums[..count].iter_mut().zip(&at) {
-                *sum += leaves[at - inner];
+            for (sum, at) in sums.iter_mut().zip(at) {
+                *sum += leaves[at & (N - 1)];
             }
         }
         sums
@@ -267,8 +293,8 @@ impl Tree {
     }
 
     /// Writes the subtree at `node` (as in [`Tree::depth`]) into a complete tree of
-    /// `depth` levels at breadth-first position `at`: a leaf reached before the last
-    /// level fills every leaf below its position.
+    /// `depth` levels at breadth-first place `at` (the root at 1): a leaf reached before
+    /// the last level fills every leaf below its place.
     fn complete(
         &self,
         node: i32,
@@ -277,9 +303,9 @@ impl Tree {
         splits: &mut [CompleteSplit],
         leaves: &mut [f64],
     ) {
-        let inner = (1usize << depth) - 1;
-        if at >= inner {
-            leaves[at - inner] = self.leaf_value(node);
+        let places = 1usize << depth;
+        if at >= places {
+            leaves[at - places] = self.leaf_value(node);
             return;
         }
         let (left, right) = match usize::try_from(node) {
@@ -294,8 +320,8 @@ impl Tree {
             // A leaf above the last level: both sides lead to it.
             _ => (node, node),
         };
-        self.complete(left, 2 * at + 1, depth, splits, leaves);
-        self.complete(right, 2 * at + 2, depth, splits, leaves);
+        self.complete(left, 2 * at, depth, splits, leaves);
+        self.complete(right, 2 * at + 1, depth, splits, leaves);
     }
 
     /// The value of `node`, a leaf `-k-1`, or leaf 0 for a tree without splits.

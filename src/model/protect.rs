@@ -145,9 +145,9 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
     // spaces) and a number.
     let table_row = |k: usize| {
         let trimmed = table.trimmed(lines[k]);
-        trimmed.iter().any(u8::is_ascii_digit)
+        words(k) < RUNNING_WORDS
             && contains(trimmed, b"  ")
-            && words(k) < RUNNING_WORDS
+            && trimmed.iter().any(u8::is_ascii_digit)
     };
     let mut k = 0;
     while k < n {

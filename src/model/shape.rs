@@ -2,7 +2,10 @@
 //! capitals, stop words and cues that the line scorer's features are made of, and the
 //! line-shape tests (list item, code) that the scorer's features and its protections share.
 
+use wide::u8x32;
+
 use crate::lines::decode;
+use crate::simd;
 
 /// Function words of the default pack's languages (en, de, fr, es, it, pt, nl, pl, ru,
 /// tr, sv, da), lower case. A line of running text is full of them; a menu has none.
@@ -91,15 +94,32 @@ pub(super) struct Shape {
 const LETTER: u8 = 1;
 const UPPER: u8 = 2;
 const DIGIT: u8 = 4;
-const PUNCT: u8 = 8;
-const CODE_CHAR: u8 = 16;
-const SEPARATOR: u8 = 32;
-/// The last byte of a code operator, or the first of a link cue (`@`, `http`, `www.`).
-const CUE_END: u8 = 64;
+/// A byte of [`CUE_BYTES`].
+const CUE: u8 = 8;
 
-/// What [`shape`] counts an ASCII character as, by its code: what `char`'s
-/// `is_alphabetic`, `is_uppercase`, `is_numeric` and `is_ascii_punctuation` say of it,
-/// and whether it is one of the code characters or separators.
+/// The bytes that may complete a code operator or a time, or start a link cue: `=`, `:`,
+/// `>`, `;`, `@`, `h` (`http`) and `w` (`www.`).
+const CUE_BYTES: &[u8] = b"=:>;@hw";
+/// The characters that make code dense (counted by [`Shape::code_chars`]).
+const CODE_CHARS: &[u8] = b"{};=()<[]_$#";
+/// The ASCII characters that separate menu entries and breadcrumbs (with `»`, `·`, `•`
+/// and `›`, counted by [`Shape::separators`]).
+const SEPARATORS: &[u8] = b"|/>";
+
+/// True if `set` holds `byte` (for the tables built at compile time).
+const fn holds(set: &[u8], byte: u8) -> bool {
+    let mut k = 0;
+    while k < set.len() {
+        if set[k] == byte {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// What [`shape`] needs to know of an ASCII character: whether it is a letter (and a
+/// capital) or a digit, and whether it is a [`CUE`].
 const ASCII_CLASSES: [u8; 128] = {
     let mut classes = [0u8; 128];
     let mut b = 0;
@@ -111,138 +131,283 @@ const ASCII_CLASSES: [u8; 128] = {
             LETTER
         } else if c.is_ascii_digit() {
             DIGIT
-        } else if c.is_ascii_punctuation() {
-            PUNCT
         } else {
             0
         };
-        classes[b] |= match c {
-            b'{' | b'}' | b';' | b'=' | b'(' | b')' | b'<' | b'[' | b']' | b'_' | b'$' | b'#' => {
-                CODE_CHAR
-            }
-            b'|' | b'/' | b'>' => SEPARATOR,
-            _ => 0,
-        };
-        if matches!(c, b' ' | b':' | b'>' | b';' | b'@' | b'h' | b'w') {
-            classes[b] |= CUE_END;
+        if holds(CUE_BYTES, c) {
+            classes[b] |= CUE;
         }
         b += 1;
     }
     classes
 };
 
-/// Looks at every character of a trimmed line once: ASCII characters by table, others
-/// by their Unicode properties.
+/// The counts an ASCII character adds to, one byte lane each of a `u64` (lane `k` is
+/// bits `8k..8k + 8`), so that one addition counts a character: characters, letters,
+/// capitals, digits, punctuation (what `is_ascii_punctuation` says), code characters and
+/// separators. A lane holds at most 255; [`Reader::characters`] empties them into the
+/// [`Shape`] after each window of at most [`simd::WIDTH`] bytes.
+const ASCII_COUNTS: [u64; 128] = {
+    let mut counts = [0u64; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let class = ASCII_CLASSES[b];
+        let code = holds(CODE_CHARS, c);
+        let separator = holds(SEPARATORS, c);
+        counts[b] = 1
+            | ((class & LETTER != 0) as u64) << 8
+            | ((class & UPPER != 0) as u64) << 16
+            | ((class & DIGIT != 0) as u64) << 24
+            | (c.is_ascii_punctuation() as u64) << 32
+            | (code as u64) << 40
+            | (separator as u64) << 48;
+        b += 1;
+    }
+    counts
+};
+
+impl Shape {
+    /// Adds the lanes of [`ASCII_COUNTS`] sums.
+    fn add_lanes(&mut self, lanes: u64) {
+        let lane = |k: u32| ((lanes >> (8 * k)) & 0xff) as u32;
+        self.chars += lane(0);
+        self.letters += lane(1);
+        self.upper += lane(2);
+        self.digits += lane(3);
+        self.punct += lane(4);
+        self.code_chars += lane(5);
+        self.separators += lane(6);
+    }
+}
+
+/// Looks at every character of a trimmed line once: a window of ASCII bytes all at once
+/// (most windows are), other windows character by character, ASCII characters by table
+/// and others by their Unicode properties.
 pub(super) fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
-    let mut s = Shape::default();
-    // The word being read, lower case (empty between words).
-    let mut word = WordKey::default();
-    let finish_word = |s: &mut Shape, word: &WordKey| {
-        s.words += 1;
-        s.title_words += u32::from(word.upper_start);
-        let found = words.get(word);
-        s.stopwords += u32::from(found & STOPWORD != 0);
-        s.comment_cue += u32::from(found & COMMENT_CUE != 0);
+    let mut reader = Reader {
+        line: trimmed,
+        words,
+        shape: Shape::default(),
+        word: WordKey::default(),
+        ascii_from: None,
     };
     let mut at = 0;
-    let mut prev_digit_colon = 0u8; // 1: digit seen, 2: digit then ':'
-    // The two bytes before this one, when they were ASCII (else 0).
-    let (mut before, mut last) = (0u8, 0u8);
     while at < trimmed.len() {
-        let byte = trimmed[at];
-        if byte < 0x80 {
-            let class = ASCII_CLASSES[usize::from(byte)];
-            s.chars += 1;
-            s.letters += u32::from(class & LETTER != 0);
-            s.upper += u32::from(class & UPPER != 0);
-            s.digits += u32::from(class & DIGIT != 0);
-            s.punct += u32::from(class & PUNCT != 0);
-            s.code_chars += u32::from(class & CODE_CHAR != 0);
-            s.separators += u32::from(class & SEPARATOR != 0);
-            if class & DIGIT != 0 {
-                s.time_cue += u32::from(prev_digit_colon == 2);
-                prev_digit_colon = 1;
-            } else if byte == b':' && prev_digit_colon == 1 {
-                prev_digit_colon = 2;
+        let end = trimmed.len().min(at + simd::WIDTH);
+        let window = simd::load(&trimmed[at..end]);
+        if window.to_bitmask() == 0 {
+            reader.ascii_window(at, window, end - at);
+            at = end;
+        } else {
+            // Character by character to the end of the window (or just past it, when
+            // the last character is longer than what is left).
+            at = reader.characters(at, end);
+        }
+    }
+    reader.end_word(trimmed.len());
+    reader.shape
+}
+
+/// The state of [`shape`]'s pass over a line: the counts so far and the word being read.
+struct Reader<'a> {
+    line: &'a [u8],
+    words: &'a WordSet,
+    shape: Shape,
+    /// The word being read, in lower case, as far as it is in the key.
+    word: WordKey,
+    /// Where the word's ASCII bytes that are not yet in `word` start, if it has any.
+    ascii_from: Option<usize>,
+}
+
+impl Reader<'_> {
+    /// Counts the `n` bytes from `at`, all ASCII and loaded into `window` (padded with
+    /// spaces), and reads the words in them.
+    fn ascii_window(&mut self, at: usize, window: u8x32, n: usize) {
+        let splat = u8x32::splat;
+        let within = |low: u8, high: u8| {
+            let shifted = window - splat(low);
+            shifted.min(splat(high - low)).simd_eq(shifted).to_bitmask()
+        };
+        let any_of = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(0, |mask, &b| mask | window.simd_eq(splat(b)).to_bitmask())
+        };
+        let upper = within(b'A', b'Z');
+        let letters = upper | within(b'a', b'z');
+        let alnum = letters | within(b'0', b'9');
+        let s = &mut self.shape;
+        s.chars += n as u32;
+        s.letters += letters.count_ones();
+        s.upper += upper.count_ones();
+        s.digits += (alnum & !letters).count_ones();
+        s.punct += (within(0x21, 0x7E) & !alnum).count_ones();
+        s.code_chars += any_of(CODE_CHARS).count_ones();
+        s.separators += any_of(SEPARATORS).count_ones();
+        let mut cues = any_of(CUE_BYTES);
+        while cues != 0 {
+            cue(s, self.line, at + cues.trailing_zeros() as usize);
+            cues &= cues - 1;
+        }
+
+        // Words: a change between a letter or digit and anything else starts or ends one.
+        let valid = u32::MAX >> (simd::WIDTH - n);
+        let before = (alnum << 1) | u32::from(self.in_word());
+        let mut changes = (alnum ^ before) & valid;
+        if alnum & 1 != 0 && self.in_word() && self.ascii_from.is_none() {
+            // A word that began with a character that is not ASCII goes on.
+            self.ascii_from = Some(at);
+        }
+        while changes != 0 {
+            let bit = changes.trailing_zeros();
+            let here = at + bit as usize;
+            if alnum >> bit & 1 != 0 {
+                self.word_byte(here, upper >> bit & 1 != 0);
             } else {
-                prev_digit_colon = 0;
+                self.end_word(here);
             }
-            if class & CUE_END != 0 {
-                match byte {
-                    b' ' => s.code_operator |= last == b'=' && before == b' ',
-                    b':' => s.code_operator |= last == b':',
-                    b'>' => s.code_operator |= last == b'-',
-                    b';' => s.code_operator |= last == b')' && before == b'(',
-                    b'@' => s.url_cue = 1,
-                    b'h' if trimmed[at..].starts_with(b"http") => s.url_cue = 1,
-                    b'w' if trimmed[at..].starts_with(b"www.") => s.url_cue = 1,
-                    _ => {}
+            changes &= changes - 1;
+        }
+    }
+
+    /// Reads the characters from `at` until `end` (or just past it, to finish the last
+    /// character); returns where it stopped.
+    fn characters(&mut self, mut at: usize, end: usize) -> usize {
+        let mut lanes = 0u64;
+        while at < end {
+            let byte = self.line[at];
+            if byte >= 0x80 {
+                self.take_ascii(at);
+                // A byte that is not UTF-8 is skipped: it neither counts nor ends a word.
+                let (c, len) = decode(&self.line[at..]);
+                if let Some(c) = c {
+                    self.other_character(at, c);
                 }
+                at += len;
+                continue;
+            }
+            let class = ASCII_CLASSES[usize::from(byte)];
+            lanes += ASCII_COUNTS[usize::from(byte)];
+            if class & CUE != 0 {
+                cue(&mut self.shape, self.line, at);
             }
             if class & (LETTER | DIGIT) != 0 {
-                if word.len == 0 {
-                    word.upper_start = class & UPPER != 0;
-                }
-                word.push(byte.to_ascii_lowercase());
-            } else if word.len > 0 {
-                // A word ending in ':' (`said:`) is looked up with it.
-                if byte == b':' {
-                    let mut with_colon = word;
-                    with_colon.push(b':');
-                    s.comment_cue += u32::from(words.get(&with_colon) & COMMENT_CUE != 0);
-                }
-                finish_word(&mut s, &word);
-                word = WordKey::default();
+                self.word_byte(at, class & UPPER != 0);
+            } else {
+                self.end_word(at);
             }
-            (before, last) = (last, byte);
             at += 1;
-            continue;
         }
-        (before, last) = (0, 0);
-        let (c, len) = decode(&trimmed[at..]);
-        at += len;
-        let Some(c) = c else {
-            continue;
-        };
+        // At most WIDTH ASCII characters: no lane is full.
+        self.shape.add_lanes(lanes);
+        at
+    }
+
+    /// True while a word is being read.
+    fn in_word(&self) -> bool {
+        self.word.len > 0 || self.ascii_from.is_some()
+    }
+
+    /// The ASCII letter or digit at `at` (a capital if `upper`) starts or goes on with a
+    /// word.
+    fn word_byte(&mut self, at: usize, upper: bool) {
+        if self.ascii_from.is_none() {
+            if self.word.len == 0 {
+                self.word.upper_start = upper;
+            }
+            self.ascii_from = Some(at);
+        }
+    }
+
+    /// Reads the word's ASCII bytes before `at` into its key.
+    fn take_ascii(&mut self, at: usize) {
+        if let Some(from) = self.ascii_from.take() {
+            self.word.push_ascii(self.line, from, at);
+        }
+    }
+
+    /// Counts the word being read, if any, which ends before `at`; a word followed by
+    /// `:` (`said:`) is also looked up with it.
+    #[inline]
+    fn end_word(&mut self, at: usize) {
+        if !self.in_word() {
+            return;
+        }
+        self.take_ascii(at);
+        let s = &mut self.shape;
+        s.words += 1;
+        s.title_words += u32::from(self.word.upper_start);
+        let found = self.words.get(&self.word);
+        s.stopwords += u32::from(found & STOPWORD != 0);
+        s.comment_cue += u32::from(found & COMMENT_CUE != 0);
+        if self.line.get(at) == Some(&b':') {
+            let mut with_colon = self.word;
+            with_colon.push_ascii(self.line, at, at + 1);
+            s.comment_cue += u32::from(self.words.get(&with_colon) & COMMENT_CUE != 0);
+        }
+        self.word = WordKey::default();
+    }
+
+    /// Counts the character `c` at `at`, which is not ASCII, by its Unicode properties,
+    /// and reads it into the word (a letter or digit other than CJK continues a word;
+    /// anything else ends it).
+    fn other_character(&mut self, at: usize, c: char) {
+        let s = &mut self.shape;
         s.chars += 1;
-        let alnum = c.is_alphanumeric();
         if c.is_alphabetic() {
             s.letters += 1;
-            if c.is_uppercase() {
-                s.upper += 1;
-            }
-            if crate::lines::is_cjk(c) {
-                s.cjk += 1;
-            }
+            s.upper += u32::from(c.is_uppercase());
+            s.cjk += u32::from(crate::lines::is_cjk(c));
         } else if c.is_numeric() {
             s.digits += 1;
         } else if !c.is_whitespace() {
             s.punct += 1;
         }
-        if matches!(c, '»' | '·' | '•' | '›') {
-            s.separators += 1;
-        }
-        prev_digit_colon = 0;
-        if alnum && !crate::lines::is_cjk(c) {
-            if word.len == 0 {
-                word.upper_start = c.is_uppercase();
+        s.separators += u32::from(matches!(c, '»' | '·' | '•' | '›'));
+        if c.is_alphanumeric() && !crate::lines::is_cjk(c) {
+            if self.word.len == 0 {
+                self.word.upper_start = c.is_uppercase();
             }
             for lower in c.to_lowercase() {
                 let mut buf = [0u8; 4];
-                lower
-                    .encode_utf8(&mut buf)
-                    .bytes()
-                    .for_each(|b| word.push(b));
+                self.word.push_bytes(lower.encode_utf8(&mut buf).as_bytes());
             }
-        } else if word.len > 0 {
-            finish_word(&mut s, &word);
-            word = WordKey::default();
+        } else {
+            self.end_word(at);
         }
     }
-    if word.len > 0 {
-        finish_word(&mut s, &word);
+}
+
+/// Checks what the [`CUE`] byte at `at` completes or starts: a code operator, a time (a
+/// digit, `:`, a digit) or a link cue (`@`, `http`, `www.`). A byte of a character that
+/// is not ASCII is never one of these, so the bytes around can be read raw.
+fn cue(s: &mut Shape, line: &[u8], at: usize) {
+    s.code_operator |= operator_ends_at(line, at);
+    match line[at] {
+        b':' => {
+            let digit =
+                |k: Option<usize>| k.and_then(|k| line.get(k)).is_some_and(u8::is_ascii_digit);
+            s.time_cue += u32::from(digit(at.checked_sub(1)) && digit(Some(at + 1)));
+        }
+        b'@' => s.url_cue = 1,
+        b'h' if line[at..].starts_with(b"http") => s.url_cue = 1,
+        b'w' if line[at..].starts_with(b"www.") => s.url_cue = 1,
+        _ => {}
     }
-    s
+}
+
+/// True if a code operator (` = `, `::`, `->` or `();`) has its `=`, its second `:`, its
+/// `>` or its `;` at `at`.
+fn operator_ends_at(line: &[u8], at: usize) -> bool {
+    let byte_at = |back: usize| at.checked_sub(back).map_or(0, |k| line[k]);
+    match line[at] {
+        b'=' => byte_at(1) == b' ' && line.get(at + 1) == Some(&b' '),
+        b':' => byte_at(1) == b':',
+        b'>' => byte_at(1) == b'-',
+        b';' => byte_at(1) == b')' && byte_at(2) == b'(',
+        _ => false,
+    }
 }
 
 /// A word being read: its first 16 bytes packed as a [`WordSet`] key (zero-padded: a
@@ -258,16 +423,42 @@ impl WordKey {
     /// The key of `word`.
     fn of(word: &[u8]) -> WordKey {
         let mut key = WordKey::default();
-        word.iter().for_each(|&b| key.push(b));
+        key.push_bytes(word);
         key
     }
 
-    /// Appends a byte (no NUL: words are made of letters and digits).
-    fn push(&mut self, byte: u8) {
-        if self.len < 16 {
-            self.key |= u128::from(byte) << (8 * self.len);
+    /// Appends bytes as they are (no NUL: words are made of letters and digits).
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if self.len < 16 {
+                self.key |= u128::from(byte) << (8 * self.len);
+            }
+            self.len += 1;
         }
-        self.len += 1;
+    }
+
+    /// Appends `line[from..to]`, ASCII letters, digits or `:`, in lower case, in one
+    /// piece.
+    fn push_ascii(&mut self, line: &[u8], from: usize, to: usize) {
+        let take = (to - from).min(16usize.saturating_sub(self.len));
+        if take > 0 {
+            let bytes = match line.get(from..from + 16) {
+                Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("16 bytes")),
+                None => {
+                    let mut buf = [0u8; 16];
+                    buf[..take].copy_from_slice(&line[from..from + take]);
+                    u128::from_le_bytes(buf)
+                }
+            };
+            // Setting bit 5 lower-cases a letter and leaves a digit or `:` as it is.
+            let lower = (bytes | u128::from_le_bytes([0x20; 16])) & (u128::MAX >> (128 - 8 * take));
+            self.key |= if self.len == 0 {
+                lower
+            } else {
+                lower << (8 * self.len)
+            };
+        }
+        self.len += to - from;
     }
 }
 
@@ -276,44 +467,63 @@ const STOPWORD: u8 = 1;
 /// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
 const COMMENT_CUE: u8 = 2;
 
-/// The stop words and the comment cues in one table, looked up by bytes: an open-addressed
-/// table of the words (at most 16 bytes) packed into `u128` keys (zero-padded: a word
-/// holds no NUL byte), with a byte of flags each, so that a lookup is one multiply and a
-/// probe or two.
+/// The stop words and the comment cues in one table, looked up by bytes: the words (at
+/// most 16 bytes) packed into `u128` keys (zero-padded: a word holds no NUL byte), with a
+/// byte of flags each, hashed into buckets of two. The hash's multiplier is the first
+/// that leaves no bucket with more than two words, so that a lookup is one multiply and
+/// two comparisons, with no branch on whether the word is there (about half of the words
+/// of running text are).
 #[derive(Debug)]
 pub(super) struct WordSet {
-    keys: Vec<u128>,
-    flags: Vec<u8>,
+    /// The two keys of each bucket (0 when free), bucket after bucket.
+    keys: Vec<[u128; 2]>,
+    /// Their flags.
+    flags: Vec<[u8; 2]>,
+    multiplier: u64,
 }
 
 impl WordSet {
-    const BITS: u32 = 10;
-    const SLOTS: usize = 1 << Self::BITS;
+    const BITS: u32 = 9;
 
     fn new(sets: &[(&'static [&'static str], u8)]) -> Self {
-        let mut set = WordSet {
-            keys: vec![0; Self::SLOTS],
-            flags: vec![0; Self::SLOTS],
-        };
+        let mut entries: Vec<(u128, u8)> = Vec::new();
         for &(words, flag) in sets {
             for word in words {
                 let word = WordKey::of(word.as_bytes());
                 assert!((1..=16).contains(&word.len), "set words are 1 to 16 bytes");
-                let key = word.key;
-                let mut at = Self::slot(key);
-                while set.keys[at] != 0 && set.keys[at] != key {
-                    at = (at + 1) % Self::SLOTS;
+                match entries.iter_mut().find(|(key, _)| *key == word.key) {
+                    Some((_, flags)) => *flags |= flag,
+                    None => entries.push((word.key, flag)),
                 }
-                set.keys[at] = key;
-                set.flags[at] |= flag;
             }
         }
-        set
+        (0u64..)
+            .map(|k| {
+                0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0xD1B5_4A32_D192_ED03)) | 1
+            })
+            .find_map(|multiplier| Self::placed(&entries, multiplier))
+            .expect("some multiplier spreads the words")
     }
 
-    fn slot(key: u128) -> usize {
-        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    /// The table of `entries` hashed with `multiplier`, if no bucket gets more than two.
+    fn placed(entries: &[(u128, u8)], multiplier: u64) -> Option<WordSet> {
+        let mut set = WordSet {
+            keys: vec![[0; 2]; 1 << Self::BITS],
+            flags: vec![[0; 2]; 1 << Self::BITS],
+            multiplier,
+        };
+        for &(key, flags) in entries {
+            let at = set.bucket(key);
+            let free = set.keys[at].iter().position(|&k| k == 0)?;
+            set.keys[at][free] = key;
+            set.flags[at][free] = flags;
+        }
+        Some(set)
+    }
+
+    fn bucket(&self, key: u128) -> usize {
+        let mixed =
+            ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(self.multiplier);
         (mixed >> (64 - Self::BITS)) as usize
     }
 
@@ -324,15 +534,9 @@ impl WordSet {
         if word.len == 0 || word.len > 16 {
             return 0;
         }
-        let key = word.key;
-        let mut at = Self::slot(key);
-        loop {
-            match self.keys[at] {
-                0 => return 0,
-                k if k == key => return self.flags[at],
-                _ => at = (at + 1) % Self::SLOTS,
-            }
-        }
+        let at = self.bucket(word.key);
+        let ([first, second], [first_flags, second_flags]) = (self.keys[at], self.flags[at]);
+        (u8::from(first == word.key) * first_flags) | (u8::from(second == word.key) * second_flags)
     }
 }
 
@@ -359,12 +563,25 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
     (1..=3).contains(&digits) && matches!(trimmed.get(digits), Some(b'.') | Some(b')'))
 }
 
-/// True if a trimmed line is shaped like code: it ends in `;`, `{`, `}` or `)`, starts
+/// True if a trimmed line is shaped like code: it ends in `;`, `{` or `}`, starts
 /// with a shell prompt, or holds an assignment or a path operator.
 pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
-    let operator = [&b" = "[..], b"::", b"->", b"();"]
-        .iter()
-        .any(|op| contains(trimmed, op));
+    let splat = u8x32::splat;
+    let operator = trimmed.chunks(simd::WIDTH).enumerate().any(|(k, chunk)| {
+        let v = simd::load(chunk);
+        let mut ends = (v.simd_eq(splat(b'='))
+            | v.simd_eq(splat(b':'))
+            | v.simd_eq(splat(b'>'))
+            | v.simd_eq(splat(b';')))
+        .to_bitmask();
+        while ends != 0 {
+            if operator_ends_at(trimmed, k * simd::WIDTH + ends.trailing_zeros() as usize) {
+                return true;
+            }
+            ends &= ends - 1;
+        }
+        false
+    });
     code_shape_with(trimmed, operator)
 }
 
@@ -433,8 +650,83 @@ mod tests {
         }
     }
 
+    /// What [`shape`] should find in `text`, worked out the plain way: character by
+    /// character, words split off first and looked up as strings.
+    fn counted_plainly(text: &str) -> Shape {
+        let mut s = Shape::default();
+        let chars: Vec<char> = text.chars().collect();
+        for (k, &c) in chars.iter().enumerate() {
+            s.chars += 1;
+            if c.is_alphabetic() {
+                s.letters += 1;
+                s.upper += u32::from(c.is_uppercase());
+                s.cjk += u32::from(crate::lines::is_cjk(c));
+            } else if c.is_numeric() {
+                s.digits += 1;
+            } else if !c.is_whitespace() && (!c.is_ascii() || c.is_ascii_punctuation()) {
+                s.punct += 1;
+            }
+            s.code_chars += u32::from("{};=()<[]_$#".contains(c));
+            s.separators += u32::from("|/>»·•›".contains(c));
+            let digit = |at: Option<usize>| {
+                at.and_then(|at| chars.get(at))
+                    .is_some_and(char::is_ascii_digit)
+            };
+            s.time_cue += u32::from(c == ':' && digit(k.checked_sub(1)) && digit(Some(k + 1)));
+        }
+        let in_word = |c: char| {
+            c.is_ascii_alphanumeric()
+                || !c.is_ascii() && c.is_alphanumeric() && !crate::lines::is_cjk(c)
+        };
+        let mut rest = text;
+        while let Some(start) = rest.find(in_word) {
+            let word_len = rest[start..]
+                .find(|c| !in_word(c))
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + word_len];
+            let after = &rest[start + word_len..];
+            s.words += 1;
+            s.title_words += u32::from(word.chars().next().is_some_and(char::is_uppercase));
+            let lower = word.to_lowercase();
+            s.stopwords += u32::from(lower.len() <= 16 && STOPWORDS.contains(&lower.as_str()));
+            s.comment_cue += u32::from(lower.len() <= 16 && COMMENT_CUES.contains(&lower.as_str()));
+            let with_colon = format!("{lower}:");
+            s.comment_cue += u32::from(
+                after.starts_with(':')
+                    && with_colon.len() <= 16
+                    && COMMENT_CUES.contains(&with_colon.as_str()),
+            );
+            rest = after;
+        }
+        s
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The one pass counts what counting character by character and word by word
+        /// counts.
+        #[test]
+        fn one_pass_counts_what_plain_counting_counts(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "the", "The", "DER", "und", "für", "Für", "said", ":", "reply", "12",
+                    "3", "x", "Q", "Ünter", "straße", "東京", "»", "|", "/", "{", ";", "é", "-",
+                    ".", "\t", "\u{1}", "abcdefghijklmnopq", "ÉÉÉÉÉÉÉÉ", "İ", "ǅ", "①", "٣",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            let s = shape(text.as_bytes(), word_set());
+            let plain = counted_plainly(&text);
+            let counts = |s: &Shape| [
+                s.chars, s.letters, s.digits, s.punct, s.upper, s.cjk, s.code_chars,
+                s.separators, s.time_cue, s.words, s.stopwords, s.title_words, s.comment_cue,
+            ];
+            proptest::prop_assert_eq!(counts(&s), counts(&plain), "{:?}", text);
+        }
+
 
         /// The one pass finds the operators and link cues that searching the whole line
         /// finds, whatever characters surround them.
