@@ -324,9 +324,9 @@ def main():
     ap.add_argument("--snip", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--fixture", help="write a fixture of rows and LightGBM scores here")
-    ap.add_argument("--rounds", type=int, default=80)
+    ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--leaves", type=int, default=16)
-    ap.add_argument("--depth", type=int, default=5,
+    ap.add_argument("--depth", type=int, default=4,
                     help="tree depth, 1 to 12 (boilerstrip refuses deeper trees)")
     ap.add_argument("--content-weight", type=float, default=1.0, help="DEV main-text weight factor")
     ap.add_argument("--with-weight", type=float, default=30.0)

@@ -138,7 +138,7 @@ fn explain_shows_scores_and_rules_list_names_the_model() {
     let list = run(env.cmd().args(["rules", "list", "--scorer"]));
     let list = String::from_utf8(list.stdout).unwrap();
     assert!(
-        list.contains("model: builtin:model.txt (80 trees, threshold"),
+        list.contains("model: builtin:model.txt (60 trees, threshold"),
         "{list}"
     );
     // Off in the default pack: it is about ten times slower.

@@ -17,7 +17,7 @@ use crate::normal;
 use crate::rules::{Context, Detector, Edges, ShortLines};
 
 /// The number of features of a line.
-pub const FEATURE_COUNT: usize = 60;
+pub const FEATURE_COUNT: usize = 65;
 
 /// The names of the features, in row order (the training script prints them).
 pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
@@ -81,6 +81,11 @@ pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
     "page_prose_share",
     "next_prose",
     "heading_shape",
+    "dist_rule_prev",
+    "dist_rule_next",
+    "dist_cue_prev",
+    "dist_cue_next",
+    "long_share_before",
 ];
 
 /// The settings the structural detectors run with when their firings become features:
@@ -412,5 +417,105 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
                 && long[k + 1] > 0.0
                 && prose[k + 1] > 0.0,
         );
+    }
+    distances(&rules, &words, &long, &mut out.rows);
+}
+
+/// Distances are counted in non-blank lines and capped here.
+const MAX_DISTANCE: f32 = 50.0;
+
+/// The features of where a line sits among the page's markers: how far (in non-blank
+/// lines) the nearest line a marker rule removed is before it and after it, how far the
+/// nearest line with a time-stamp or comment cue is before and after it, and the share
+/// of the page's running text (the words of its long lines) that comes before it. A
+/// comment thread starts after the article's last long line, with a cue on every post;
+/// list items and headings inside an article lie between long lines, far from the
+/// rules' markers.
+fn distances(rules: &[f32], words: &[f32], long: &[f32], rows: &mut [f32]) {
+    let n = rules.len();
+    let cue = |row: &[f32]| row[15] > 0.0 || row[16] > 0.0;
+    let long_total: f32 = (0..n).filter(|&k| long[k] > 0.0).map(|k| words[k]).sum();
+    let long_total = long_total.max(1.0);
+    let (mut rule_seen, mut cue_seen) = (None::<usize>, None::<usize>);
+    let mut long_before = 0f32;
+    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate() {
+        let since =
+            |seen: Option<usize>| seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
+        row[60] = since(rule_seen);
+        row[62] = since(cue_seen);
+        row[64] = long_before / long_total;
+        if rules[k] > 0.0 {
+            rule_seen = Some(k);
+        }
+        if cue(row) {
+            cue_seen = Some(k);
+        }
+        if long[k] > 0.0 {
+            long_before += words[k];
+        }
+    }
+    let (mut rule_seen, mut cue_seen) = (None::<usize>, None::<usize>);
+    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
+        let until =
+            |seen: Option<usize>| seen.map_or(MAX_DISTANCE, |s| ((s - k) as f32).min(MAX_DISTANCE));
+        row[61] = until(rule_seen);
+        row[63] = until(cue_seen);
+        if rules[k] > 0.0 {
+            rule_seen = Some(k);
+        }
+        if cue(row) {
+            cue_seen = Some(k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_to_markers_and_the_running_text_before() {
+        let long = "This sentence is a line of running text with the words that make it long enough to count as one.";
+        let doc = format!(
+            "Menu\n{long}\nRemoved by a rule\nA list item\n{long}\nErik said: yes\nBlue sky\n"
+        );
+        let table = LineTable::new(doc.as_bytes());
+        let mut fates = vec![Fate::KEPT; table.len()];
+        fates[2] = Fate::removed(0);
+        let mut out = LineFeatures::default();
+        compute(&table, &fates, &mut out);
+        let column = |f: usize| {
+            (0..out.lines.len())
+                .map(|k| out.row(k)[f])
+                .collect::<Vec<_>>()
+        };
+        let cap = MAX_DISTANCE;
+        assert_eq!(
+            column(60),
+            [cap, cap, cap, 1.0, 2.0, 3.0, 4.0],
+            "dist_rule_prev"
+        );
+        assert_eq!(
+            column(61),
+            [2.0, 1.0, cap, cap, cap, cap, cap],
+            "dist_rule_next"
+        );
+        assert_eq!(
+            column(62),
+            [cap, cap, cap, cap, cap, cap, 1.0],
+            "dist_cue_prev"
+        );
+        assert_eq!(
+            column(63),
+            [5.0, 4.0, 3.0, 2.0, 1.0, cap, cap],
+            "dist_cue_next"
+        );
+        assert_eq!(
+            column(64),
+            [0.0, 0.0, 0.5, 0.5, 0.5, 1.0, 1.0],
+            "long_share_before"
+        );
+        assert_eq!(FEATURE_NAMES[60], "dist_rule_prev");
+        assert_eq!(FEATURE_NAMES[64], "long_share_before");
     }
 }

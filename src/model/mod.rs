@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! boilerstrip-model 1
-//! features 60
+//! features 65
 //! tree F:T:L:R F:T:L:R ... / V V V ...
 //! ```
 //!
@@ -114,7 +114,10 @@ impl Model {
     ///
     /// ```
     /// let model = boilerstrip::model::Model::parse(
-    ///     "boilerstrip-model 1\nfeatures 60\ntree 0:5:-1:-2 / 1.5 -2\n",
+    ///     &format!(
+    ///         "boilerstrip-model 1\nfeatures {}\ntree 0:5:-1:-2 / 1.5 -2\n",
+    ///         boilerstrip::model::FEATURE_COUNT
+    ///     ),
     ///     "tiny.txt",
     /// )?;
     /// let mut row = [0.0f32; boilerstrip::model::FEATURE_COUNT];
