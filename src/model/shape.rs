@@ -90,7 +90,7 @@ pub(super) struct Shape {
     pub(super) code_operator: bool,
 }
 
-/// [`ASCII_CLASSES`] bits.
+/// The class bits of an ASCII character in [`ASCII`].
 const LETTER: u8 = 1;
 const UPPER: u8 = 2;
 const DIGIT: u8 = 4;
@@ -118,14 +118,19 @@ const fn holds(set: &[u8], byte: u8) -> bool {
     false
 }
 
-/// What [`shape`] needs to know of an ASCII character: whether it is a letter (and a
-/// capital) or a digit, and whether it is a [`CUE`].
-const ASCII_CLASSES: [u8; 128] = {
-    let mut classes = [0u8; 128];
+/// What [`shape`] needs to know of an ASCII character, one byte lane each of a `u64`
+/// (lane `k` is bits `8k..8k + 8`). Lanes 0 to 6 are the counts it adds to, so that one
+/// addition counts a character: characters, letters, capitals, digits, punctuation (what
+/// `is_ascii_punctuation` says), code characters and separators; a lane holds at most
+/// 255, and [`Reader::characters`] empties them into the [`Shape`] after each window of at
+/// most [`simd::WIDTH`] bytes. Lane 7 is its class: [`LETTER`], [`UPPER`], [`DIGIT`] and
+/// [`CUE`] bits (its sums are never read).
+const ASCII: [u64; 128] = {
+    let mut table = [0u64; 128];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        classes[b] = if c.is_ascii_uppercase() {
+        let mut class = if c.is_ascii_uppercase() {
             LETTER | UPPER
         } else if c.is_ascii_lowercase() {
             LETTER
@@ -135,40 +140,23 @@ const ASCII_CLASSES: [u8; 128] = {
             0
         };
         if holds(CUE_BYTES, c) {
-            classes[b] |= CUE;
+            class |= CUE;
         }
-        b += 1;
-    }
-    classes
-};
-
-/// The counts an ASCII character adds to, one byte lane each of a `u64` (lane `k` is
-/// bits `8k..8k + 8`), so that one addition counts a character: characters, letters,
-/// capitals, digits, punctuation (what `is_ascii_punctuation` says), code characters and
-/// separators. A lane holds at most 255; [`Reader::characters`] empties them into the
-/// [`Shape`] after each window of at most [`simd::WIDTH`] bytes.
-const ASCII_COUNTS: [u64; 128] = {
-    let mut counts = [0u64; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        let class = ASCII_CLASSES[b];
-        let code = holds(CODE_CHARS, c);
-        let separator = holds(SEPARATORS, c);
-        counts[b] = 1
+        table[b] = 1
             | ((class & LETTER != 0) as u64) << 8
             | ((class & UPPER != 0) as u64) << 16
             | ((class & DIGIT != 0) as u64) << 24
             | (c.is_ascii_punctuation() as u64) << 32
-            | (code as u64) << 40
-            | (separator as u64) << 48;
+            | (holds(CODE_CHARS, c) as u64) << 40
+            | (holds(SEPARATORS, c) as u64) << 48
+            | (class as u64) << 56;
         b += 1;
     }
-    counts
+    table
 };
 
 impl Shape {
-    /// Adds the lanes of [`ASCII_COUNTS`] sums.
+    /// Adds the count lanes of [`ASCII`] sums.
     fn add_lanes(&mut self, lanes: u64) {
         let lane = |k: u32| ((lanes >> (8 * k)) & 0xff) as u32;
         self.chars += lane(0);
@@ -287,8 +275,9 @@ impl Reader<'_> {
                 at += len;
                 continue;
             }
-            let class = ASCII_CLASSES[usize::from(byte)];
-            lanes += ASCII_COUNTS[usize::from(byte)];
+            let entry = ASCII[usize::from(byte)];
+            lanes = lanes.wrapping_add(entry);
+            let class = (entry >> 56) as u8;
             if class & CUE != 0 {
                 cue(&mut self.shape, self.line, at);
             }
