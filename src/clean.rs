@@ -123,10 +123,12 @@ impl CleanerBuilder {
             .map(|r| Reason::new(r.name()))
             .collect();
         reasons.extend(Detector::ALL.map(|detector| Reason::new(detector.name())));
-        let model = match &self.model {
-            Some(model) => Arc::clone(model),
-            None => Arc::new(Model::builtin()),
-        };
+        // The built-in model is read when first needed, so that a cleaner without the
+        // scorer (and the feature dumper of a build whose features changed) never reads it.
+        let model = std::sync::OnceLock::new();
+        if let Some(given) = &self.model {
+            model.get_or_init(|| Arc::clone(given));
+        }
         Ok(Cleaner {
             inner: Arc::new(Inner {
                 matcher,
@@ -170,7 +172,8 @@ struct Inner {
     rules: Vec<Rule>,
     detectors: DetectorConfig,
     counts: Option<FrequentLines>,
-    model: Arc<Model>,
+    /// The line scorer: the builder's, or the built-in one once first used.
+    model: std::sync::OnceLock<Arc<Model>>,
     scores: bool,
     /// Rule names, then detector names in [`Detector::ALL`] order.
     reasons: Vec<Reason>,
@@ -329,7 +332,7 @@ impl Cleaner {
 
     /// The line scorer the `model` detector uses.
     pub fn model(&self) -> &Model {
-        &self.inner.model
+        self.inner.model.get_or_init(|| Arc::new(Model::builtin()))
     }
 
     /// The `model` detector: scores every line the rules kept and removes those whose
@@ -356,7 +359,7 @@ impl Cleaner {
             {
                 kept_rows.extend_from_slice(features.row(k));
             }
-            inner.model.raw_scores(kept_rows, raw_scores);
+            self.model().raw_scores(kept_rows, raw_scores);
             let mut kept_scores = raw_scores.iter();
             for (k, &line) in features.lines.iter().enumerate() {
                 if features.rule_removed[k] {
@@ -545,6 +548,27 @@ mod tests {
             .clean_until(doc.as_bytes(), None, &stop)
             .unwrap_err();
         assert_eq!(err.category(), ErrorCategory::Interrupted);
+    }
+
+    #[test]
+    fn the_built_in_model_is_read_only_when_the_scorer_needs_it() {
+        let doc = "A line of article text that says something.\nHome\n".repeat(10);
+        let off = Cleaner::new(&RuleSet::builtin()).unwrap();
+        off.clean(doc.as_bytes());
+        off.line_features(doc.as_bytes());
+        assert!(off.inner.model.get().is_none(), "no scorer, no model read");
+
+        let mut rules = RuleSet::builtin();
+        rules.detectors_mut().set(crate::rules::Settings::Model(
+            crate::rules::ModelSettings::DEFAULT,
+        ));
+        let on = Cleaner::new(&rules).unwrap();
+        assert!(on.inner.model.get().is_none());
+        on.clean(doc.as_bytes());
+        assert_eq!(
+            on.inner.model.get().map(|model| model.name()),
+            Some(crate::model::BUILTIN_MODEL_NAME)
+        );
     }
 
     #[test]
