@@ -486,33 +486,41 @@ impl WordSet {
                 }
             }
         }
-        (0u64..)
+        // The first multiplier that puts at most two words in a bucket (a count per
+        // bucket is all a try needs).
+        let multiplier = (0u64..)
             .map(|k| {
                 0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0xD1B5_4A32_D192_ED03)) | 1
             })
-            .find_map(|multiplier| Self::placed(&entries, multiplier))
-            .expect("some multiplier spreads the words")
-    }
-
-    /// The table of `entries` hashed with `multiplier`, if no bucket gets more than two.
-    fn placed(entries: &[(u128, u8)], multiplier: u64) -> Option<WordSet> {
+            .find(|&multiplier| {
+                let mut load = [0u8; 1 << Self::BITS];
+                entries.iter().all(|&(key, _)| {
+                    let at = Self::bucket_of(key, multiplier);
+                    load[at] += 1;
+                    load[at] <= 2
+                })
+            })
+            .expect("some multiplier spreads the words");
         let mut set = WordSet {
             keys: vec![[0; 2]; 1 << Self::BITS],
             flags: vec![[0; 2]; 1 << Self::BITS],
             multiplier,
         };
-        for &(key, flags) in entries {
+        for &(key, flags) in &entries {
             let at = set.bucket(key);
-            let free = set.keys[at].iter().position(|&k| k == 0)?;
+            let free = usize::from(set.keys[at][0] != 0);
             set.keys[at][free] = key;
             set.flags[at][free] = flags;
         }
-        Some(set)
+        set
     }
 
     fn bucket(&self, key: u128) -> usize {
-        let mixed =
-            ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(self.multiplier);
+        Self::bucket_of(key, self.multiplier)
+    }
+
+    fn bucket_of(key: u128, multiplier: u64) -> usize {
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(multiplier);
         (mixed >> (64 - Self::BITS)) as usize
     }
 
