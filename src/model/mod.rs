@@ -62,7 +62,6 @@ struct Tree {
 #[derive(Clone, PartialEq)]
 pub struct Model {
     name: String,
-    trees: usize,
     depth: u32,
     /// `2^depth` places for the splits of each tree, tree after tree, each tree in
     /// breadth-first order from place 1 (the children of split `i` are `2i` and `2i + 1`;
@@ -98,7 +97,7 @@ impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Model")
             .field("name", &self.name)
-            .field("trees", &self.trees)
+            .field("trees", &self.trees())
             .field("depth", &self.depth)
             .finish()
     }
@@ -159,10 +158,11 @@ impl Model {
                 features_seen = true;
             } else if let Some(body) = line.strip_prefix("tree ") {
                 let tree = parse_tree(body).map_err(|why| fail(at, why))?;
-                if tree.depth(0) > MAX_DEPTH {
+                let depth = tree.depth(0);
+                if depth > MAX_DEPTH {
                     return Err(fail(at, format!("a tree deeper than {MAX_DEPTH} levels")));
                 }
-                trees.push(tree);
+                trees.push((tree, depth));
             } else {
                 return Err(fail(at, format!("unknown line `{line}`")));
             }
@@ -173,20 +173,19 @@ impl Model {
         if trees.is_empty() {
             return Err(fail(0, "no trees".into()));
         }
-        let depth = trees.iter().map(|tree| tree.depth(0)).max().unwrap_or(0);
+        let depth = trees.iter().map(|&(_, depth)| depth).max().unwrap_or(0);
         let mut model = Model {
             name: origin.to_string(),
-            trees: trees.len(),
             depth,
             splits: Vec::with_capacity(trees.len() << depth),
             leaves: Vec::with_capacity(trees.len() << depth),
         };
-        for tree in &trees {
+        let unused = CompleteSplit {
+            feature: 0,
+            threshold: f32::INFINITY,
+        };
+        for (tree, _) in &trees {
             let base = (model.splits.len(), model.leaves.len());
-            let unused = CompleteSplit {
-                feature: 0,
-                threshold: f32::INFINITY,
-            };
             model.splits.resize(base.0 + (1 << depth), unused);
             model.leaves.resize(base.1 + (1 << depth), 0.0);
             let (splits, leaves) = (&mut model.splits[base.0..], &mut model.leaves[base.1..]);
@@ -202,7 +201,7 @@ impl Model {
 
     /// The number of trees.
     pub fn trees(&self) -> usize {
-        self.trees
+        self.leaves.len() >> self.depth
     }
 
     /// The sum of the trees' leaf values for one row of [`FEATURE_COUNT`] features.
