@@ -243,9 +243,10 @@ impl Reader<'_> {
         let valid = u32::MAX >> (simd::WIDTH - n);
         let before = (alnum << 1) | u32::from(self.in_word());
         let mut changes = (alnum ^ before) & valid;
-        if alnum & 1 != 0 && self.in_word() && self.ascii_from.is_none() {
-            // A word that began with a character that is not ASCII goes on.
-            self.ascii_from = Some(at);
+        if alnum & 1 != 0 {
+            // The window opens inside a word (or on its first byte): its ASCII bytes
+            // start here, whether or not the word began before.
+            self.word_byte(at, upper & 1 != 0);
         }
         while changes != 0 {
             let bit = changes.trailing_zeros();
@@ -318,7 +319,6 @@ impl Reader<'_> {
 
     /// Counts the word being read, if any, which ends before `at`; a word followed by
     /// `:` (`said:`) is also looked up with it.
-    #[inline]
     fn end_word(&mut self, at: usize) {
         if !self.in_word() {
             return;
