@@ -16,3 +16,11 @@ pub(crate) fn load(bytes: &[u8]) -> u8x32 {
     });
     u8x32::new(chunk)
 }
+
+/// The lanes of `v` from `low` to `high` (inclusive) as all-ones, the others as zero:
+/// subtracting `low` (wrapping) brings the range to `0..=high - low`, and a lane is in it
+/// when it is no larger than that.
+pub(crate) fn within(v: u8x32, low: u8, high: u8) -> u8x32 {
+    let shifted = v - u8x32::splat(low);
+    shifted.min(u8x32::splat(high - low)).simd_eq(shifted)
+}

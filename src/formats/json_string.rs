@@ -20,7 +20,7 @@ const WINDOW: usize = simd::WIDTH;
 fn specials(bytes: &[u8]) -> u32 {
     let v = simd::load(bytes);
     let splat = u8x32::splat;
-    let control = v.min(splat(0x1F)).simd_eq(v);
+    let control = simd::within(v, 0, 0x1F);
     (control | v.simd_eq(splat(b'"')) | v.simd_eq(splat(b'\\'))).to_bitmask()
 }
 

@@ -27,16 +27,13 @@ impl Window {
     pub(super) fn of(bytes: &[u8]) -> Window {
         let v = simd::load(bytes);
         let splat = u8x32::splat;
-        // `\t`..=`\r` are the five bytes from 9: subtracting 9 brings them to 0..=4.
-        let control = v - splat(b'\t');
-        let space = v.simd_eq(splat(b' ')) | control.min(splat(4)).simd_eq(control);
+        let space = v.simd_eq(splat(b' ')) | simd::within(v, b'\t', b'\r');
         // The high bit of every non-ASCII byte: most windows have none.
         let to_decode = if v.to_bitmask() == 0 {
             0
         } else {
-            let cjk_or_space = v - splat(0xE1);
             (v.simd_eq(splat(0xC2))
-                | cjk_or_space.min(splat(0xE9 - 0xE1)).simd_eq(cjk_or_space)
+                | simd::within(v, 0xE1, 0xE9)
                 | v.simd_eq(splat(0xEF))
                 | v.simd_eq(splat(0xF0)))
             .to_bitmask()

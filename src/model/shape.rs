@@ -213,10 +213,7 @@ impl Reader<'_> {
     /// spaces), and reads the words in them.
     fn ascii_window(&mut self, at: usize, window: u8x32, n: usize) {
         let splat = u8x32::splat;
-        let within = |low: u8, high: u8| {
-            let shifted = window - splat(low);
-            shifted.min(splat(high - low)).simd_eq(shifted).to_bitmask()
-        };
+        let within = |low: u8, high: u8| simd::within(window, low, high).to_bitmask();
         let any_of = |bytes: &[u8]| {
             bytes
                 .iter()
