@@ -435,9 +435,10 @@ impl Cleaner {
 }
 
 /// Applies each firing's action. A `document` firing removes everything; otherwise lines
-/// are walked in order: a `rest` firing removes its line and all after it, a `block`
-/// firing its line and the non-blank lines that follow, a `line` firing its line. A line
-/// removed by an open block or rest keeps its own firing's reason when it has one.
+/// are walked in order: a `rest` firing removes its line and all after it (only its line
+/// when a menu repeats it, see [`repeated_in_menu`]), a `block` firing its line and the
+/// non-blank lines that follow, a `line` firing its line. A line removed by an open block
+/// or rest keeps its own firing's reason when it has one.
 fn apply_actions(
     rules: &[Rule],
     firings: &[scan::Firing],
@@ -459,6 +460,7 @@ fn apply_actions(
             let action = rules[rule as usize].action();
             if action != Action::Line
                 && open.is_none_or(|(open_action, _)| open_action != Action::Rest)
+                && !(action == Action::Rest && repeated_in_menu(table, index))
             {
                 open = Some((action, rule));
             }
@@ -471,6 +473,36 @@ fn apply_actions(
             None => {}
         }
     }
+}
+
+/// A line of at least this many words is running text: a menu has none.
+const RUNNING_TEXT_WORDS: u32 = 20;
+
+/// How far back (in lines) a `rest` firing looks for copies of its line: a long menu, and
+/// no quadratic walk on a page of many firings.
+const MENU_REACH: usize = 600;
+
+/// True if line `index` is an entry of a menu that repeats it: its text (trimmed, after a
+/// list bullet, ASCII case aside) already occurred on two lines since the last line of
+/// running text (within [`MENU_REACH`] lines). A `rest` firing on such a line removes
+/// only its line, for a mega-menu that lists a related-content heading under each of its
+/// sections is not the heading of the page's tail, and what follows it may be the page's
+/// own text.
+fn repeated_in_menu(table: &LineTable<'_>, index: usize) -> bool {
+    let body = |line: usize| {
+        let trimmed = table.trimmed(line);
+        &trimmed[lines::bullet_len(trimmed)..]
+    };
+    let text = body(index);
+    (index.saturating_sub(MENU_REACH)..index)
+        .rev()
+        .take_while(|&line| table.word_count(line) < RUNNING_TEXT_WORDS)
+        .filter(|&line| {
+            let copy = body(line);
+            copy.len() == text.len() && copy.eq_ignore_ascii_case(text)
+        })
+        .nth(1)
+        .is_some()
 }
 
 /// Repairs what removals leave behind: between two kept non-blank lines, a run that lost

@@ -20,6 +20,7 @@ mod parquet;
 mod parquet_audit;
 mod paths_prop;
 mod report;
+mod rest;
 mod robustness;
 mod rule_errors;
 mod safety;
