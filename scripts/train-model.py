@@ -215,13 +215,20 @@ def evaluate(pages, scores, threshold, confirm=None):
     return figures
 
 
+def evaluate_mean(pages, runs, threshold, confirm=None):
+    """The figures of `evaluate`, averaged over several cross-validation runs (one per
+    seed): one run's lowest source moves with the seed by more than most changes do."""
+    figs = [evaluate(pages, scores, threshold, confirm) for scores in runs]
+    return {key: {m: float(np.mean([f[key][m] for f in figs])) for m in figs[0][key]} for key in figs[0]}
+
+
 def show(title, fig):
     print(f"== {title}")
     for key in sorted(fig):
         v = fig[key]
         if key == "snippets":
             print(f"  {key:16s} with kept {v['with_kept']:.4f}  without removed {v['without_removed']:.4f}"
-                  f"  pages losing text {v['pages_losing']}")
+                  f"  pages losing text {v['pages_losing']:g}")
         else:
             print(f"  {key:16s} recall {v['recall']:.4f}  removal {v['removal']:.4f}  F1 {v['f1']:.4f}")
 
@@ -255,15 +262,15 @@ THRESHOLDS = [0.88, 0.90, 0.92, 0.94, 0.955, 0.97]
 CONFIRMS = [0.6, 0.7, 0.8]
 
 
-def choose_threshold(pages, scores, args):
+def choose_threshold(pages, runs, args):
     """The (threshold, confirm) pair with the most DEV removal whose cross-validated
-    figures hold the floors; prints every pair tried."""
+    figures (averaged over the runs of `runs`) hold the floors; prints every pair tried."""
     best = None
     print("== 5-fold CV by (threshold, confirm): DEV recall, lowest source, removal, F1 |"
           " SNIPPETS with kept, without removed")
     for t in THRESHOLDS:
         for c in CONFIRMS:
-            fig = evaluate(pages, scores, t, c)
+            fig = evaluate_mean(pages, runs, t, c)
             low = min((v["recall"], k) for k, v in fig.items() if k not in ("ALL", "snippets"))
             snip = fig.get("snippets", {"with_kept": 1, "without_removed": 1})
             ok = (fig["ALL"]["recall"] >= args.min_recall and low[0] >= args.min_source_recall
@@ -337,9 +344,12 @@ def main():
     ap.add_argument("--min-source-recall", type=float, default=0.985,
                     help="floor on each DEV source's recall (0.98 is the target; the margin is for unseen pages)")
     ap.add_argument("--min-without", type=float, default=0.55, help="floor on SNIPPETS `without` removed")
+    ap.add_argument("--seed", type=int, default=7, help="LightGBM's seed (bagging, feature sampling)")
+    ap.add_argument("--cv-seeds", type=int, default=3,
+                    help="cross-validate this many times (seeds SEED, SEED+1, ...) and average the figures")
     ap.add_argument("--skip-loso", action="store_true")
     ap.add_argument("--curve", action="store_true", help="print the CV figures for a range of thresholds")
-    ap.add_argument("--save-cv", help="save the cross-validated scores (npz) here")
+    ap.add_argument("--save-cv", help="save the cross-validated scores (npz, `RUN/PAGE`) here")
     ap.add_argument("--oracle", action="store_true", help="also score the labels themselves")
     ap.add_argument("--lost", action="store_true", help="list the `with` snippets lost in CV")
     args = ap.parse_args()
@@ -348,7 +358,7 @@ def main():
 
     params = dict(objective="binary", learning_rate=0.1, num_leaves=args.leaves, max_depth=args.depth,
                   min_data_in_leaf=40, feature_fraction=0.9, bagging_fraction=0.8, bagging_freq=1,
-                  lambda_l2=1.0, use_missing=False, zero_as_missing=False, seed=7, deterministic=True,
+                  lambda_l2=1.0, use_missing=False, zero_as_missing=False, seed=args.seed, deterministic=True,
                   num_threads=1, verbose=-1, force_row_wise=True)
     data = Pages(args)
     pages = data.pages
@@ -362,21 +372,23 @@ def main():
 
     # 5 folds grouped by page.
     fold_of = {p["id"]: int(hash_str(p["id"]), 16) % 5 for p in pages}
-    cv = cross_scores(data, pages, params, args.rounds, fold_of)
+    runs = [cross_scores(data, pages, dict(params, seed=args.seed + k), args.rounds, fold_of)
+            for k in range(args.cv_seeds)]
+    cv = runs[0]
     if args.save_cv:
-        np.savez(args.save_cv, **cv)
+        np.savez(args.save_cv, **{f"{k}/{page}": s for k, run in enumerate(runs) for page, s in run.items()})
     if args.curve:
         print("== 5-fold CV, the score alone by threshold: DEV recall, lowest source recall,"
               " removal, F1 | SNIPPETS with, without")
         for t in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98]:
-            f = evaluate(pages, cv, t)
+            f = evaluate_mean(pages, runs, t)
             low = min((v["recall"], k) for k, v in f.items() if k not in ("ALL", "snippets"))
             print(f"  {t:.2f}  {f['ALL']['recall']:.4f}  {low[0]:.4f} ({low[1]})  {f['ALL']['removal']:.4f}"
                   f"  {f['ALL']['f1']:.4f}  |  {f['snippets']['with_kept']:.4f}  {f['snippets']['without_removed']:.4f}")
-    chosen = choose_threshold(pages, cv, args)
+    chosen = choose_threshold(pages, runs, args)
     threshold, confirm = (chosen[0], chosen[1]) if chosen else (0.97, 0.8)
     show(f"5-fold CV grouped by page, threshold {threshold:.3f}, confirm {confirm:.2f}",
-         evaluate(pages, cv, threshold, confirm))
+         evaluate_mean(pages, runs, threshold, confirm))
     if args.lost:
         for p in pages:
             if p["set"] != "snip":

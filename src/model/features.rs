@@ -17,7 +17,7 @@ use crate::normal;
 use crate::rules::{Context, Detector, Edges, ShortLines};
 
 /// The number of features of a line.
-pub const FEATURE_COUNT: usize = 65;
+pub const FEATURE_COUNT: usize = 72;
 
 /// The names of the features, in row order (the training script prints them).
 pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
@@ -86,6 +86,13 @@ pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
     "dist_cue_prev",
     "dist_cue_next",
     "long_share_before",
+    "label_value",
+    "label_value_win3",
+    "colon_head_dist",
+    "digit_win3",
+    "between_prose",
+    "prev_long_dist",
+    "next_long_dist",
 ];
 
 /// The settings the structural detectors run with when their firings become features:
@@ -419,6 +426,8 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         );
     }
     distances(&rules, &words, &long, &mut out.rows);
+    labels(table, lines, &words, &mut out.rows);
+    between_prose(&long, &prose, &mut out.rows);
 }
 
 /// Distances are counted in non-blank lines and capped here.
@@ -469,6 +478,83 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], rows: &mut [f32]) {
     }
 }
 
+/// How far into a line [`label_value`] looks for the colon that ends a label.
+const LABEL_BYTES: usize = 40;
+
+/// True if `trimmed` reads `Label: value`: a label of one to four words ending in a colon
+/// within its first [`LABEL_BYTES`] bytes, and a value after it (a colon at the end is
+/// `ends_colon`; a time `12:30` or a URL's `://` has no space after the colon).
+fn label_value(trimmed: &[u8]) -> bool {
+    let head = &trimmed[..trimmed.len().min(LABEL_BYTES)];
+    let Some(colon) = memchr::memchr(b':', head) else {
+        return false;
+    };
+    let label = &head[..colon];
+    let value = &trimmed[colon + 1..];
+    !label.is_empty()
+        && label.iter().filter(|&&b| b == b' ').count() < 4
+        && value.first().is_some_and(|&b| b == b' ' || b == b'\t')
+        && value.iter().any(|b| !b.is_ascii_whitespace())
+}
+
+/// The features of label–value structure (rows 65 to 68): whether a short line reads
+/// `Label: value`, the share of such lines among its three neighbours on each side, how
+/// far (in non-blank lines) the last line that ends in a colon is before it, and the mean
+/// share of digits of its three neighbours on each side. Addresses, opening hours, recipe
+/// quantities, product details and event data are blocks of such lines inside the text;
+/// menus are not.
+fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32]) {
+    let n = lines.len();
+    let mut is_label = vec![0f32; n];
+    let mut digits = vec![0f32; n];
+    for (k, &line) in lines.iter().enumerate() {
+        let row = &rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
+        is_label[k] = f32::from(words[k] <= 12.0 && label_value(table.trimmed(line)));
+        digits[k] = row[3];
+    }
+    let window = |v: &[f32], k: usize| {
+        let (lo, hi) = (k.saturating_sub(3), (k + 4).min(n));
+        let sum: f32 = v[lo..hi].iter().sum::<f32>() - v[k];
+        sum / (hi - lo - 1).max(1) as f32
+    };
+    let mut colon_seen: Option<usize> = None;
+    for k in 0..n {
+        let (label, label_win, digit_win) = (is_label[k], window(&is_label, k), window(&digits, k));
+        let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
+        row[65] = label;
+        row[66] = label_win;
+        row[67] = colon_seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
+        row[68] = digit_win;
+        if row[9] > 0.0 {
+            colon_seen = Some(k);
+        }
+    }
+}
+
+/// The features of where a line sits between the long lines (rows 69 to 71): whether the
+/// nearest long line before it and the nearest after it both read like prose (a list or
+/// a heading inside an article), and how far (in non-blank lines) each of them is.
+fn between_prose(long: &[f32], prose: &[f32], rows: &mut [f32]) {
+    let n = long.len();
+    let mut before: Option<usize> = None;
+    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate() {
+        row[70] = before.map_or(MAX_DISTANCE, |b| ((k - b) as f32).min(MAX_DISTANCE));
+        row[69] = f32::from(before.is_some_and(|b| prose[b] > 0.0));
+        if long[k] > 0.0 {
+            before = Some(k);
+        }
+    }
+    let mut after: Option<usize> = None;
+    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
+        row[71] = after.map_or(MAX_DISTANCE, |a| ((a - k) as f32).min(MAX_DISTANCE));
+        row[69] *= f32::from(after.is_some_and(|a| prose[a] > 0.0));
+        if long[k] > 0.0 {
+            after = Some(k);
+        }
+    }
+    debug_assert_eq!(rows.len(), n * FEATURE_COUNT);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,5 +603,73 @@ mod tests {
         );
         assert_eq!(FEATURE_NAMES[60], "dist_rule_prev");
         assert_eq!(FEATURE_NAMES[64], "long_share_before");
+    }
+
+    #[test]
+    fn label_value_lines_and_their_blocks() {
+        for line in [
+            "Adresse: Altendorfer Str. 1",
+            "Backzeit: 15 – 30 Min",
+            "Tel.:\t0201 123",
+        ] {
+            assert!(label_value(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "Zutaten:",
+            "Opening at 10:30 every day",
+            "https://example.com/a",
+            "The minister said on Tuesday in a long statement: no.",
+            "Label: ",
+        ] {
+            assert!(!label_value(line.as_bytes()), "{line}");
+        }
+        let long = "This sentence is a line of running text with the words that make it long enough to count as one.";
+        let doc = format!(
+            "{long}\nZutaten:\n250 g Mehl\n2 Eier\nBackzeit: 30 Min\nGesamt: 45 Min\n{long}\nHome\n"
+        );
+        let table = LineTable::new(doc.as_bytes());
+        let fates = vec![Fate::KEPT; table.len()];
+        let mut out = LineFeatures::default();
+        compute(&table, &fates, &mut out);
+        let column = |f: usize| {
+            (0..out.lines.len())
+                .map(|k| out.row(k)[f])
+                .collect::<Vec<_>>()
+        };
+        let cap = MAX_DISTANCE;
+        assert_eq!(
+            column(65),
+            [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0],
+            "label_value"
+        );
+        assert_eq!(column(66)[3], 2.0 / 6.0, "label_value_win3");
+        assert_eq!(
+            column(67),
+            [cap, cap, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "colon_head_dist"
+        );
+        let digits = column(3);
+        let around: f32 = [0, 1, 3, 4, 5].iter().map(|&k| digits[k]).sum();
+        assert_eq!(column(68)[2], around / 5.0, "digit_win3");
+        assert_eq!(column(68)[7], (digits[4] + digits[5] + digits[6]) / 3.0);
+        assert!(column(68)[2] > 0.0);
+        // Between the two long prose lines, and how far each is.
+        assert_eq!(
+            column(69),
+            [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0],
+            "between_prose"
+        );
+        assert_eq!(
+            column(70),
+            [cap, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 1.0],
+            "prev_long_dist"
+        );
+        assert_eq!(
+            column(71),
+            [6.0, 5.0, 4.0, 3.0, 2.0, 1.0, cap, cap],
+            "next_long_dist"
+        );
+        assert_eq!(FEATURE_NAMES[65], "label_value");
+        assert_eq!(FEATURE_NAMES[71], "next_long_dist");
     }
 }

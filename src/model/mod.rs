@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! boilerstrip-model 1
-//! features 65
+//! features 72
 //! tree F:T:L:R F:T:L:R ... / V V V ...
 //! ```
 //!
