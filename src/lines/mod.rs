@@ -182,7 +182,7 @@ pub fn trim_range(content: &[u8]) -> Range<usize> {
 
 /// ASCII white space as `char::is_whitespace` sees it: tab, line feed, vertical tab,
 /// form feed, carriage return and space.
-pub(crate) fn is_ascii_space(byte: u8) -> bool {
+pub(crate) const fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t'..=b'\r')
 }
 
