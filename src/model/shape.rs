@@ -217,7 +217,8 @@ impl Reader<'_> {
         let any_of = |bytes: &[u8]| {
             bytes
                 .iter()
-                .fold(0, |mask, &b| mask | window.simd_eq(splat(b)).to_bitmask())
+                .fold(splat(0), |found, &b| found | window.simd_eq(splat(b)))
+                .to_bitmask()
         };
         let upper = within(b'A', b'Z');
         let letters = upper | within(b'a', b'z');
