@@ -52,15 +52,12 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
             buffer[written..written + bytes.len()].copy_from_slice(bytes);
             written += bytes.len();
         };
-        match c {
-            Some(c) if c.is_numeric() => put(b"0"),
-            Some(c) if c.is_alphanumeric() => {
-                let mut buf = [0u8; 4];
-                for lower in c.to_lowercase() {
-                    put(lower.encode_utf8(&mut buf).as_bytes());
-                }
-            }
-            Some(c) if c.is_whitespace() => pending_space = true,
+        match c.map(|c| (c, lines::class_of(c))) {
+            Some((_, class)) if class.numeric() => put(b"0"),
+            Some((c, class)) if class.alphanumeric() => class.each_lower(c, |lower| {
+                put(lower.encode_utf8(&mut [0u8; 4]).as_bytes());
+            }),
+            Some((_, class)) if class.whitespace() => pending_space = true,
             Some(_) => {}
             None => put(&text[at..at + 1]),
         }

@@ -7,12 +7,14 @@
 
 use std::ops::Range;
 
+mod chars;
 mod code_points;
 pub(crate) mod maps;
 mod table;
 mod window;
 mod words;
 
+pub(crate) use chars::class_of;
 pub use code_points::CodePoints;
 pub(crate) use table::{Fate, LineTable};
 pub use words::{is_cjk, word_count};

@@ -362,26 +362,27 @@ impl Reader<'_> {
     /// and reads it into the word (a letter or digit other than CJK continues a word;
     /// anything else ends it).
     fn other_character(&mut self, at: usize, c: char) {
+        let class = crate::lines::class_of(c);
         let s = &mut self.shape;
         s.chars += 1;
-        if c.is_alphabetic() {
+        if class.alphabetic() {
             s.letters += 1;
-            s.upper += u32::from(c.is_uppercase());
-            s.cjk += u32::from(crate::lines::is_cjk(c));
-        } else if c.is_numeric() {
+            s.upper += u32::from(class.uppercase());
+            s.cjk += u32::from(class.cjk());
+        } else if class.numeric() {
             s.digits += 1;
-        } else if !c.is_whitespace() {
+        } else if !class.whitespace() {
             s.punct += 1;
         }
         s.separators += u32::from(matches!(c, '»' | '·' | '•' | '›'));
-        if c.is_alphanumeric() && !crate::lines::is_cjk(c) {
+        if class.alphanumeric() && !class.cjk() {
             if self.word.len == 0 {
-                self.word.upper_start = c.is_uppercase();
+                self.word.upper_start = class.uppercase();
             }
-            for lower in c.to_lowercase() {
+            class.each_lower(c, |lower| {
                 let mut buf = [0u8; 4];
                 self.word.push_bytes(lower.encode_utf8(&mut buf).as_bytes());
-            }
+            });
         } else {
             self.end_word(at);
         }
