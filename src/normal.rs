@@ -13,59 +13,83 @@ pub const NORMAL_FORM_VERSION: u32 = 1;
 
 /// Writes the normal form of `text` into `out` (cleared first).
 ///
-/// ASCII bytes are handled without decoding; other characters are decoded one at a time.
+/// ASCII bytes are handled by table without decoding; other characters are decoded one
+/// at a time.
 pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
+    // The normal form is never longer than one and a half times the text: a character's
+    // lower case takes at most three bytes for two (`İ`, `Ⱥ`; a test checks every
+    // character), and a space is written only for white space before it, which wrote
+    // nothing. So the bytes are written at an index into a buffer twice as long, without
+    // `Vec::push` keeping the length in memory.
     out.clear();
+    out.resize(2 * text.len() + 1, 0);
+    let buffer = out.as_mut_slice();
+    let mut written = 0;
     let mut pending_space = false;
     let mut at = 0;
     while at < text.len() {
         let byte = text[at];
         if byte.is_ascii() {
             at += 1;
-            let normal = if byte.is_ascii_digit() {
-                b'0'
-            } else if byte.is_ascii_alphabetic() {
-                byte.to_ascii_lowercase()
-            } else {
-                pending_space |= lines::is_ascii_space(byte);
-                continue;
-            };
-            if pending_space && !out.is_empty() {
-                out.push(b' ');
+            match ASCII_NORMAL[usize::from(byte)] {
+                DROPPED => {}
+                SPACE => pending_space = true,
+                normal => {
+                    buffer[written] = b' ';
+                    written += usize::from(pending_space && written > 0);
+                    pending_space = false;
+                    buffer[written] = normal;
+                    written += 1;
+                }
             }
-            pending_space = false;
-            out.push(normal);
             continue;
         }
         let (c, len) = lines::decode(&text[at..]);
-        match c {
-            Some(c) if c.is_numeric() => push(out, b"0", &mut pending_space),
-            Some(c) if c.is_alphanumeric() => {
-                let mut buf = [0u8; 4];
-                for lower in c.to_lowercase() {
-                    push(
-                        out,
-                        lower.encode_utf8(&mut buf).as_bytes(),
-                        &mut pending_space,
-                    );
-                }
-            }
-            Some(c) if c.is_whitespace() => pending_space = true,
+        let mut put = |bytes: &[u8]| {
+            buffer[written] = b' ';
+            written += usize::from(pending_space && written > 0);
+            pending_space = false;
+            buffer[written..written + bytes.len()].copy_from_slice(bytes);
+            written += bytes.len();
+        };
+        match c.map(|c| (c, lines::class_of(c))) {
+            Some((_, class)) if class.numeric() => put(b"0"),
+            Some((c, class)) if class.alphanumeric() => class.each_lower(c, |lower| {
+                put(lower.encode_utf8(&mut [0u8; 4]).as_bytes());
+            }),
+            Some((_, class)) if class.whitespace() => pending_space = true,
             Some(_) => {}
-            None => push(out, &text[at..at + 1], &mut pending_space),
+            None => put(&text[at..at + 1]),
         }
         at += len;
     }
+    out.truncate(written);
 }
 
-/// Appends `bytes`, preceded by one space if white space came before and `out` has text.
-fn push(out: &mut Vec<u8>, bytes: &[u8], pending_space: &mut bool) {
-    if *pending_space && !out.is_empty() {
-        out.push(b' ');
+/// [`ASCII_NORMAL`] of a byte that the normal form drops (punctuation, symbols, controls).
+const DROPPED: u8 = 0;
+/// [`ASCII_NORMAL`] of white space.
+const SPACE: u8 = 1;
+
+/// What each ASCII byte becomes in the normal form: a letter its lower case, a digit
+/// `0`, white space [`SPACE`] and anything else [`DROPPED`].
+const ASCII_NORMAL: [u8; 128] = {
+    let mut table = [DROPPED; 128];
+    let mut byte = 0u8;
+    while byte < 128 {
+        table[byte as usize] = if byte.is_ascii_digit() {
+            b'0'
+        } else if byte.is_ascii_alphabetic() {
+            byte.to_ascii_lowercase()
+        } else if lines::is_ascii_space(byte) {
+            SPACE
+        } else {
+            DROPPED
+        };
+        byte += 1;
     }
-    *pending_space = false;
-    out.extend_from_slice(bytes);
-}
+    table
+};
 
 /// The normal form of `text` as a new vector (convenience over [`normalize_into`]).
 ///
@@ -142,6 +166,7 @@ impl std::hash::Hasher for IdentityHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn lowercases_maps_digits_drops_punctuation_collapses_spaces() {
@@ -151,6 +176,68 @@ mod tests {
             "été 0000 straße".as_bytes()
         );
         assert_eq!(normalize("«Ça va?»".as_bytes()), "ça va".as_bytes());
+    }
+
+    /// The normal form as its definition reads, character by character: what
+    /// [`normalize_into`] must give.
+    fn normalized_plainly(text: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut pending_space = false;
+        let mut at = 0;
+        while at < text.len() {
+            let (c, len) = lines::decode(&text[at..]);
+            let mut piece = Vec::new();
+            match c {
+                Some(c) if c.is_numeric() => piece.push(b'0'),
+                Some(c) if c.is_alphanumeric() => {
+                    piece.extend(c.to_lowercase().collect::<String>().bytes())
+                }
+                Some(c) if c.is_whitespace() => pending_space = true,
+                Some(_) => {}
+                None => piece.push(text[at]),
+            }
+            if !piece.is_empty() {
+                if pending_space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                pending_space = false;
+                out.extend(piece);
+            }
+            at += len;
+        }
+        out
+    }
+
+    #[test]
+    fn every_character_normalises_as_defined_and_within_the_buffer() {
+        // Three copies between spaces: the longest a character's normal form can make a
+        // text, since each copy is preceded by white space.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!(" {c} {c}{c}");
+            let normal = normalize(text.as_bytes());
+            assert_eq!(normal, normalized_plainly(text.as_bytes()), "{c:?}");
+            assert!(2 * normal.len() <= 3 * text.len(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of ASCII, other scripts, white space and bytes that are not UTF-8
+        /// normalises as the definition says.
+        #[test]
+        fn normal_form_is_the_plain_definition(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "  ", "\t", "A", "z", "Q9", "7", ",", "!", "İ", "Ⱥ", "ß", "东京",
+                    "٣", "\u{a0}", "\u{3000}", "—", "É", "\u{1}", "\u{7f}",
+                ]).prop_map(|s| s.as_bytes().to_vec())
+                .boxed()
+                .prop_union(proptest::collection::vec(0x80u8..=0xFF, 1..3).boxed()),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(normalize(&text), normalized_plainly(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -7,12 +7,14 @@
 
 use std::ops::Range;
 
+mod chars;
 mod code_points;
 pub(crate) mod maps;
 mod table;
 mod window;
 mod words;
 
+pub(crate) use chars::class_of;
 pub use code_points::CodePoints;
 pub(crate) use table::{Fate, LineTable};
 pub use words::{is_cjk, word_count};
@@ -182,7 +184,7 @@ pub fn trim_range(content: &[u8]) -> Range<usize> {
 
 /// ASCII white space as `char::is_whitespace` sees it: tab, line feed, vertical tab,
 /// form feed, carriage return and space.
-pub(crate) fn is_ascii_space(byte: u8) -> bool {
+pub(crate) const fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t'..=b'\r')
 }
 

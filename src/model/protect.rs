@@ -66,7 +66,12 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
     let lines = table.non_blank();
     let n = lines.len();
     let words = |k: usize| table.word_count(lines[k]);
-    let running = |k: usize| words(k) >= RUNNING_WORDS && prose_like(table.trimmed(lines[k]));
+    // Whether each line is running text, found once: every rule below asks it of the
+    // lines around the one it looks at.
+    let running_text: Vec<bool> = (0..n)
+        .map(|k| words(k) >= RUNNING_WORDS && prose_like(table.trimmed(lines[k])))
+        .collect();
+    let running = |k: usize| running_text[k];
     let indent = |k: usize| table.trim_span(lines[k]).0 - table.line(lines[k]).start;
 
     // Code: fenced blocks, then runs of code-shaped lines.
@@ -146,8 +151,8 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
     let table_row = |k: usize| {
         let trimmed = table.trimmed(lines[k]);
         words(k) < RUNNING_WORDS
-            && contains(trimmed, b"  ")
             && trimmed.iter().any(u8::is_ascii_digit)
+            && contains(trimmed, b"  ")
     };
     let mut k = 0;
     while k < n {
@@ -170,13 +175,13 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
         let short_label = |k: usize| words(k) <= HEADING_WORDS && !running(k);
         if words(k) == 0
             || words(k) > HEADING_WORDS
+            || lines[k + 1] - line > 2
+            || !running(k + 1)
             || prose_like(trimmed)
             || trimmed.iter().any(|b| b"|>/".contains(b))
             || ["\u{BB}", "\u{B7}", "\u{2022}"]
                 .iter()
                 .any(|sep| contains(trimmed, sep.as_bytes()))
-            || lines[k + 1] - line > 2
-            || !running(k + 1)
         {
             continue;
         }

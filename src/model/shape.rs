@@ -217,7 +217,8 @@ impl Reader<'_> {
         let any_of = |bytes: &[u8]| {
             bytes
                 .iter()
-                .fold(0, |mask, &b| mask | window.simd_eq(splat(b)).to_bitmask())
+                .fold(splat(0), |found, &b| found | window.simd_eq(splat(b)))
+                .to_bitmask()
         };
         let upper = within(b'A', b'Z');
         let letters = upper | within(b'a', b'z');
@@ -236,24 +237,41 @@ impl Reader<'_> {
             cues &= cues - 1;
         }
 
-        // Words: a change between a letter or digit and anything else starts or ends one.
+        // Words: a letter or digit after anything else starts one, anything else after a
+        // letter or digit ends one.
         let valid = u32::MAX >> (simd::WIDTH - n);
         let before = (alnum << 1) | u32::from(self.in_word());
-        let mut changes = (alnum ^ before) & valid;
-        if alnum & 1 != 0 {
-            // The window opens inside a word (or on its first byte): its ASCII bytes
-            // start here, whether or not the word began before.
-            self.word_byte(at, upper & 1 != 0);
-        }
-        while changes != 0 {
-            let bit = changes.trailing_zeros();
-            let here = at + bit as usize;
-            if alnum >> bit & 1 != 0 {
-                self.word_byte(here, upper >> bit & 1 != 0);
-            } else {
-                self.end_word(here);
+        let mut starts = alnum & !before & valid;
+        let mut ends = !alnum & before & valid;
+        if self.in_word() {
+            // The window opens inside a word begun before: its ASCII bytes start here,
+            // and it ends at the first end, if the window holds one.
+            if alnum & 1 != 0 {
+                self.word_byte(at, upper & 1 != 0);
             }
-            changes &= changes - 1;
+            if ends != 0 {
+                self.end_word(at + ends.trailing_zeros() as usize);
+                ends &= ends - 1;
+            }
+        }
+        // Each start now pairs with the next end: a word that ends in the window is
+        // counted at once; one that runs to its end goes on in the next.
+        while starts != 0 {
+            let start = starts.trailing_zeros();
+            starts &= starts - 1;
+            if ends == 0 {
+                self.word_byte(at + start as usize, upper >> start & 1 != 0);
+                break;
+            }
+            let end = at + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            let from = at + start as usize;
+            let mut word = WordKey {
+                upper_start: upper >> start & 1 != 0,
+                ..WordKey::default()
+            };
+            word.push_ascii(self.line, from, end);
+            self.count_word(&word, end);
         }
     }
 
@@ -314,51 +332,57 @@ impl Reader<'_> {
         }
     }
 
-    /// Counts the word being read, if any, which ends before `at`; a word followed by
-    /// `:` (`said:`) is also looked up with it.
+    /// Counts the word being read, if any, which ends before `at`.
     fn end_word(&mut self, at: usize) {
         if !self.in_word() {
             return;
         }
         self.take_ascii(at);
+        let word = std::mem::take(&mut self.word);
+        self.count_word(&word, at);
+    }
+
+    /// Counts `word`, which ends before `at`; a word followed by `:` (`said:`) is also
+    /// looked up with it.
+    fn count_word(&mut self, word: &WordKey, at: usize) {
         let s = &mut self.shape;
         s.words += 1;
-        s.title_words += u32::from(self.word.upper_start);
-        let found = self.words.get(&self.word);
+        s.title_words += u32::from(word.upper_start);
+        let found = self.words.get(word);
         s.stopwords += u32::from(found & STOPWORD != 0);
         s.comment_cue += u32::from(found & COMMENT_CUE != 0);
         if self.line.get(at) == Some(&b':') {
-            let mut with_colon = self.word;
+            let mut with_colon = *word;
             with_colon.push_ascii(self.line, at, at + 1);
             s.comment_cue += u32::from(self.words.get(&with_colon) & COMMENT_CUE != 0);
         }
-        self.word = WordKey::default();
     }
 
     /// Counts the character `c` at `at`, which is not ASCII, by its Unicode properties,
     /// and reads it into the word (a letter or digit other than CJK continues a word;
     /// anything else ends it).
     fn other_character(&mut self, at: usize, c: char) {
+        let class = crate::lines::class_of(c);
         let s = &mut self.shape;
         s.chars += 1;
-        if c.is_alphabetic() {
+        if class.alphabetic() {
             s.letters += 1;
-            s.upper += u32::from(c.is_uppercase());
-            s.cjk += u32::from(crate::lines::is_cjk(c));
-        } else if c.is_numeric() {
+            s.upper += u32::from(class.uppercase());
+            s.cjk += u32::from(class.cjk());
+        } else if class.numeric() {
             s.digits += 1;
-        } else if !c.is_whitespace() {
+        } else if !class.whitespace() {
             s.punct += 1;
         }
         s.separators += u32::from(matches!(c, '»' | '·' | '•' | '›'));
-        if c.is_alphanumeric() && !crate::lines::is_cjk(c) {
+        if class.alphanumeric() && !class.cjk() {
             if self.word.len == 0 {
-                self.word.upper_start = c.is_uppercase();
+                self.word.upper_start = class.uppercase();
             }
-            for lower in c.to_lowercase() {
+            class.each_lower(c, |lower| {
                 let mut buf = [0u8; 4];
                 self.word.push_bytes(lower.encode_utf8(&mut buf).as_bytes());
-            }
+            });
         } else {
             self.end_word(at);
         }
