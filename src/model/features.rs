@@ -505,23 +505,23 @@ fn label_value(trimmed: &[u8]) -> bool {
 /// menus are not.
 fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32]) {
     let n = lines.len();
-    let mut is_label = vec![0f32; n];
-    let mut digits = vec![0f32; n];
     for (k, &line) in lines.iter().enumerate() {
-        let row = &rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        is_label[k] = f32::from(words[k] <= 12.0 && label_value(table.trimmed(line)));
-        digits[k] = row[3];
+        rows[k * FEATURE_COUNT + 65] =
+            f32::from(words[k] <= 12.0 && label_value(table.trimmed(line)));
     }
-    let window = |v: &[f32], k: usize| {
+    // The mean of a column over the three lines on each side (without the line itself).
+    let window = |rows: &[f32], column: usize, k: usize| {
         let (lo, hi) = (k.saturating_sub(3), (k + 4).min(n));
-        let sum: f32 = v[lo..hi].iter().sum::<f32>() - v[k];
+        let sum: f32 = (lo..hi)
+            .map(|j| rows[j * FEATURE_COUNT + column])
+            .sum::<f32>()
+            - rows[k * FEATURE_COUNT + column];
         sum / (hi - lo - 1).max(1) as f32
     };
     let mut colon_seen: Option<usize> = None;
     for k in 0..n {
-        let (label, label_win, digit_win) = (is_label[k], window(&is_label, k), window(&digits, k));
+        let (label_win, digit_win) = (window(rows, 65, k), window(rows, 3, k));
         let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        row[65] = label;
         row[66] = label_win;
         row[67] = colon_seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
         row[68] = digit_win;
