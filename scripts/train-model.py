@@ -339,11 +339,14 @@ def main():
     ap.add_argument("--with-weight", type=float, default=30.0)
     ap.add_argument("--without-weight", type=float, default=10.0)
     ap.add_argument("--min-recall", type=float, default=0.99)
-    ap.add_argument("--min-with", type=float, default=0.97,
-                    help="floor on SNIPPETS `with` kept (today's default pack without the scorer: 0.968)")
+    ap.add_argument("--min-with", type=float, default=0.975,
+                    help="floor on SNIPPETS `with` kept (the default pack without the scorer: 0.970; the"
+                         " scorer keeps more, and a pair that removes more by keeping less is no gain)")
     ap.add_argument("--min-source-recall", type=float, default=0.985,
                     help="floor on each DEV source's recall (0.98 is the target; the margin is for unseen pages)")
-    ap.add_argument("--min-without", type=float, default=0.55, help="floor on SNIPPETS `without` removed")
+    ap.add_argument("--min-without", type=float, default=0.56,
+                    help="floor on SNIPPETS `without` removed (0.55 is the target; the margin is for the"
+                         " cleaner's own run, which at (0.90, 0.80) removed 0.540 where the CV said 0.552)")
     ap.add_argument("--seed", type=int, default=7, help="LightGBM's seed (bagging, feature sampling)")
     ap.add_argument("--cv-seeds", type=int, default=3,
                     help="cross-validate this many times (seeds SEED, SEED+1, ...) and average the figures")

@@ -486,7 +486,7 @@ const LABEL_BYTES: usize = 40;
 /// `ends_colon`; a time `12:30` or a URL's `://` has no space after the colon).
 fn label_value(trimmed: &[u8]) -> bool {
     let head = &trimmed[..trimmed.len().min(LABEL_BYTES)];
-    let Some(colon) = memchr::memchr(b':', head) else {
+    let Some(colon) = first_colon(head) else {
         return false;
     };
     let label = &head[..colon];
@@ -495,6 +495,26 @@ fn label_value(trimmed: &[u8]) -> bool {
         && label.iter().filter(|&&b| b == b' ').count() < 4
         && value.first().is_some_and(|&b| b == b' ' || b == b'\t')
         && value.iter().any(|b| !b.is_ascii_whitespace())
+}
+
+/// The offset of the first `:` in `bytes`, eight bytes at a time: a byte of a word XOR
+/// `:` is zero where it held a colon, and the lowest byte whose subtraction borrowed from
+/// its top bit is the first zero (a borrow only carries past a zero byte, upwards).
+fn first_colon(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
+    const COLONS: u64 = u64::from_le_bytes([b':'; 8]);
+    let mut words = bytes.chunks_exact(8);
+    for (k, word) in words.by_ref().enumerate() {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ COLONS;
+        let zero = x.wrapping_sub(ONES) & !x & TOPS;
+        if zero != 0 {
+            return Some(k * 8 + zero.trailing_zeros() as usize / 8);
+        }
+    }
+    let rest = words.remainder();
+    let done = bytes.len() - rest.len();
+    rest.iter().position(|&b| b == b':').map(|p| done + p)
 }
 
 /// The features of label–value structure (rows 65 to 68): whether a short line reads
@@ -506,25 +526,33 @@ fn label_value(trimmed: &[u8]) -> bool {
 fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32]) {
     let n = lines.len();
     for (k, &line) in lines.iter().enumerate() {
-        rows[k * FEATURE_COUNT + 65] =
-            f32::from(words[k] <= 12.0 && label_value(table.trimmed(line)));
+        let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
+        // A colon is punctuation: a line without any is no label.
+        row[65] = f32::from(words[k] <= 12.0 && row[4] > 0.0 && label_value(table.trimmed(line)));
     }
-    // The mean of a column over the three lines on each side (without the line itself).
-    let window = |rows: &[f32], column: usize, k: usize| {
-        let (lo, hi) = (k.saturating_sub(3), (k + 4).min(n));
-        let sum: f32 = (lo..hi)
-            .map(|j| rows[j * FEATURE_COUNT + column])
-            .sum::<f32>()
-            - rows[k * FEATURE_COUNT + column];
-        sum / (hi - lo - 1).max(1) as f32
-    };
+    // The sums of a column over the lines k - 3 ..= k + 3, slid along the rows.
+    let column = |rows: &[f32], k: usize, c: usize| f64::from(rows[k * FEATURE_COUNT + c]);
+    let (mut labels, mut digits) = (0f64, 0f64);
+    for k in 0..n.min(3) {
+        labels += column(rows, k, 65);
+        digits += column(rows, k, 3);
+    }
     let mut colon_seen: Option<usize> = None;
     for k in 0..n {
-        let (label_win, digit_win) = (window(rows, 65, k), window(rows, 3, k));
+        if k + 3 < n {
+            labels += column(rows, k + 3, 65);
+            digits += column(rows, k + 3, 3);
+        }
+        if k >= 4 {
+            labels -= column(rows, k - 4, 65);
+            digits -= column(rows, k - 4, 3);
+        }
+        // Without the line itself: the neighbourhood.
+        let count = ((k + 4).min(n) - k.saturating_sub(3) - 1).max(1) as f64;
         let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        row[66] = label_win;
+        row[66] = ((labels - f64::from(row[65])) / count) as f32;
         row[67] = colon_seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
-        row[68] = digit_win;
+        row[68] = ((digits - f64::from(row[3])) / count) as f32;
         if row[9] > 0.0 {
             colon_seen = Some(k);
         }
@@ -649,9 +677,15 @@ mod tests {
             "colon_head_dist"
         );
         let digits = column(3);
-        let around: f32 = [0, 1, 3, 4, 5].iter().map(|&k| digits[k]).sum();
-        assert_eq!(column(68)[2], around / 5.0, "digit_win3");
-        assert_eq!(column(68)[7], (digits[4] + digits[5] + digits[6]) / 3.0);
+        let mean = |ks: &[usize]| ks.iter().map(|&k| digits[k]).sum::<f32>() / ks.len() as f32;
+        assert!(
+            (column(68)[2] - mean(&[0, 1, 3, 4, 5])).abs() < 1e-6,
+            "digit_win3"
+        );
+        assert!(
+            (column(68)[7] - mean(&[4, 5, 6])).abs() < 1e-6,
+            "digit_win3 at the end"
+        );
         assert!(column(68)[2] > 0.0);
         // Between the two long prose lines, and how far each is.
         assert_eq!(
@@ -671,5 +705,22 @@ mod tests {
         );
         assert_eq!(FEATURE_NAMES[65], "label_value");
         assert_eq!(FEATURE_NAMES[71], "next_long_dist");
+    }
+
+    #[test]
+    fn first_colon_finds_the_first_colon_in_any_lane() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes: Vec<u8> = (0..len).map(|i| b"a; 9\x00\xff\x3b"[i % 7]).collect();
+                if at < len {
+                    bytes[at] = b':';
+                    if at + 1 < len {
+                        bytes[at + 1] = b':';
+                    }
+                }
+                let expected = bytes.iter().position(|&b| b == b':');
+                assert_eq!(first_colon(&bytes), expected, "{bytes:?}");
+            }
+        }
     }
 }
