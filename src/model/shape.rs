@@ -170,8 +170,9 @@ impl Shape {
 }
 
 /// Looks at every character of a trimmed line once: a window of ASCII bytes all at once
-/// (most windows are), other windows character by character, ASCII characters by table
-/// and others by their Unicode properties.
+/// (most windows are, or open with a long run of them before a character that is not
+/// ASCII), other bytes character by character, ASCII characters by table and others by
+/// their Unicode properties.
 pub(super) fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     let mut reader = Reader {
         line: trimmed,
@@ -184,18 +185,23 @@ pub(super) fn shape(trimmed: &[u8], words: &WordSet) -> Shape {
     while at < trimmed.len() {
         let end = trimmed.len().min(at + simd::WIDTH);
         let window = simd::load(&trimmed[at..end]);
-        if window.to_bitmask() == 0 {
-            reader.ascii_window(at, window, end - at);
-            at = end;
+        // The ASCII bytes the window opens with.
+        let ascii = (window.to_bitmask().trailing_zeros() as usize).min(end - at);
+        if ascii == end - at || ascii >= ASCII_RUN {
+            reader.ascii_window(at, window, ascii);
+            at += ascii;
         } else {
-            // Character by character to the end of the window (or just past it, when
-            // the last character is longer than what is left).
-            at = reader.characters(at, end);
+            // Character by character to the first that is not ASCII, and that one.
+            at = reader.characters(at, at + ascii + 1);
         }
     }
     reader.end_word(trimmed.len());
     reader.shape
 }
+
+/// [`shape`] reads this many ASCII bytes or more before a character that is not ASCII
+/// as a window, fewer one by one with the character.
+const ASCII_RUN: usize = 8;
 
 /// The state of [`shape`]'s pass over a line: the counts so far and the word being read.
 struct Reader<'a> {
@@ -209,16 +215,18 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Counts the `n` bytes from `at`, all ASCII and loaded into `window` (padded with
-    /// spaces), and reads the words in them.
+    /// Counts the first `n` bytes of `window`, which are ASCII and start at `at`, and
+    /// reads the words in them.
     fn ascii_window(&mut self, at: usize, window: u8x32, n: usize) {
         let splat = u8x32::splat;
-        let within = |low: u8, high: u8| simd::within(window, low, high).to_bitmask();
+        let valid = u32::MAX >> (simd::WIDTH - n);
+        let within = |low: u8, high: u8| simd::within(window, low, high).to_bitmask() & valid;
         let any_of = |bytes: &[u8]| {
             bytes
                 .iter()
                 .fold(splat(0), |found, &b| found | window.simd_eq(splat(b)))
                 .to_bitmask()
+                & valid
         };
         let upper = within(b'A', b'Z');
         let letters = upper | within(b'a', b'z');
@@ -239,7 +247,6 @@ impl Reader<'_> {
 
         // Words: a letter or digit after anything else starts one, anything else after a
         // letter or digit ends one.
-        let valid = u32::MAX >> (simd::WIDTH - n);
         let before = (alnum << 1) | u32::from(self.in_word());
         let mut starts = alnum & !before & valid;
         let mut ends = !alnum & before & valid;
