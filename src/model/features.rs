@@ -425,34 +425,41 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
                 && prose[k + 1] > 0.0,
         );
     }
-    distances(&rules, &words, &long, &mut out.rows);
+    distances(&rules, &words, &long, &prose, &mut out.rows);
     labels(table, lines, &words, &mut out.rows);
-    between_prose(&long, &prose, &mut out.rows);
 }
 
 /// Distances are counted in non-blank lines and capped here.
 const MAX_DISTANCE: f32 = 50.0;
 
-/// The features of where a line sits among the page's markers: how far (in non-blank
-/// lines) the nearest line a marker rule removed is before it and after it, how far the
-/// nearest line with a time-stamp or comment cue is before and after it, and the share
-/// of the page's running text (the words of its long lines) that comes before it. A
-/// comment thread starts after the article's last long line, with a cue on every post;
-/// list items and headings inside an article lie between long lines, far from the
-/// rules' markers.
-fn distances(rules: &[f32], words: &[f32], long: &[f32], rows: &mut [f32]) {
+/// How far line `k` is from the line `seen` (capped at [`MAX_DISTANCE`], which it also is
+/// when there was none).
+fn distance(seen: Option<usize>, k: usize) -> f32 {
+    seen.map_or(MAX_DISTANCE, |s| (s.abs_diff(k) as f32).min(MAX_DISTANCE))
+}
+
+/// The features of where a line sits among the page's markers and its long lines, in one
+/// pass forwards and one backwards: how far (in non-blank lines) the nearest line a marker
+/// rule removed is before it and after it (rows 60, 61), how far the nearest line with a
+/// time-stamp or comment cue is (62, 63), the share of the page's running text (the words
+/// of its long lines) that comes before it (64), whether the nearest long lines before and
+/// after it both read like prose (69) and how far each is (70, 71). A comment thread
+/// starts after the article's last long line, with a cue on every post; list items and
+/// headings inside an article lie between long prose lines, far from the rules' markers.
+fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &mut [f32]) {
     let n = rules.len();
+    debug_assert_eq!(rows.len(), n * FEATURE_COUNT);
     let cue = |row: &[f32]| row[15] > 0.0 || row[16] > 0.0;
     let long_total: f32 = (0..n).filter(|&k| long[k] > 0.0).map(|k| words[k]).sum();
     let long_total = long_total.max(1.0);
-    let (mut rule_seen, mut cue_seen) = (None::<usize>, None::<usize>);
+    let (mut rule_seen, mut cue_seen, mut long_seen) = (None, None, None::<usize>);
     let mut long_before = 0f32;
     for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate() {
-        let since =
-            |seen: Option<usize>| seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
-        row[60] = since(rule_seen);
-        row[62] = since(cue_seen);
+        row[60] = distance(rule_seen, k);
+        row[62] = distance(cue_seen, k);
         row[64] = long_before / long_total;
+        row[69] = f32::from(long_seen.is_some_and(|l| prose[l] > 0.0));
+        row[70] = distance(long_seen, k);
         if rules[k] > 0.0 {
             rule_seen = Some(k);
         }
@@ -461,19 +468,23 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], rows: &mut [f32]) {
         }
         if long[k] > 0.0 {
             long_before += words[k];
+            long_seen = Some(k);
         }
     }
-    let (mut rule_seen, mut cue_seen) = (None::<usize>, None::<usize>);
+    let (mut rule_seen, mut cue_seen, mut long_seen) = (None, None, None::<usize>);
     for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
-        let until =
-            |seen: Option<usize>| seen.map_or(MAX_DISTANCE, |s| ((s - k) as f32).min(MAX_DISTANCE));
-        row[61] = until(rule_seen);
-        row[63] = until(cue_seen);
+        row[61] = distance(rule_seen, k);
+        row[63] = distance(cue_seen, k);
+        row[69] *= f32::from(long_seen.is_some_and(|l| prose[l] > 0.0));
+        row[71] = distance(long_seen, k);
         if rules[k] > 0.0 {
             rule_seen = Some(k);
         }
         if cue(row) {
             cue_seen = Some(k);
+        }
+        if long[k] > 0.0 {
+            long_seen = Some(k);
         }
     }
 }
@@ -551,7 +562,7 @@ fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32
         let count = ((k + 4).min(n) - k.saturating_sub(3) - 1).max(1) as f64;
         let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
         row[66] = ((labels - f64::from(row[65])) / count) as f32;
-        row[67] = colon_seen.map_or(MAX_DISTANCE, |s| ((k - s) as f32).min(MAX_DISTANCE));
+        row[67] = distance(colon_seen, k);
         row[68] = ((digits - f64::from(row[3])) / count) as f32;
         if row[9] > 0.0 {
             colon_seen = Some(k);
@@ -559,50 +570,32 @@ fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32
     }
 }
 
-/// The features of where a line sits between the long lines (rows 69 to 71): whether the
-/// nearest long line before it and the nearest after it both read like prose (a list or
-/// a heading inside an article), and how far (in non-blank lines) each of them is.
-fn between_prose(long: &[f32], prose: &[f32], rows: &mut [f32]) {
-    let n = long.len();
-    let mut before: Option<usize> = None;
-    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate() {
-        row[70] = before.map_or(MAX_DISTANCE, |b| ((k - b) as f32).min(MAX_DISTANCE));
-        row[69] = f32::from(before.is_some_and(|b| prose[b] > 0.0));
-        if long[k] > 0.0 {
-            before = Some(k);
-        }
-    }
-    let mut after: Option<usize> = None;
-    for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
-        row[71] = after.map_or(MAX_DISTANCE, |a| ((a - k) as f32).min(MAX_DISTANCE));
-        row[69] *= f32::from(after.is_some_and(|a| prose[a] > 0.0));
-        if long[k] > 0.0 {
-            after = Some(k);
-        }
-    }
-    debug_assert_eq!(rows.len(), n * FEATURE_COUNT);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn distances_to_markers_and_the_running_text_before() {
-        let long = "This sentence is a line of running text with the words that make it long enough to count as one.";
-        let doc = format!(
-            "Menu\n{long}\nRemoved by a rule\nA list item\n{long}\nErik said: yes\nBlue sky\n"
-        );
+    /// A line long enough to count as running text.
+    const LONG: &str = "This sentence is a line of running text with the words that make it long enough to count as one.";
+
+    /// The feature columns of `doc` (one value per non-blank line), with the lines
+    /// `removed` removed by a marker rule.
+    fn columns(doc: &str, removed: &[usize]) -> impl Fn(usize) -> Vec<f32> {
         let table = LineTable::new(doc.as_bytes());
         let mut fates = vec![Fate::KEPT; table.len()];
-        fates[2] = Fate::removed(0);
+        for &line in removed {
+            fates[line] = Fate::removed(0);
+        }
         let mut out = LineFeatures::default();
         compute(&table, &fates, &mut out);
-        let column = |f: usize| {
-            (0..out.lines.len())
-                .map(|k| out.row(k)[f])
-                .collect::<Vec<_>>()
-        };
+        move |f| (0..out.lines.len()).map(|k| out.row(k)[f]).collect()
+    }
+
+    #[test]
+    fn distances_to_markers_and_the_running_text_before() {
+        let doc = format!(
+            "Menu\n{LONG}\nRemoved by a rule\nA list item\n{LONG}\nErik said: yes\nBlue sky\n"
+        );
+        let column = columns(&doc, &[2]);
         let cap = MAX_DISTANCE;
         assert_eq!(
             column(60),
@@ -651,19 +644,10 @@ mod tests {
         ] {
             assert!(!label_value(line.as_bytes()), "{line}");
         }
-        let long = "This sentence is a line of running text with the words that make it long enough to count as one.";
         let doc = format!(
-            "{long}\nZutaten:\n250 g Mehl\n2 Eier\nBackzeit: 30 Min\nGesamt: 45 Min\n{long}\nHome\n"
+            "{LONG}\nZutaten:\n250 g Mehl\n2 Eier\nBackzeit: 30 Min\nGesamt: 45 Min\n{LONG}\nHome\n"
         );
-        let table = LineTable::new(doc.as_bytes());
-        let fates = vec![Fate::KEPT; table.len()];
-        let mut out = LineFeatures::default();
-        compute(&table, &fates, &mut out);
-        let column = |f: usize| {
-            (0..out.lines.len())
-                .map(|k| out.row(k)[f])
-                .collect::<Vec<_>>()
-        };
+        let column = columns(&doc, &[]);
         let cap = MAX_DISTANCE;
         assert_eq!(
             column(65),
