@@ -341,26 +341,6 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
             best_run = (s, e, sum);
         }
     }
-    let mut dist_long = vec![n as f32; n];
-    let mut last_seen: Option<usize> = None;
-    for k in 0..n {
-        if long[k] > 0.0 {
-            last_seen = Some(k);
-        }
-        if let Some(l) = last_seen {
-            dist_long[k] = (k - l) as f32;
-        }
-    }
-    let mut next_seen: Option<usize> = None;
-    for k in (0..n).rev() {
-        if long[k] > 0.0 {
-            next_seen = Some(k);
-        }
-        if let Some(l) = next_seen {
-            dist_long[k] = dist_long[k].min((l - k) as f32);
-        }
-    }
-
     // Page statistics.
     let total_words = pw[n].max(1.0);
     let long_words: f32 = (0..n).filter(|&k| long[k] > 0.0).map(|k| words[k]).sum();
@@ -402,7 +382,6 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         row[46] = k as f32 / n as f32;
         row[47] = f32::from(first_long.is_none_or(|f| k < f));
         row[48] = f32::from(last_long.is_none_or(|l| k > l));
-        row[49] = dist_long[k].min(50.0);
         let (rs, re, _) = best_run;
         row[50] = if first_long.is_some() {
             (k as f32 - rs as f32).clamp(-50.0, 50.0)
@@ -442,8 +421,9 @@ fn distance(seen: Option<usize>, k: usize) -> f32 {
 /// pass forwards and one backwards: how far (in non-blank lines) the nearest line a marker
 /// rule removed is before it and after it (rows 60, 61), how far the nearest line with a
 /// time-stamp or comment cue is (62, 63), the share of the page's running text (the words
-/// of its long lines) that comes before it (64), whether the nearest long lines before and
-/// after it both read like prose (69) and how far each is (70, 71). A comment thread
+/// of its long lines) that comes before it (64), how far the nearest long line is, the
+/// line itself included (49), whether the nearest long lines before and after it both
+/// read like prose (69) and how far each is (70, 71). A comment thread
 /// starts after the article's last long line, with a cue on every post; list items and
 /// headings inside an article lie between long prose lines, far from the rules' markers.
 fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &mut [f32]) {
@@ -470,6 +450,8 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &m
             long_before += words[k];
             long_seen = Some(k);
         }
+        // The page's line count when there is no long line.
+        row[49] = long_seen.map_or(n as f32, |l| (k - l) as f32);
     }
     let (mut rule_seen, mut cue_seen, mut long_seen) = (None, None, None::<usize>);
     for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
@@ -486,6 +468,8 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &m
         if long[k] > 0.0 {
             long_seen = Some(k);
         }
+        let until_long = long_seen.map_or(n as f32, |l| (l - k) as f32);
+        row[49] = row[49].min(until_long).min(MAX_DISTANCE);
     }
 }
 
