@@ -347,26 +347,14 @@ impl Cleaner {
         // p >= t exactly when the raw score reaches the log-odds of t.
         let log_odds = |p: f64| (p / (1.0 - p)).ln();
         let (alone, confirm) = (log_odds(settings.threshold()), log_odds(settings.confirm()));
-        SCRATCH.with_borrow_mut(|(features, kept_rows, raw_scores)| {
+        SCRATCH.with_borrow_mut(|(features, raw_scores)| {
             model::features::compute(table, fates, features);
             // Only the lines the rules kept are scored (in order).
-            kept_rows.clear();
-            for (k, _) in features
-                .rule_removed
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !**r)
-            {
-                kept_rows.extend_from_slice(features.row(k));
-            }
-            self.model().raw_scores(kept_rows, raw_scores);
-            let mut kept_scores = raw_scores.iter();
-            for (k, &line) in features.lines.iter().enumerate() {
-                if features.rule_removed[k] {
-                    continue;
-                }
-                let row = features.row(k);
-                let raw = *kept_scores.next().expect("a score for every kept line");
+            let kept = (0..features.lines.len()).filter(|&k| !features.rule_removed[k]);
+            self.model()
+                .raw_scores_of(kept.clone().map(|k| features.row(k)), raw_scores);
+            for (k, &raw) in kept.zip(raw_scores.iter()) {
+                let (line, row) = (features.lines[k], features.row(k));
                 if inner.scores {
                     scores.push((line, (1.0 / (1.0 + (-raw).exp())) as f32));
                 }
@@ -383,10 +371,9 @@ impl Cleaner {
 }
 
 thread_local! {
-    /// The feature rows, the rows of the lines the rules kept, and their raw scores, of
-    /// the document this thread last scored, kept for their memory.
-    static SCRATCH: std::cell::RefCell<(LineFeatures, Vec<f32>, Vec<f64>)> =
-        std::cell::RefCell::default();
+    /// The feature rows and the raw scores of the document this thread last scored, kept
+    /// for their memory.
+    static SCRATCH: std::cell::RefCell<(LineFeatures, Vec<f64>)> = std::cell::RefCell::default();
 }
 
 impl Cleaner {

@@ -220,6 +220,17 @@ impl Model {
             0,
             "rows of FEATURE_COUNT features"
         );
+        self.raw_scores_of(rows.chunks_exact(FEATURE_COUNT), out);
+    }
+
+    /// [`Model::raw_score`] of each row that `rows` yields (each of [`FEATURE_COUNT`]
+    /// features), into `out` in order: the rows are copied once, into the blocks the
+    /// trees are walked with.
+    pub(crate) fn raw_scores_of<'r>(
+        &self,
+        rows: impl IntoIterator<Item = &'r [f32]>,
+        out: &mut Vec<f64>,
+    ) {
         // The walk for this model's depth: `N` is the number of places of a tree.
         let block_sums = match self.depth {
             0 => Model::block_sums::<1>,
@@ -237,11 +248,17 @@ impl Model {
             _ => Model::block_sums::<4096>,
         };
         out.clear();
+        let mut rows = rows.into_iter();
         let mut block: Block = [[0.0; PADDED_ROW]; ROWS_AT_ONCE];
-        for rows in rows.chunks(FEATURE_COUNT * ROWS_AT_ONCE) {
-            let count = rows.len() / FEATURE_COUNT;
-            for (padded, row) in block.iter_mut().zip(rows.chunks_exact(FEATURE_COUNT)) {
+        loop {
+            // `zip` asks the block first, so no row is taken that has no place.
+            let mut count = 0;
+            for (padded, row) in block.iter_mut().zip(rows.by_ref()) {
                 padded[..FEATURE_COUNT].copy_from_slice(row);
+                count += 1;
+            }
+            if count == 0 {
+                break;
             }
             out.extend_from_slice(&block_sums(self, &block)[..count]);
         }
