@@ -23,9 +23,11 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
     // `Vec::push` keeping the length in memory.
     out.clear();
     out.resize(2 * text.len() + 1, 0);
-    let buffer = out.as_mut_slice();
-    let mut written = 0;
-    let mut pending_space = false;
+    let mut form = Form {
+        buffer: out.as_mut_slice(),
+        written: 0,
+        pending_space: false,
+    };
     let mut at = 0;
     while at < text.len() {
         let byte = text[at];
@@ -33,37 +35,45 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
             at += 1;
             match ASCII_NORMAL[usize::from(byte)] {
                 DROPPED => {}
-                SPACE => pending_space = true,
-                normal => {
-                    buffer[written] = b' ';
-                    written += usize::from(pending_space && written > 0);
-                    pending_space = false;
-                    buffer[written] = normal;
-                    written += 1;
-                }
+                SPACE => form.pending_space = true,
+                normal => form.put(&[normal]),
             }
             continue;
         }
         let (c, len) = lines::decode(&text[at..]);
-        let mut put = |bytes: &[u8]| {
-            buffer[written] = b' ';
-            written += usize::from(pending_space && written > 0);
-            pending_space = false;
-            buffer[written..written + bytes.len()].copy_from_slice(bytes);
-            written += bytes.len();
-        };
         match c.map(|c| (c, lines::class_of(c))) {
-            Some((_, class)) if class.numeric() => put(b"0"),
+            Some((_, class)) if class.numeric() => form.put(b"0"),
             Some((c, class)) if class.alphanumeric() => class.each_lower(c, |lower| {
-                put(lower.encode_utf8(&mut [0u8; 4]).as_bytes());
+                form.put(lower.encode_utf8(&mut [0u8; 4]).as_bytes());
             }),
-            Some((_, class)) if class.whitespace() => pending_space = true,
+            Some((_, class)) if class.whitespace() => form.pending_space = true,
             Some(_) => {}
-            None => put(&text[at..at + 1]),
+            None => form.put(&text[at..at + 1]),
         }
         at += len;
     }
+    let written = form.written;
     out.truncate(written);
+}
+
+/// A normal form being written into a buffer long enough for it.
+struct Form<'a> {
+    buffer: &'a mut [u8],
+    written: usize,
+    /// White space came since the last piece written.
+    pending_space: bool,
+}
+
+impl Form<'_> {
+    /// Writes `bytes`, after one space if white space came before them and they are not
+    /// the first: the space is written in any case and counted only when due.
+    fn put(&mut self, bytes: &[u8]) {
+        self.buffer[self.written] = b' ';
+        self.written += usize::from(self.pending_space && self.written > 0);
+        self.pending_space = false;
+        self.buffer[self.written..self.written + bytes.len()].copy_from_slice(bytes);
+        self.written += bytes.len();
+    }
 }
 
 /// [`ASCII_NORMAL`] of a byte that the normal form drops (punctuation, symbols, controls).
