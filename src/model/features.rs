@@ -481,7 +481,7 @@ const LABEL_BYTES: usize = 40;
 /// `ends_colon`; a time `12:30` or a URL's `://` has no space after the colon).
 fn label_value(trimmed: &[u8]) -> bool {
     let head = &trimmed[..trimmed.len().min(LABEL_BYTES)];
-    let Some(colon) = first_colon(head) else {
+    let Some(colon) = memchr::memchr(b':', head) else {
         return false;
     };
     let label = &head[..colon];
@@ -490,26 +490,6 @@ fn label_value(trimmed: &[u8]) -> bool {
         && label.iter().filter(|&&b| b == b' ').count() < 4
         && value.first().is_some_and(|&b| b == b' ' || b == b'\t')
         && value.iter().any(|b| !b.is_ascii_whitespace())
-}
-
-/// The offset of the first `:` in `bytes`, eight bytes at a time: a byte of a word XOR
-/// `:` is zero where it held a colon, and the lowest byte whose subtraction borrowed from
-/// its top bit is the first zero (a borrow only carries past a zero byte, upwards).
-fn first_colon(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
-    const COLONS: u64 = u64::from_le_bytes([b':'; 8]);
-    let mut words = bytes.chunks_exact(8);
-    for (k, word) in words.by_ref().enumerate() {
-        let x = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ COLONS;
-        let zero = x.wrapping_sub(ONES) & !x & TOPS;
-        if zero != 0 {
-            return Some(k * 8 + zero.trailing_zeros() as usize / 8);
-        }
-    }
-    let rest = words.remainder();
-    let done = bytes.len() - rest.len();
-    rest.iter().position(|&b| b == b':').map(|p| done + p)
 }
 
 /// The features of label–value structure (rows 65 to 68): whether a short line reads
@@ -673,22 +653,5 @@ mod tests {
         );
         assert_eq!(FEATURE_NAMES[65], "label_value");
         assert_eq!(FEATURE_NAMES[71], "next_long_dist");
-    }
-
-    #[test]
-    fn first_colon_finds_the_first_colon_in_any_lane() {
-        for len in 0..40 {
-            for at in 0..=len {
-                let mut bytes: Vec<u8> = (0..len).map(|i| b"a; 9\x00\xff\x3b"[i % 7]).collect();
-                if at < len {
-                    bytes[at] = b':';
-                    if at + 1 < len {
-                        bytes[at + 1] = b':';
-                    }
-                }
-                let expected = bytes.iter().position(|&b| b == b':');
-                assert_eq!(first_colon(&bytes), expected, "{bytes:?}");
-            }
-        }
     }
 }
