@@ -35,6 +35,21 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
         })
         .collect();
 
+    // A `rest` firing opens no rest on a menu's entry: a line whose text (after a list
+    // bullet, ASCII case aside) two of the 600 lines before it hold, with no line of 20 or
+    // more words after them.
+    let body = |k: usize| &trimmed[k][lines::bullet_len(trimmed[k])..];
+    let menu_entry = |i: usize| {
+        let mut copies = 0;
+        for k in (i.saturating_sub(600)..i).rev() {
+            if word_count(trimmed[k], 20) >= 20 {
+                break;
+            }
+            copies += usize::from(body(k).eq_ignore_ascii_case(body(i)));
+        }
+        copies >= 2
+    };
+
     let mut fates: Vec<Option<String>> = vec![None; lines.len()];
     if let Some(rule) = winner
         .iter()
@@ -48,7 +63,8 @@ fn oracle(rules: &RuleSet, doc: &[u8]) -> Vec<Option<String>> {
             fates[j] = Some(rule.name().to_string());
             continue;
         }
-        let earliest_rest = (0..j).find(|&i| winner[i].is_some_and(|r| r.action() == Action::Rest));
+        let earliest_rest = (0..j)
+            .find(|&i| winner[i].is_some_and(|r| r.action() == Action::Rest) && !menu_entry(i));
         if let Some(i) = earliest_rest {
             fates[j] = Some(winner[i].unwrap().name().to_string());
             continue;
