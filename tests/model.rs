@@ -138,10 +138,10 @@ fn explain_shows_scores_and_rules_list_names_the_model() {
     let list = run(env.cmd().args(["rules", "list", "--scorer"]));
     let list = String::from_utf8(list.stdout).unwrap();
     assert!(
-        list.contains("model: builtin:model.txt (60 trees, threshold"),
+        list.contains("model: builtin:model.txt (50 trees, threshold"),
         "{list}"
     );
-    // Off in the default pack: it is about ten times slower.
+    // Off in the default pack: it is about four times slower.
     let default = run(env.cmd().args(["rules", "list"]));
     let default = String::from_utf8(default.stdout).unwrap();
     assert!(default.contains("trees, off)"), "{default}");

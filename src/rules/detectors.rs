@@ -319,8 +319,8 @@ impl ModelSettings {
     /// `model` when its table gives no settings: what `scripts/train-model` chose for
     /// the built-in model.
     pub const DEFAULT: ModelSettings = ModelSettings {
-        threshold: 9200,
-        confirm: 6000,
+        threshold: 8850,
+        confirm: 8000,
     };
 
     /// A line goes when its score reaches this probability.
