@@ -8,11 +8,15 @@
 //! it).
 //!
 //! - **code**: a run of two or more lines shaped like code (ending in `;`, `{` or `}`,
-//!   starting with a shell prompt `$ ` or `>>> `, holding ` = `, `::`, `->` or `();`),
+//!   starting with a shell prompt `$ ` or `>>> ` or with `// `, holding ` = `, `::`,
+//!   `->` or `();`, opening a Python function or class, importing, or calling:
+//!   see `code_shape` in `shape.rs`),
 //!   with the lines inside the run that are indented deeper than its first line, and
 //!   every line of a fenced block (between two lines starting with three backticks);
 //! - **list**: the items after a line of at least [`INTRO_WORDS`] words that ends with
-//!   `:` (up to the first blank gap of two lines or a line of running text), and a run
+//!   `:` (up to the first blank gap of two lines or a line of running text), the
+//!   bulleted or numbered items of two or more words each (two or more of them) after a
+//!   shorter such line that follows a line of running text, and a run
 //!   of two or more bulleted or numbered items between two lines of running text, and
 //!   the rows of a data table (three or more adjacent lines with cells, i.e. gaps of two
 //!   or more spaces, and a number each);
@@ -125,6 +129,29 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
             }
             out[lines[j]].get_or_insert(Protection::List);
             j += 1;
+        }
+    }
+    // Bulleted runs after a short introduction that ends with `:` and follows running
+    // text (`Aus dem Inhalt:`), each item of two or more words: a link list after
+    // `Follow us:` has items of one word.
+    for k in 1..n {
+        let intro = table.trimmed(lines[k]);
+        if !(intro.ends_with(b":") && words(k) < INTRO_WORDS)
+            || lines[k] - lines[k - 1] > 2
+            || !running(k - 1)
+        {
+            continue;
+        }
+        // Two words after the bullet or number, which counts as one.
+        let item = |j: usize| bullet_start(table.trimmed(lines[j])) && words(j) >= 3;
+        let mut end = k + 1;
+        while end < n && end - k <= MAX_ITEMS && item(end) && lines[end] - lines[end - 1] <= 2 {
+            end += 1;
+        }
+        if end - k > 2 {
+            for j in k + 1..end {
+                out[lines[j]].get_or_insert(Protection::List);
+            }
         }
     }
     // Bulleted runs between two lines of running text.
@@ -255,6 +282,20 @@ mod tests {
             shapes(&braces),
             [(2, "code"), (3, "code"), (4, "code"), (5, "code")]
         );
+        let python = format!(
+            "{TEXT}\n\nclass Checks(Base):\n    def setUp(self):\n        # Empty the cache first\n        self.cache = None\n        finders.cache_clear()\n\n{TEXT}\n"
+        );
+        assert_eq!(
+            shapes(&python),
+            [
+                (2, "code"),
+                (3, "code"),
+                (4, "code"),
+                (5, "code"),
+                (6, "code")
+            ],
+            "a Python block, its comment inside the run too"
+        );
         let fenced = "```\nls\ncd /tmp\n```\n";
         assert_eq!(
             shapes(fenced),
@@ -270,6 +311,14 @@ mod tests {
         assert_eq!(shapes(&reading), [(2, "list"), (3, "list"), (4, "list")]);
         let bullets = format!("{TEXT}\n• first point\n• second point\n{TEXT}\n");
         assert_eq!(shapes(&bullets), [(1, "list"), (2, "list")]);
+        let contents = format!(
+            "{TEXT}\nOn the programme:\n– the history of the craft\n– tools and their care\n– a walk in the woods\nBook now\n"
+        );
+        assert_eq!(
+            shapes(&contents),
+            [(2, "list"), (3, "list"), (4, "list")],
+            "bulleted items after a short introduction that follows the text"
+        );
     }
 
     #[test]
@@ -298,6 +347,18 @@ mod tests {
             shapes(&tags),
             [],
             "labels with fewer than four words introduce no list"
+        );
+        let links = format!("{TEXT}\nFollow us:\n• Facebook\n• Twitter\n• Instagram\n");
+        assert_eq!(
+            shapes(&links),
+            [],
+            "items of one word are links, not a list"
+        );
+        let sidebar = format!("Related:\n• Ten ways to save\n• Why rents rise\n{TEXT}\n");
+        assert_eq!(
+            shapes(&sidebar),
+            [],
+            "a short introduction not after the text"
         );
         let footer =
             format!("{TEXT}\n© 2024 Example Ltd\nPrivacy | Terms | Contact\nAll rights reserved\n");

@@ -589,7 +589,9 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
 }
 
 /// True if a trimmed line is shaped like code: it ends in `;`, `{` or `}`, starts
-/// with a shell prompt, or holds an assignment or a path operator.
+/// with a shell prompt or `// `, holds an assignment or a path operator, opens a Python
+/// block or imports (`def f(x):`, `class C:`, `import os`, `from a.b import c`), or is
+/// a call (`cache.clear()`, `os.path.join(a, b)`).
 pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
     let splat = u8x32::splat;
     let operator = trimmed.chunks(simd::WIDTH).enumerate().any(|(k, chunk)| {
@@ -618,7 +620,88 @@ pub(super) fn code_shape_with(trimmed: &[u8], operator: bool) -> bool {
         || trimmed.starts_with(b"$ ")
         || trimmed.starts_with(b"# ") && trimmed.len() > 2 && !trimmed[2].is_ascii_uppercase()
         || trimmed.starts_with(b">>> ")
+        || trimmed.starts_with(b"// ")
         || operator
+        || last == b':' && python_block(trimmed)
+        || python_import(trimmed)
+        || last == b')' && call(trimmed)
+}
+
+/// True if a trimmed line that ends in `:` opens a Python function or class: `def`
+/// and a name, then `(`; or `class` and a capitalised name (`class notes:` is prose),
+/// then `(` or the final `:`.
+fn python_block(trimmed: &[u8]) -> bool {
+    let (rest, bare) = if let Some(rest) = trimmed.strip_prefix(b"def ") {
+        (rest, false)
+    } else if let Some(rest) = trimmed.strip_prefix(b"class ") {
+        (rest, true)
+    } else {
+        return false;
+    };
+    let name = rest
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    name > 0
+        && (if bare {
+            rest[0].is_ascii_uppercase()
+        } else {
+            !rest[0].is_ascii_digit()
+        })
+        && (rest[name] == b'(' || bare && name + 1 == rest.len())
+}
+
+/// True if a trimmed line is a Python import: `import` or `from MODULE import`, then
+/// names (dotted, each maybe `as` another) separated by commas.
+fn python_import(trimmed: &[u8]) -> bool {
+    let names = if let Some(rest) = trimmed.strip_prefix(b"import ") {
+        rest
+    } else if let Some(rest) = trimmed.strip_prefix(b"from ") {
+        let module = rest.iter().take_while(|&&b| b != b' ').count();
+        match rest[module..].strip_prefix(b" import ") {
+            Some(names) if dotted_name(&rest[..module]) => names,
+            _ => return false,
+        }
+    } else {
+        return false;
+    };
+    names.split(|&b| b == b',').all(|name| {
+        let mut words = name.split(|&b| b == b' ').filter(|w| !w.is_empty());
+        match (words.next(), words.next(), words.next(), words.next()) {
+            (Some(name), None, None, None) => dotted_name(name),
+            (Some(name), Some(b"as"), Some(alias), None) => dotted_name(name) && dotted_name(alias),
+            _ => false,
+        }
+    })
+}
+
+/// True if `name` is a (dotted) Python name: letters, digits and `_`, joined by dots.
+fn dotted_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.split(|&b| b == b'.').all(|part| {
+            !part.is_empty()
+                && !part[0].is_ascii_digit()
+                && part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// True if a trimmed line that ends in `)` is a call: a name (letters, digits, `_` and
+/// `.`, with a `.` or `_` in it) right before its first `(`, or an empty argument list
+/// at its end. A word in prose (`Apple (AAPL)`, `the (new) plan`) has neither.
+fn call(trimmed: &[u8]) -> bool {
+    if trimmed.ends_with(b"()") {
+        return true;
+    }
+    let Some(open) = memchr::memchr(b'(', trimmed) else {
+        return false;
+    };
+    let name = &trimmed[..open];
+    !name.is_empty()
+        && !name[0].is_ascii_digit()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        && name.iter().any(|&b| b == b'_' || b == b'.')
 }
 
 #[cfg(test)]
@@ -651,6 +734,37 @@ mod tests {
             1,
             "said: with its colon"
         );
+    }
+
+    #[test]
+    fn python_lines_and_calls_are_code_but_prose_is_not() {
+        for code in [
+            "def setUp(self):",
+            "class Parser(Base):",
+            "class Empty:",
+            "import os, sys",
+            "import numpy as np",
+            "from collections.abc import Mapping",
+            "cache.clear()",
+            "os.path.join(root, name)",
+            "print_summary(report)",
+            "// the loop ends here",
+        ] {
+            assert!(code_shape(code.as_bytes()), "{code:?}");
+        }
+        for prose in [
+            "Definitions:",
+            "class notes:",
+            "import duties rose by a third.",
+            "from 9 to 5 import (mostly) nothing",
+            "Apple (AAPL)",
+            "the (new) plan",
+            "U.S. (2019)",
+            "Follow us (on social media)",
+            "3.5 (beta)",
+        ] {
+            assert!(!code_shape(prose.as_bytes()), "{prose:?}");
+        }
     }
 
     #[test]

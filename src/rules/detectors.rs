@@ -319,7 +319,7 @@ impl ModelSettings {
     /// `model` when its table gives no settings: what `scripts/train-model` chose for
     /// the built-in model.
     pub const DEFAULT: ModelSettings = ModelSettings {
-        threshold: 8850,
+        threshold: 8800,
         confirm: 8000,
     };
 
