@@ -204,6 +204,8 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     let mut long = vec![0f32; n];
     let mut prose = vec![0f32; n];
     let mut rules = vec![0f32; n];
+    let mut label = vec![0f32; n];
+    let mut digits = vec![0f32; n];
     let mut bullets = 0usize;
     for (k, &line) in lines.iter().enumerate() {
         let trimmed = table.trimmed(line);
@@ -249,31 +251,38 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         long[k] = f32::from(w >= LONG_WORDS);
         prose[k] = f32::from(is_prose);
         rules[k] = f32::from(!fates[line].is_kept());
+        // A colon is punctuation: a line without any is no label.
+        row[65] = f32::from(w <= 12 && row[4] > 0.0 && label_value(trimmed));
+        label[k] = row[65];
+        digits[k] = row[3];
     }
 
-    // Prefix sums for the windows.
+    // Prefix sums for the windows, in f64: a column of shares (digits) adds up exactly
+    // enough over a long page.
     let prefix = |v: &[f32]| {
         let mut p = Vec::with_capacity(v.len() + 1);
-        p.push(0f32);
-        let mut sum = 0f32;
+        p.push(0f64);
+        let mut sum = 0f64;
         for &x in v {
-            sum += x;
+            sum += f64::from(x);
             p.push(sum);
         }
         p
     };
-    let (pw, pl, pp, pr) = (
+    let (pw, pl, pp, pr, plabel, pdigits) = (
         prefix(&words),
         prefix(&long),
         prefix(&prose),
         prefix(&rules),
+        prefix(&label),
+        prefix(&digits),
     );
-    let window_mean = |p: &[f32], k: usize, r: usize| {
+    let window_mean = |p: &[f64], k: usize, r: usize| {
         let lo = k.saturating_sub(r);
         let hi = (k + r + 1).min(n);
         // Without the line itself: the neighbourhood.
-        let count = (hi - lo - 1).max(1) as f32;
-        (p[hi] - p[lo] - (p[k + 1] - p[k])) / count
+        let count = (hi - lo - 1).max(1) as f64;
+        ((p[hi] - p[lo] - (p[k + 1] - p[k])) / count) as f32
     };
 
     // Decayed densities, forwards and backwards.
@@ -320,7 +329,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     const RUN_GAP: usize = 6;
     let first_long = long.iter().position(|&l| l > 0.0);
     let last_long = long.iter().rposition(|&l| l > 0.0);
-    let mut best_run = (0usize, 0usize, 0f32);
+    let mut best_run = (0usize, 0usize, 0f64);
     let mut run: Option<(usize, usize)> = None;
     for k in (0..n).filter(|&k| long[k] > 0.0) {
         run = match run {
@@ -342,15 +351,15 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         }
     }
     // Page statistics.
-    let total_words = pw[n].max(1.0);
+    let total_words = (pw[n] as f32).max(1.0);
     let long_words: f32 = (0..n).filter(|&k| long[k] > 0.0).map(|k| words[k]).sum();
     let page = [
-        pr[n] / n as f32,
+        pr[n] as f32 / n as f32,
         long_words / total_words,
         bullets as f32 / n as f32,
         (n as f32).ln_1p(),
         total_words.ln_1p(),
-        pp[n] / n as f32,
+        pp[n] as f32 / n as f32,
     ];
 
     for k in 0..n {
@@ -378,7 +387,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         let (bs, be) = (block_start[k], block_end[k]);
         row[43] = (be - bs) as f32;
         row[44] = (k - bs) as f32 / (be - bs) as f32;
-        row[45] = pw[be] - pw[bs];
+        row[45] = (pw[be] - pw[bs]) as f32;
         row[46] = k as f32 / n as f32;
         row[47] = f32::from(first_long.is_none_or(|f| k < f));
         row[48] = f32::from(last_long.is_none_or(|l| k > l));
@@ -396,6 +405,8 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         row[52..58].copy_from_slice(&page);
         row[58] = if k + 1 < n { prose[k + 1] } else { 0.0 };
         // A heading: a short line that is not prose, followed by a long prose line.
+        row[66] = window_mean(&plabel, k, 3);
+        row[68] = window_mean(&pdigits, k, 3);
         row[59] = f32::from(
             words[k] <= 12.0
                 && prose[k] == 0.0
@@ -405,7 +416,6 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         );
     }
     distances(&rules, &words, &long, &prose, &mut out.rows);
-    labels(table, lines, &words, &mut out.rows);
 }
 
 /// Distances are counted in non-blank lines and capped here.
@@ -423,7 +433,8 @@ fn distance(seen: Option<usize>, k: usize) -> f32 {
 /// time-stamp or comment cue is (62, 63), the share of the page's running text (the words
 /// of its long lines) that comes before it (64), how far the nearest long line is, the
 /// line itself included (49), whether the nearest long lines before and after it both
-/// read like prose (69) and how far each is (70, 71). A comment thread
+/// read like prose (69) and how far each is (70, 71), and how far back the last line
+/// that ends in a colon is (67). A comment thread
 /// starts after the article's last long line, with a cue on every post; list items and
 /// headings inside an article lie between long prose lines, far from the rules' markers.
 fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &mut [f32]) {
@@ -433,6 +444,7 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &m
     let long_total: f32 = (0..n).filter(|&k| long[k] > 0.0).map(|k| words[k]).sum();
     let long_total = long_total.max(1.0);
     let (mut rule_seen, mut cue_seen, mut long_seen) = (None, None, None::<usize>);
+    let mut colon_seen = None;
     let mut long_before = 0f32;
     for (k, row) in rows.chunks_exact_mut(FEATURE_COUNT).enumerate() {
         row[60] = distance(rule_seen, k);
@@ -440,6 +452,10 @@ fn distances(rules: &[f32], words: &[f32], long: &[f32], prose: &[f32], rows: &m
         row[64] = long_before / long_total;
         row[69] = f32::from(long_seen.is_some_and(|l| prose[l] > 0.0));
         row[70] = distance(long_seen, k);
+        row[67] = distance(colon_seen, k);
+        if row[9] > 0.0 {
+            colon_seen = Some(k);
+        }
         if rules[k] > 0.0 {
             rule_seen = Some(k);
         }
@@ -479,6 +495,9 @@ const LABEL_BYTES: usize = 40;
 /// True if `trimmed` reads `Label: value`: a label of one to four words ending in a colon
 /// within its first [`LABEL_BYTES`] bytes, and a value after it (a colon at the end is
 /// `ends_colon`; a time `12:30` or a URL's `://` has no space after the colon).
+/// Addresses, opening hours, recipe quantities, product details and event data are blocks
+/// of such lines inside the text (rows 65 and 66, with the colon heading's distance, 67,
+/// and the digits around, 68); menus are not.
 fn label_value(trimmed: &[u8]) -> bool {
     let head = &trimmed[..trimmed.len().min(LABEL_BYTES)];
     let Some(colon) = memchr::memchr(b':', head) else {
@@ -490,48 +509,6 @@ fn label_value(trimmed: &[u8]) -> bool {
         && label.iter().filter(|&&b| b == b' ').count() < 4
         && value.first().is_some_and(|&b| b == b' ' || b == b'\t')
         && value.iter().any(|b| !b.is_ascii_whitespace())
-}
-
-/// The features of label–value structure (rows 65 to 68): whether a short line reads
-/// `Label: value`, the share of such lines among its three neighbours on each side, how
-/// far (in non-blank lines) the last line that ends in a colon is before it, and the mean
-/// share of digits of its three neighbours on each side. Addresses, opening hours, recipe
-/// quantities, product details and event data are blocks of such lines inside the text;
-/// menus are not.
-fn labels(table: &LineTable<'_>, lines: &[usize], words: &[f32], rows: &mut [f32]) {
-    let n = lines.len();
-    for (k, &line) in lines.iter().enumerate() {
-        let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        // A colon is punctuation: a line without any is no label.
-        row[65] = f32::from(words[k] <= 12.0 && row[4] > 0.0 && label_value(table.trimmed(line)));
-    }
-    // The sums of a column over the lines k - 3 ..= k + 3, slid along the rows.
-    let column = |rows: &[f32], k: usize, c: usize| f64::from(rows[k * FEATURE_COUNT + c]);
-    let (mut labels, mut digits) = (0f64, 0f64);
-    for k in 0..n.min(3) {
-        labels += column(rows, k, 65);
-        digits += column(rows, k, 3);
-    }
-    let mut colon_seen: Option<usize> = None;
-    for k in 0..n {
-        if k + 3 < n {
-            labels += column(rows, k + 3, 65);
-            digits += column(rows, k + 3, 3);
-        }
-        if k >= 4 {
-            labels -= column(rows, k - 4, 65);
-            digits -= column(rows, k - 4, 3);
-        }
-        // Without the line itself: the neighbourhood.
-        let count = ((k + 4).min(n) - k.saturating_sub(3) - 1).max(1) as f64;
-        let row = &mut rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        row[66] = ((labels - f64::from(row[65])) / count) as f32;
-        row[67] = distance(colon_seen, k);
-        row[68] = ((digits - f64::from(row[3])) / count) as f32;
-        if row[9] > 0.0 {
-            colon_seen = Some(k);
-        }
-    }
 }
 
 #[cfg(test)]
