@@ -115,40 +115,29 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
         k = end;
     }
 
-    // Lists after an introduction that ends with `:`.
+    // Lists after an introduction that ends with `:`. After one of INTRO_WORDS or more,
+    // every line up to a blank gap of two lines or a line of running text; after a
+    // shorter one that follows running text (`Aus dem Inhalt:`), the bulleted items of
+    // two or more words (a link list after `Follow us:` has items of one word).
     for k in 0..n {
-        let intro = table.trimmed(lines[k]);
-        if !(intro.ends_with(b":") && words(k) >= INTRO_WORDS) {
+        if !table.trimmed(lines[k]).ends_with(b":") {
             continue;
         }
-        let mut j = k + 1;
-        while j < n && j - k <= MAX_ITEMS {
-            let gap = lines[j] - lines[j - 1] - 1;
-            if gap >= 2 || running(j) {
-                break;
-            }
-            out[lines[j]].get_or_insert(Protection::List);
-            j += 1;
-        }
-    }
-    // Bulleted runs after a short introduction that ends with `:` and follows running
-    // text (`Aus dem Inhalt:`), each item of two or more words: a link list after
-    // `Follow us:` has items of one word.
-    for k in 1..n {
-        let intro = table.trimmed(lines[k]);
-        if !(intro.ends_with(b":") && words(k) < INTRO_WORDS)
-            || lines[k] - lines[k - 1] > 2
-            || !running(k - 1)
-        {
-            continue;
-        }
-        // Two words after the bullet or number, which counts as one.
+        // An item of the short introduction: two words after the bullet or number,
+        // which counts as one.
         let item = |j: usize| bullet_start(table.trimmed(lines[j])) && words(j) >= 3;
+        let long_intro = words(k) >= INTRO_WORDS;
+        let after_text = k > 0 && lines[k] - lines[k - 1] <= 2 && running(k - 1);
+        if !(long_intro || after_text) {
+            continue;
+        }
+        let ends_list = |j: usize| if long_intro { running(j) } else { !item(j) };
         let mut end = k + 1;
-        while end < n && end - k <= MAX_ITEMS && item(end) && lines[end] - lines[end - 1] <= 2 {
+        while end < n && end - k <= MAX_ITEMS && lines[end] - lines[end - 1] <= 2 && !ends_list(end)
+        {
             end += 1;
         }
-        if end - k > 2 {
+        if long_intro || end - k > 2 {
             for j in k + 1..end {
                 out[lines[j]].get_or_insert(Protection::List);
             }

@@ -631,24 +631,20 @@ pub(super) fn code_shape_with(trimmed: &[u8], operator: bool) -> bool {
 /// and a name, then `(`; or `class` and a capitalised name (`class notes:` is prose),
 /// then `(` or the final `:`.
 fn python_block(trimmed: &[u8]) -> bool {
-    let (rest, bare) = if let Some(rest) = trimmed.strip_prefix(b"def ") {
-        (rest, false)
-    } else if let Some(rest) = trimmed.strip_prefix(b"class ") {
-        (rest, true)
-    } else {
-        return false;
+    let name_len = |rest: &[u8]| {
+        rest.iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+            .count()
     };
-    let name = rest
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
-        .count();
-    name > 0
-        && (if bare {
-            rest[0].is_ascii_uppercase()
-        } else {
-            !rest[0].is_ascii_digit()
-        })
-        && (rest[name] == b'(' || bare && name + 1 == rest.len())
+    if let Some(rest) = trimmed.strip_prefix(b"def ") {
+        let name = name_len(rest);
+        name > 0 && !rest[0].is_ascii_digit() && rest[name] == b'('
+    } else if let Some(rest) = trimmed.strip_prefix(b"class ") {
+        let name = name_len(rest);
+        rest[0].is_ascii_uppercase() && (rest[name] == b'(' || name + 1 == rest.len())
+    } else {
+        false
+    }
 }
 
 /// True if a trimmed line is a Python import: `import` or `from MODULE import`, then
@@ -685,9 +681,9 @@ fn dotted_name(name: &[u8]) -> bool {
         })
 }
 
-/// True if a trimmed line that ends in `)` is a call: a name (letters, digits, `_` and
-/// `.`, with a `.` or `_` in it) right before its first `(`, or an empty argument list
-/// at its end. A word in prose (`Apple (AAPL)`, `the (new) plan`) has neither.
+/// True if a trimmed line that ends in `)` is a call: a (dotted) name with a `.` or `_`
+/// in it right before its first `(`, or an empty argument list at its end. A word in
+/// prose (`Apple (AAPL)`, `the (new) plan`) has neither.
 fn call(trimmed: &[u8]) -> bool {
     if trimmed.ends_with(b"()") {
         return true;
@@ -696,12 +692,7 @@ fn call(trimmed: &[u8]) -> bool {
         return false;
     };
     let name = &trimmed[..open];
-    !name.is_empty()
-        && !name[0].is_ascii_digit()
-        && name
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        && name.iter().any(|&b| b == b'_' || b == b'.')
+    dotted_name(name) && name.iter().any(|&b| b == b'_' || b == b'.')
 }
 
 #[cfg(test)]
