@@ -18,6 +18,14 @@ pub(crate) fn run(table: &LineTable<'_>, settings: ShortLines, reason: Fate, fat
         .filter_map(|&line| Some((normal::line_hash(table.trimmed(line), &mut scratch)?, line)))
         .collect();
     short.sort_unstable();
+    mark_copies(&short, reason, fates);
+}
+
+/// Marks with `reason` every line of `short`, (hash of the normal form, line) pairs of
+/// short lines sorted by hash, whose hash occurs two or more times, leaving lines that
+/// are already removed as they are: the second half of [`run`], for a caller that has
+/// the hashes already.
+pub(crate) fn mark_copies(short: &[(u64, usize)], reason: Fate, fates: &mut [Fate]) {
     for copies in short.chunk_by(|a, b| a.0 == b.0).filter(|c| c.len() >= 2) {
         for &(_, line) in copies {
             if fates[line].is_kept() {

@@ -129,6 +129,13 @@ pub(crate) fn detector_firing(row: &[f32]) -> Option<Detector> {
     .map(|(detector, _)| detector)
 }
 
+/// A line of at most this many words has its copies counted (`copies`).
+const COPIES_MAX_WORDS: u32 = 12;
+
+// The `repeated` detector's short lines are found among the lines whose copies are
+// counted.
+const _: () = assert!(FEATURE_DETECTORS.0.max_words <= COPIES_MAX_WORDS);
+
 /// A line of at least this many words is *long* (running text).
 const LONG_WORDS: u32 = 20;
 
@@ -171,21 +178,11 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         return;
     }
 
-    // The detectors, with fixed settings, over a copy of the rules' fates.
-    let [repeated_fate, context_fate, edges_fate, orphan_fate] =
-        [0, 1, 2, 3].map(|k| Fate::removed((1 << 28) + k));
-    let mut scratch: Vec<Fate> = fates.to_vec();
-    let (repeated, context, edges, orphan) = FEATURE_DETECTORS;
-    detect::repeated::run(table, repeated, repeated_fate, &mut scratch);
-    detect::context::run(table, context, context_fate, &mut scratch);
-    detect::edges::run(table, edges, edges_fate, &mut scratch);
-    detect::orphan::run(table, orphan, orphan_fate, &mut scratch);
-
     // Copies of each short line in the document.
     let mut hashes: Vec<(u64, usize)> = Vec::new();
     let mut norm_scratch = Vec::new();
     for (k, &line) in lines.iter().enumerate() {
-        if table.has_at_most(line, 12)
+        if table.has_at_most(line, COPIES_MAX_WORDS)
             && let Some(hash) = normal::line_hash(table.trimmed(line), &mut norm_scratch)
         {
             hashes.push((hash, k));
@@ -198,6 +195,23 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
             copies[k] = group.len() as u32;
         }
     }
+
+    // The detectors, with fixed settings, over a copy of the rules' fates. `repeated`
+    // takes the hashes of its short lines from those just sorted instead of normalising
+    // and sorting them again.
+    let [repeated_fate, context_fate, edges_fate, orphan_fate] =
+        [0, 1, 2, 3].map(|k| Fate::removed((1 << 28) + k));
+    let mut scratch: Vec<Fate> = fates.to_vec();
+    let (repeated, context, edges, orphan) = FEATURE_DETECTORS;
+    let repeated_short: Vec<(u64, usize)> = hashes
+        .iter()
+        .filter(|&&(_, k)| table.has_at_most(lines[k], repeated.max_words))
+        .map(|&(hash, k)| (hash, lines[k]))
+        .collect();
+    detect::repeated::mark_copies(&repeated_short, repeated_fate, &mut scratch);
+    detect::context::run(table, context, context_fate, &mut scratch);
+    detect::edges::run(table, edges, edges_fate, &mut scratch);
+    detect::orphan::run(table, orphan, orphan_fate, &mut scratch);
 
     // Pass 1: what each line is made of.
     let mut words = vec![0f32; n];
