@@ -16,15 +16,25 @@ pub const NORMAL_FORM_VERSION: u32 = 1;
 /// ASCII bytes are handled by table without decoding; other characters are decoded one
 /// at a time.
 pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
+    let written = write_normal_form(text, out);
+    out.truncate(written);
+}
+
+/// Writes the normal form of `text` at the start of `buffer` and returns its length; the
+/// buffer is grown as the writing needs, never shrunk, so that a buffer used for line
+/// after line is not filled anew each time.
+fn write_normal_form(text: &[u8], buffer: &mut Vec<u8>) -> usize {
     // The normal form is never longer than one and a half times the text: a character's
     // lower case takes at most three bytes for two (`İ`, `Ⱥ`; a test checks every
     // character), and a space is written only for white space before it, which wrote
     // nothing. So the bytes are written at an index into a buffer twice as long, without
     // `Vec::push` keeping the length in memory.
-    out.clear();
-    out.resize(2 * text.len() + 1, 0);
+    let room = 2 * text.len() + 1;
+    if buffer.len() < room {
+        buffer.resize(room, 0);
+    }
     let mut form = Form {
-        buffer: out.as_mut_slice(),
+        buffer: buffer.as_mut_slice(),
         written: 0,
         pending_space: false,
     };
@@ -52,8 +62,7 @@ pub fn normalize_into(text: &[u8], out: &mut Vec<u8>) {
         }
         at += len;
     }
-    let written = form.written;
-    out.truncate(written);
+    form.written
 }
 
 /// A normal form being written into a buffer long enough for it.
@@ -112,25 +121,26 @@ pub fn normalize(text: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Hashes a line's normal form with xxh3-64, using `scratch` as the buffer. White space
-/// around the line leaves no trace in the normal form, so the line need not be trimmed.
+/// Hashes a line's normal form with xxh3-64, using `scratch` as the buffer (what it
+/// holds afterwards is unspecified). White space around the line leaves no trace in the
+/// normal form, so the line need not be trimmed.
 ///
 /// Returns `None` when the normal form is empty (a line of only punctuation or white
 /// space), since such lines carry nothing to compare.
 pub fn line_hash(content: &[u8], scratch: &mut Vec<u8>) -> Option<u64> {
-    normalize_into(content, scratch);
-    (!scratch.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(scratch))
+    line_key(content, None, scratch)
 }
 
 /// The key of a line for corpus counts: its [`line_hash`], or with a `site` (a host),
 /// the hash of (site, normal form), so that counts per site stay apart.
 pub fn line_key(content: &[u8], site: Option<&str>, scratch: &mut Vec<u8>) -> Option<u64> {
-    let hash = line_hash(content, scratch)?;
-    Some(match site {
-        None => hash,
+    let written = write_normal_form(content, scratch);
+    let form = &scratch[..written];
+    (!form.is_empty()).then(|| match site {
+        None => xxhash_rust::xxh3::xxh3_64(form),
         Some(host) => {
             let seed = xxhash_rust::xxh3::xxh3_64(host.to_ascii_lowercase().as_bytes());
-            xxhash_rust::xxh3::xxh3_64_with_seed(scratch, seed)
+            xxhash_rust::xxh3::xxh3_64_with_seed(form, seed)
         }
     })
 }
