@@ -351,6 +351,7 @@ impl Reader<'_> {
 
     /// Counts `word`, which ends before `at`; a word followed by `:` (`said:`) is also
     /// looked up with it.
+    #[inline]
     fn count_word(&mut self, word: &WordKey, at: usize) {
         let s = &mut self.shape;
         s.words += 1;
@@ -459,13 +460,20 @@ impl WordKey {
     fn push_ascii(&mut self, line: &[u8], from: usize, to: usize) {
         let take = (to - from).min(16usize.saturating_sub(self.len));
         if take > 0 {
-            let bytes = match line.get(from..from + 16) {
-                Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("16 bytes")),
-                None => {
-                    let mut buf = [0u8; 16];
-                    buf[..take].copy_from_slice(&line[from..from + take]);
-                    u128::from_le_bytes(buf)
-                }
+            let sixteen =
+                |at: usize| u128::from_le_bytes(line[at..at + 16].try_into().expect("16 bytes"));
+            // Sixteen bytes from `from` where the line has them; near its end, the line's
+            // last sixteen moved down to start at `from` (a copy of fewer bytes would
+            // call `memcpy`); only in a line shorter than that, byte by byte.
+            let bytes = if from + 16 <= line.len() {
+                sixteen(from)
+            } else if let Some(last) = line.len().checked_sub(16) {
+                sixteen(last) >> (8 * (from - last))
+            } else {
+                line[from..from + take]
+                    .iter()
+                    .rev()
+                    .fold(0, |bytes, &b| bytes << 8 | u128::from(b))
             };
             // Setting bit 5 lower-cases a letter and leaves a digit or `:` as it is.
             let lower = (bytes | u128::from_le_bytes([0x20; 16])) & (u128::MAX >> (128 - 8 * take));
