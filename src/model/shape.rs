@@ -457,6 +457,7 @@ impl WordKey {
 
     /// Appends `line[from..to]`, ASCII letters, digits or `:`, in lower case, in one
     /// piece.
+    #[inline]
     fn push_ascii(&mut self, line: &[u8], from: usize, to: usize) {
         let take = (to - from).min(16usize.saturating_sub(self.len));
         if take > 0 {
@@ -492,6 +493,9 @@ const STOPWORD: u8 = 1;
 /// [`WordSet::get`] flag: a word of [`COMMENT_CUES`].
 const COMMENT_CUE: u8 = 2;
 
+/// The buckets of the [`WordSet`] (a power of two).
+const WORD_BUCKETS: usize = 1 << 9;
+
 /// The stop words and the comment cues in one table, looked up by bytes: the words (at
 /// most 16 bytes) packed into `u128` keys (zero-padded: a word holds no NUL byte), with a
 /// byte of flags each, hashed into buckets of two. The hash's multiplier is the first
@@ -500,15 +504,17 @@ const COMMENT_CUE: u8 = 2;
 /// of running text are).
 #[derive(Debug)]
 pub(super) struct WordSet {
-    /// The two keys of each bucket (0 when free), bucket after bucket.
-    keys: Vec<[u128; 2]>,
+    /// The two keys of each bucket (0 when free), bucket after bucket; arrays of the
+    /// bucket count, so that a bucket of [`WordSet::bucket`] needs no bounds check.
+    keys: Box<[[u128; 2]; WORD_BUCKETS]>,
     /// Their flags.
-    flags: Vec<[u8; 2]>,
+    flags: Box<[[u8; 2]; WORD_BUCKETS]>,
     multiplier: u64,
 }
 
 impl WordSet {
-    const BITS: u32 = 9;
+    /// The bits of a bucket number.
+    const BITS: u32 = WORD_BUCKETS.trailing_zeros();
 
     fn new(sets: &[(&'static [&'static str], u8)]) -> Self {
         let mut entries: Vec<(u128, u8)> = Vec::new();
@@ -529,7 +535,7 @@ impl WordSet {
                 0x9E37_79B9_7F4A_7C15u64.wrapping_add(k.wrapping_mul(0xD1B5_4A32_D192_ED03)) | 1
             })
             .find(|&multiplier| {
-                let mut load = [0u8; 1 << Self::BITS];
+                let mut load = [0u8; WORD_BUCKETS];
                 entries.iter().all(|&(key, _)| {
                     let at = Self::bucket_of(key, multiplier);
                     load[at] += 1;
@@ -538,8 +544,8 @@ impl WordSet {
             })
             .expect("some multiplier spreads the words");
         let mut set = WordSet {
-            keys: vec![[0; 2]; 1 << Self::BITS],
-            flags: vec![[0; 2]; 1 << Self::BITS],
+            keys: Box::new([[0; 2]; WORD_BUCKETS]),
+            flags: Box::new([[0; 2]; WORD_BUCKETS]),
             multiplier,
         };
         for &(key, flags) in &entries {
@@ -585,15 +591,33 @@ pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memchr_iter(needle[0], haystack).any(|at| haystack[at..].starts_with(needle))
 }
 
+/// The signs that start a list item (see [`bullet_start`]).
+const BULLETS: [&str; 9] = ["•", "·", "▪", "►", "* ", "- ", "– ", "» ", "○"];
+
+/// True for the first byte of each of [`BULLETS`]: a line that starts with another byte
+/// (most do) needs no comparison with them.
+const BULLET_FIRST_BYTES: [bool; 256] = {
+    let mut first = [false; 256];
+    let mut k = 0;
+    while k < BULLETS.len() {
+        first[BULLETS[k].as_bytes()[0] as usize] = true;
+        k += 1;
+    }
+    first
+};
+
 /// True if a trimmed line starts like a list item: a bullet sign, a dash, or a number
 /// followed by `.` or `)`.
 pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
-    const BULLETS: [&str; 9] = ["•", "·", "▪", "►", "* ", "- ", "– ", "» ", "○"];
-    if BULLETS.iter().any(|b| trimmed.starts_with(b.as_bytes())) {
-        return true;
+    let Some(&first) = trimmed.first() else {
+        return false;
+    };
+    if first.is_ascii_digit() {
+        let digits = trimmed.iter().take_while(|b| b.is_ascii_digit()).count();
+        return digits <= 3 && matches!(trimmed.get(digits), Some(b'.') | Some(b')'));
     }
-    let digits = trimmed.iter().take_while(|b| b.is_ascii_digit()).count();
-    (1..=3).contains(&digits) && matches!(trimmed.get(digits), Some(b'.') | Some(b')'))
+    BULLET_FIRST_BYTES[usize::from(first)]
+        && BULLETS.iter().any(|b| trimmed.starts_with(b.as_bytes()))
 }
 
 /// True if a trimmed line is shaped like code: it ends in `;`, `{` or `}`, starts
@@ -733,6 +757,21 @@ mod tests {
             1,
             "said: with its colon"
         );
+    }
+
+    #[test]
+    fn list_items_start_with_a_bullet_or_a_short_number() {
+        for item in [
+            "• One", "·x", "▪ a", "► b", "* c", "- d", "– e", "» f", "○ g", "1. h", "12) i",
+            "123. j",
+        ] {
+            assert!(bullet_start(item.as_bytes()), "{item:?}");
+        }
+        for text in [
+            "", "*c", "-d", "–e", "»f", "1234. k", "1 l", "12", "Text", "€ 5",
+        ] {
+            assert!(!bullet_start(text.as_bytes()), "{text:?}");
+        }
     }
 
     #[test]
