@@ -75,7 +75,7 @@ pub struct Model {
 /// threshold (so a NaN goes right).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct CompleteSplit {
-    feature: u32,
+    feature: u8,
     threshold: f32,
 }
 
@@ -85,10 +85,13 @@ pub const MAX_DEPTH: u32 = 12;
 /// Rows walked through a tree side by side by [`Model::raw_scores`].
 const ROWS_AT_ONCE: usize = 8;
 
-/// The length of a row in a block of [`Model::raw_scores`]: [`FEATURE_COUNT`] rounded up
-/// to a power of two, so that a feature index masked with `PADDED_ROW - 1` is known to be
-/// in the row.
-const PADDED_ROW: usize = FEATURE_COUNT.next_power_of_two();
+/// The length of a row in a block of [`Model::raw_scores`]: room for every value of a
+/// split's `u8` feature index, so that the index needs no check (or mask) to be in the
+/// row.
+const PADDED_ROW: usize = 1 << u8::BITS;
+
+// A feature index fits a split's `u8`.
+const _: () = assert!(FEATURE_COUNT <= PADDED_ROW);
 
 /// Rows of a block, padded.
 type Block = [[f32; PADDED_ROW]; ROWS_AT_ONCE];
@@ -277,7 +280,7 @@ impl Model {
             for _ in 0..N.trailing_zeros() {
                 for (at, row) in at.iter_mut().zip(block) {
                     let split = splits[*at & (N - 1)];
-                    let value = row[split.feature as usize & (PADDED_ROW - 1)];
+                    let value = row[usize::from(split.feature)];
                     // Left when `value <= threshold` (a NaN goes right).
                     *at = 2 * *at + 1 - usize::from(value <= split.threshold);
                 }
@@ -328,7 +331,7 @@ impl Tree {
             Ok(index) if index < self.splits.len() => {
                 let split = self.splits[index];
                 splits[at] = CompleteSplit {
-                    feature: u32::from(split.feature),
+                    feature: u8::try_from(split.feature).expect("a feature of the row"),
                     threshold: split.threshold,
                 };
                 (split.left, split.right)
