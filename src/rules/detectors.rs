@@ -319,8 +319,8 @@ impl ModelSettings {
     /// `model` when its table gives no settings: what `scripts/train-model` chose for
     /// the built-in model.
     pub const DEFAULT: ModelSettings = ModelSettings {
-        threshold: 8800,
-        confirm: 8000,
+        threshold: 8650,
+        confirm: 7000,
     };
 
     /// A line goes when its score reaches this probability.
