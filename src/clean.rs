@@ -246,7 +246,7 @@ impl Cleaner {
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let mut out = crate::model::LineFeatures::default();
         crate::model::features::compute(&table, &fates, &mut out);
-        let protections = protect::protections(&table);
+        let protections = protect::protections(&table, &out);
         out.protection = out.lines.iter().map(|&line| protections[line]).collect();
         table.give_back();
         out
@@ -320,7 +320,10 @@ impl Cleaner {
             }
         }
         let saved = match rule_fates {
-            Some(rule_fates) => protect::restore(&table, &rule_fates, &mut fates),
+            // The feature rows `score` computed for this document are still in SCRATCH.
+            Some(rule_fates) => SCRATCH.with_borrow(|(features, _)| {
+                protect::restore(&table, features, &rule_fates, &mut fates)
+            }),
             None => Vec::new(),
         };
         repair_scars(&table, &mut fates);

@@ -139,6 +139,13 @@ const _: () = assert!(FEATURE_DETECTORS.0.max_words <= COPIES_MAX_WORDS);
 /// A line of at least this many words is *long* (running text).
 const LONG_WORDS: u32 = 20;
 
+/// The column of `prose_like`: the line reads like prose ([`crate::detect::prose_like`]).
+pub(crate) const PROSE_LIKE: usize = 8;
+/// The column of `bullet_start`: the line starts with a bullet or a number.
+pub(crate) const BULLET_START: usize = 10;
+/// The column of `code_shape`: the line is shaped like code.
+pub(crate) const CODE_SHAPE: usize = 12;
+
 /// The features of the non-blank lines of one document.
 #[derive(Debug, Clone, Default)]
 pub struct LineFeatures {
@@ -242,11 +249,11 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         row[6] = s.stopwords as f32 / s.words.max(1) as f32;
         row[7] =
             f32::from(matches!(last, b'.' | b'!' | b'?') || trimmed.ends_with("。".as_bytes()));
-        row[8] = f32::from(is_prose);
+        row[PROSE_LIKE] = f32::from(is_prose);
         row[9] = f32::from(last == b':');
-        row[10] = f32::from(bullet);
+        row[BULLET_START] = f32::from(bullet);
         row[11] = s.code_chars as f32 / chars;
-        row[12] = f32::from(code_shape_with(trimmed, s.code_operator));
+        row[CODE_SHAPE] = f32::from(code_shape_with(trimmed, s.code_operator));
         row[13] = (start - content.start).min(64) as f32;
         row[14] = s.separators as f32;
         row[15] = s.time_cue as f32;

@@ -26,9 +26,9 @@
 //!   heading is not itself right after another heading candidate (a menu's last entry
 //!   before the text is not a heading when the entries before it are as short).
 
-use crate::detect::prose_like;
 use crate::lines::{Fate, LineTable};
-use crate::model::shape::{bullet_start, code_shape, contains};
+use crate::model::features::{BULLET_START, CODE_SHAPE, LineFeatures, PROSE_LIKE};
+use crate::model::shape::contains;
 
 /// A shape that protects a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,16 +64,25 @@ const HEADING_WORDS: u32 = 12;
 /// A list protected after an introduction has at most this many items.
 const MAX_ITEMS: usize = 200;
 
-/// The protection of each line of `table` (`None` for most).
-pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
+/// The protection of each line of `table` (`None` for most). `features` are the
+/// table's feature rows: whether a line reads like prose, starts with a bullet or is
+/// shaped like code is read from them, not found again.
+pub(crate) fn protections(
+    table: &LineTable<'_>,
+    features: &LineFeatures,
+) -> Vec<Option<Protection>> {
     let mut out = vec![None; table.len()];
     let lines = table.non_blank();
+    debug_assert_eq!(features.lines, lines, "the rows are the table's");
     let n = lines.len();
     let words = |k: usize| table.word_count(lines[k]);
+    let has = |k: usize, column: usize| features.row(k)[column] != 0.0;
+    let prose_like = |k: usize| has(k, PROSE_LIKE);
+    let bullet_start = |k: usize| has(k, BULLET_START);
     // Whether each line is running text, found once: every rule below asks it of the
     // lines around the one it looks at.
     let running_text: Vec<bool> = (0..n)
-        .map(|k| words(k) >= RUNNING_WORDS && prose_like(table.trimmed(lines[k])))
+        .map(|k| words(k) >= RUNNING_WORDS && prose_like(k))
         .collect();
     let running = |k: usize| running_text[k];
     let indent = |k: usize| table.trim_span(lines[k]).0 - table.line(lines[k]).start;
@@ -89,10 +98,7 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
             fenced = !fenced;
         }
     }
-    let is_code = |k: usize| {
-        let trimmed = table.trimmed(lines[k]);
-        trimmed.len() <= 200 && code_shape(trimmed)
-    };
+    let is_code = |k: usize| table.trimmed(lines[k]).len() <= 200 && has(k, CODE_SHAPE);
     let mut k = 0;
     while k < n {
         if !is_code(k) {
@@ -125,7 +131,7 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
         }
         // An item of the short introduction: two words after the bullet or number,
         // which counts as one.
-        let item = |j: usize| bullet_start(table.trimmed(lines[j])) && words(j) >= 3;
+        let item = |j: usize| bullet_start(j) && words(j) >= 3;
         let long_intro = words(k) >= INTRO_WORDS;
         let after_text = k > 0 && lines[k] - lines[k - 1] <= 2 && running(k - 1);
         if !(long_intro || after_text) {
@@ -146,12 +152,12 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
     // Bulleted runs between two lines of running text.
     let mut k = 0;
     while k < n {
-        if !bullet_start(table.trimmed(lines[k])) {
+        if !bullet_start(k) {
             k += 1;
             continue;
         }
         let mut end = k;
-        while end < n && bullet_start(table.trimmed(lines[end])) {
+        while end < n && bullet_start(end) {
             end += 1;
         }
         if end - k >= 2 && k > 0 && end < n && running(k - 1) && running(end) {
@@ -193,7 +199,7 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
             || words(k) > HEADING_WORDS
             || lines[k + 1] - line > 2
             || !running(k + 1)
-            || prose_like(trimmed)
+            || prose_like(k)
             || trimmed.iter().any(|b| b"|>/".contains(b))
             || ["\u{BB}", "\u{B7}", "\u{2022}"]
                 .iter()
@@ -212,10 +218,11 @@ pub(crate) fn protections(table: &LineTable<'_>) -> Vec<Option<Protection>> {
 }
 
 /// Gives back every protected line that a detector removed: a line whose fate differs
-/// from what the marker rules gave it (`rule_fates`). Returns the lines saved, with the
-/// shape that saved each.
+/// from what the marker rules gave it (`rule_fates`). `features` are the table's feature
+/// rows (see [`protections`]). Returns the lines saved, with the shape that saved each.
 pub(crate) fn restore(
     table: &LineTable<'_>,
+    features: &LineFeatures,
     rule_fates: &[Fate],
     fates: &mut [Fate],
 ) -> Vec<(usize, Protection)> {
@@ -226,7 +233,7 @@ pub(crate) fn restore(
     if !removed_by_detector {
         return Vec::new();
     }
-    let protections = protections(table);
+    let protections = protections(table, features);
     let mut saved = Vec::new();
     for &line in table.non_blank() {
         if fates[line] != rule_fates[line]
@@ -245,9 +252,16 @@ mod tests {
 
     const TEXT: &str = "This paragraph is running text of the article, long enough to count as a line of prose for sure.";
 
+    /// The feature rows of `table`, with no line removed by a rule.
+    fn features(table: &LineTable<'_>) -> LineFeatures {
+        let mut out = LineFeatures::default();
+        crate::model::features::compute(table, &vec![Fate::KEPT; table.len()], &mut out);
+        out
+    }
+
     fn shapes(doc: &str) -> Vec<(usize, &'static str)> {
         let table = LineTable::new(doc.as_bytes());
-        protections(&table)
+        protections(&table, &features(&table))
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.map(|p| (i, p.name())))
@@ -364,7 +378,7 @@ mod tests {
         let detector = Fate::removed(9);
         let rule_fates = [Fate::KEPT, rule, Fate::KEPT, Fate::KEPT, Fate::KEPT];
         let mut fates = [Fate::KEPT, rule, detector, Fate::KEPT, detector];
-        let saved = restore(&table, &rule_fates, &mut fates);
+        let saved = restore(&table, &features(&table), &rule_fates, &mut fates);
         assert_eq!(saved, [(2, Protection::Code)]);
         assert_eq!(fates, [Fate::KEPT, rule, Fate::KEPT, Fate::KEPT, detector]);
     }

@@ -624,7 +624,12 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
 /// with a shell prompt or `// `, holds an assignment or a path operator, opens a Python
 /// block or imports (`def f(x):`, `class C:`, `import os`, `from a.b import c`), or is
 /// a call (`cache.clear()`, `os.path.join(a, b)`).
-pub(crate) fn code_shape(trimmed: &[u8]) -> bool {
+///
+/// The features find the operator in their one pass over the line's characters
+/// ([`Shape::code_operator`]) and call [`code_shape_with`]; this scan of its own is what
+/// the tests check that pass against.
+#[cfg(test)]
+fn code_shape(trimmed: &[u8]) -> bool {
     let splat = u8x32::splat;
     let operator = trimmed.chunks(simd::WIDTH).enumerate().any(|(k, chunk)| {
         let v = simd::load(chunk);
