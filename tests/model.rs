@@ -141,7 +141,7 @@ fn explain_shows_scores_and_rules_list_names_the_model() {
         list.contains("model: builtin:model.txt (50 trees, threshold"),
         "{list}"
     );
-    // Off in the default pack: it is about four times slower.
+    // Off in the default pack: it is three to four times slower.
     let default = run(env.cmd().args(["rules", "list"]));
     let default = String::from_utf8(default.stdout).unwrap();
     assert!(default.contains("trees, off)"), "{default}");

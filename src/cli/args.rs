@@ -107,7 +107,7 @@ pub struct RuleArgs {
     pub model: Option<PathBuf>,
 
     /// Score lines with the learned line scorer (off by default: it removes more
-    /// boilerplate but cleans about four times slower; see docs/rules.md). `--model FILE`
+    /// boilerplate but cleans three to four times slower; see docs/rules.md). `--model FILE`
     /// switches it on too.
     #[arg(long)]
     pub scorer: bool,
