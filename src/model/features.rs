@@ -425,9 +425,9 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         };
         row[52..58].copy_from_slice(&page);
         row[58] = if k + 1 < n { prose[k + 1] } else { 0.0 };
-        // A heading: a short line that is not prose, followed by a long prose line.
         row[66] = window_mean(&plabel, k, 3);
         row[68] = window_mean(&pdigits, k, 3);
+        // A heading: a short line that is not prose, followed by a long prose line.
         row[59] = f32::from(
             words[k] <= 12.0
                 && prose[k] == 0.0
@@ -590,22 +590,21 @@ mod tests {
 
     #[test]
     fn label_value_lines_and_their_blocks() {
-        for line in [
-            "Adresse: Hauptstraße 12",
-            "Backzeit: 40 Min",
-            "Tel.:\t0201 123",
-        ] {
-            assert!(label_value(line.as_bytes()), "{line}");
-        }
-        for line in [
-            "Zutaten:",
-            "Opening at 10:30 every day",
-            "https://example.com/a",
-            "The minister said on Tuesday in a long statement: no.",
-            "Label: ",
-        ] {
-            assert!(!label_value(line.as_bytes()), "{line}");
-        }
+        crate::model::assert_shape(
+            label_value,
+            &[
+                "Adresse: Hauptstraße 12",
+                "Backzeit: 40 Min",
+                "Tel.:\t0201 123",
+            ],
+            &[
+                "Zutaten:",
+                "Opening at 10:30 every day",
+                "https://example.com/a",
+                "The minister said on Tuesday in a long statement: no.",
+                "Label: ",
+            ],
+        );
         let doc = format!(
             "{LONG}\nZutaten:\n250 g Mehl\n2 Eier\nBackzeit: 30 Min\nGesamt: 45 Min\n{LONG}\nHome\n"
         );

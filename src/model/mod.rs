@@ -418,6 +418,18 @@ fn parse_tree(body: &str) -> std::result::Result<Tree, String> {
     })
 }
 
+/// Asserts that `shape` holds for every line of `yes` and for none of `no`: the table
+/// test of a line classifier, its examples and counterexamples.
+#[cfg(test)]
+fn assert_shape(shape: impl Fn(&[u8]) -> bool, yes: &[&str], no: &[&str]) {
+    for line in yes {
+        assert!(shape(line.as_bytes()), "{line:?} has the shape");
+    }
+    for line in no {
+        assert!(!shape(line.as_bytes()), "{line:?} has not the shape");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -766,48 +766,46 @@ mod tests {
 
     #[test]
     fn list_items_start_with_a_bullet_or_a_short_number() {
-        for item in [
-            "• One", "·x", "▪ a", "► b", "* c", "- d", "– e", "» f", "○ g", "1. h", "12) i",
-            "123. j",
-        ] {
-            assert!(bullet_start(item.as_bytes()), "{item:?}");
-        }
-        for text in [
-            "", "*c", "-d", "–e", "»f", "1234. k", "1 l", "12", "Text", "€ 5",
-        ] {
-            assert!(!bullet_start(text.as_bytes()), "{text:?}");
-        }
+        crate::model::assert_shape(
+            bullet_start,
+            &[
+                "• One", "·x", "▪ a", "► b", "* c", "- d", "– e", "» f", "○ g", "1. h", "12) i",
+                "123. j",
+            ],
+            &[
+                "", "*c", "-d", "–e", "»f", "1234. k", "1 l", "12", "Text", "€ 5",
+            ],
+        );
     }
 
     #[test]
     fn python_lines_and_calls_are_code_but_prose_is_not() {
-        for code in [
-            "def setUp(self):",
-            "class Parser(Base):",
-            "class Empty:",
-            "import os, sys",
-            "import numpy as np",
-            "from collections.abc import Mapping",
-            "cache.clear()",
-            "os.path.join(root, name)",
-            "print_summary(report)",
-            "// the loop ends here",
-        ] {
-            assert!(code_shape(code.as_bytes()), "{code:?}");
-        }
-        for prose in [
-            "Definitions:",
-            "class notes:",
-            "import duties rose by a third.",
-            "from 9 to 5 import (mostly) nothing",
-            "Apple (AAPL)",
-            "the (new) plan",
-            "U.S. (2019)",
-            "Follow us (on social media)",
-            "3.5 (beta)",
-        ] {
-            assert!(!code_shape(prose.as_bytes()), "{prose:?}");
-        }
+        crate::model::assert_shape(
+            code_shape,
+            &[
+                "def setUp(self):",
+                "class Parser(Base):",
+                "class Empty:",
+                "import os, sys",
+                "import numpy as np",
+                "from collections.abc import Mapping",
+                "cache.clear()",
+                "os.path.join(root, name)",
+                "print_summary(report)",
+                "// the loop ends here",
+            ],
+            &[
+                "Definitions:",
+                "class notes:",
+                "import duties rose by a third.",
+                "from 9 to 5 import (mostly) nothing",
+                "Apple (AAPL)",
+                "the (new) plan",
+                "U.S. (2019)",
+                "Follow us (on social media)",
+                "3.5 (beta)",
+            ],
+        );
     }
 
     #[test]
