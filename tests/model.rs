@@ -148,6 +148,26 @@ fn explain_shows_scores_and_rules_list_names_the_model() {
 }
 
 #[test]
+fn the_reference_gives_the_settings_the_code_uses() {
+    // docs/rules.md's table of the scorer's settings: `| `name` | code default | pack |`.
+    let reference = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    let documented = |name: &str| -> Vec<f64> {
+        let row = reference
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("docs/rules.md has no row for `{name}`"));
+        row.split('|')
+            .skip(2)
+            .filter_map(|cell| cell.trim().parse().ok())
+            .collect()
+    };
+    // The default pack leaves both to the code (its table only says `enabled = false`).
+    let settings = ModelSettings::DEFAULT;
+    assert_eq!(documented("threshold"), [settings.threshold(); 2]);
+    assert_eq!(documented("confirm"), [settings.confirm(); 2]);
+}
+
+#[test]
 fn model_flag_loads_a_file_and_reports_a_bad_one() {
     let env = Env::new();
     let page = env.write("page.txt", "Home\nA line of text.\n");
