@@ -156,5 +156,23 @@ def test_pickle_rebuilds_the_same_cleaner(tmp_path):
     assert copy.clean(doc) == cleaner.clean(doc) == BODY
 
 
+def test_scorer_and_model_survive_pickling_and_a_bad_model_file_is_an_error(tmp_path):
+    from conftest import REPO
+
+    model = tmp_path / "model.txt"
+    model.write_bytes((REPO / "rules" / "model.txt").read_bytes())
+    cleaner = Cleaner(scorer=True, model=model)
+    assert repr(cleaner) == f'Cleaner(scorer=True, model="{model}")'
+    copy = pickle.loads(pickle.dumps(cleaner))
+    assert repr(copy) == repr(cleaner)
+    assert copy.clean(DOC) == Cleaner(scorer=True).clean(DOC)
+    with pytest.raises(boilerstrip.BoilerstripOSError, match="missing.txt"):
+        Cleaner(model=tmp_path / "missing.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("not a model\n")
+    with pytest.raises(boilerstrip.ConfigError, match="bad.txt: line 1"):
+        Cleaner(model=bad)
+
+
 def test_version():
     assert boilerstrip.__version__

@@ -17,7 +17,6 @@ use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
 use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
-use boilerstrip::rules::{ModelSettings, Settings};
 use boilerstrip::{Cleaner, RuleSet};
 
 use super::args::{
@@ -241,10 +240,8 @@ pub fn rule_set(
             format!("--disable {name} (`boilerstrip rules list` names them all)")
         })?;
     }
-    if (args.scorer || args.model.is_some()) && rules.detectors().model().is_none() {
-        rules
-            .detectors_mut()
-            .set(Settings::Model(ModelSettings::DEFAULT));
+    if args.scorer || args.model.is_some() {
+        rules.enable_model();
     }
     Ok(rules)
 }
@@ -254,9 +251,8 @@ pub fn model(args: &RuleArgs) -> Result<Option<Model>> {
     let Some(path) = &args.model else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the model file {}", path.display()))?;
-    Ok(Some(Model::parse(&text, &path.display().to_string())?))
+    let model = Model::from_path(path).context("cannot read the model file")?;
+    Ok(Some(model))
 }
 
 impl CleanConfig {

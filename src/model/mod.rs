@@ -25,6 +25,7 @@ pub mod protect;
 mod shape;
 
 use std::fmt;
+use std::path::Path;
 
 use crate::error::{Error, Result};
 pub use features::{FEATURE_COUNT, FEATURE_NAMES, LineFeatures};
@@ -112,7 +113,14 @@ impl Model {
         Model::parse(BUILTIN_MODEL, BUILTIN_MODEL_NAME).expect("the built-in model parses")
     }
 
-    /// Reads a model file; errors name `origin` and the line.
+    /// Reads the model file at `path` (written by `scripts/train-model`), as `--model`
+    /// does; errors name the file.
+    pub fn from_path(path: &Path) -> Result<Model> {
+        let text = std::fs::read_to_string(path).map_err(|error| Error::io(path, error))?;
+        Model::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses the text of a model file; errors name `origin` and the line.
     ///
     /// ```
     /// let model = boilerstrip::model::Model::parse(

@@ -320,6 +320,24 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Switches the line scorer (`model`) on, as `--scorer` does: with this set's
+    /// `[detectors.model]` settings when a pack switched it on, else
+    /// [`ModelSettings::DEFAULT`]. Give the cleaner another model than the built-in one
+    /// with [`CleanerBuilder::model`](crate::CleanerBuilder::model).
+    ///
+    /// ```
+    /// let mut rules = boilerstrip::RuleSet::builtin();
+    /// assert!(rules.detectors().model().is_none(), "off in the default pack");
+    /// rules.enable_model();
+    /// let settings = rules.detectors().model().unwrap();
+    /// assert_eq!(settings, boilerstrip::rules::ModelSettings::DEFAULT);
+    /// ```
+    pub fn enable_model(&mut self) {
+        if self.detectors.model().is_none() {
+            self.detectors.set(Settings::Model(ModelSettings::DEFAULT));
+        }
+    }
+
     /// Mutable detector settings, e.g. to change a threshold from the command line.
     pub fn detectors_mut(&mut self) -> &mut DetectorConfig {
         &mut self.detectors

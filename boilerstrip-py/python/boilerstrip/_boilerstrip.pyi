@@ -42,6 +42,8 @@ class Cleaner:
         threads: int | None = None,
         offsets: Literal["chars", "bytes"] = "chars",
         default_rules: bool = True,
+        scorer: bool = False,
+        model: _Path | None = None,
     ) -> Cleaner: ...
     def clean(self, text: str, *, url: str | None = None) -> str:
         """The text without its boilerplate lines; kept lines are unchanged."""
