@@ -168,9 +168,48 @@ impl LineFeatures {
     }
 }
 
+/// The working columns of [`compute`] for one document, kept per thread for their memory:
+/// a page took some twenty allocations of them.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The hashes of the short lines' normal forms, with their row.
+    hashes: Vec<(u64, usize)>,
+    /// The buffer the normal forms are written into.
+    normal_form: Vec<u8>,
+    /// The copies of each row's line in the page.
+    copies: Vec<u32>,
+    /// The rules' fates with the detectors' firings added.
+    fates: Vec<Fate>,
+    /// The hashes of the `repeated` detector's short lines, with their line.
+    repeated_short: Vec<(u64, usize)>,
+    /// The columns of pass 1 that windows are taken over.
+    columns: [Vec<f32>; COLUMNS],
+    /// Their prefix sums (one more entry than rows, the first 0).
+    prefix: [Vec<f64>; COLUMNS],
+}
+
+/// The columns of pass 1 that windows are taken over, in [`Scratch::columns`]: words, long,
+/// prose, rules, label and digits.
+const COLUMNS: usize = 6;
+
+thread_local! {
+    /// This thread's [`Scratch`].
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Computes the rows of every non-blank line of `table`; `fates` holds what the marker
 /// rules decided (any value other than [`KEPT`] is a removal).
 pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatures) {
+    SCRATCH.with_borrow_mut(|scratch| compute_with(table, fates, out, scratch));
+}
+
+/// [`compute`] with the working columns in `scratch`.
+fn compute_with(
+    table: &LineTable<'_>,
+    fates: &[Fate],
+    out: &mut LineFeatures,
+    scratch: &mut Scratch,
+) {
     let words_set = word_set();
     let lines = table.non_blank();
     let n = lines.len();
@@ -185,18 +224,28 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         return;
     }
 
+    let Scratch {
+        hashes,
+        normal_form,
+        copies,
+        fates: detected,
+        repeated_short,
+        columns,
+        prefix,
+    } = scratch;
+
     // Copies of each short line in the document.
-    let mut hashes: Vec<(u64, usize)> = Vec::new();
-    let mut norm_scratch = Vec::new();
+    hashes.clear();
     for (k, &line) in lines.iter().enumerate() {
         if table.has_at_most(line, COPIES_MAX_WORDS)
-            && let Some(hash) = normal::line_hash(table.trimmed(line), &mut norm_scratch)
+            && let Some(hash) = normal::line_hash(table.trimmed(line), normal_form)
         {
             hashes.push((hash, k));
         }
     }
     hashes.sort_unstable();
-    let mut copies = vec![1u32; n];
+    copies.clear();
+    copies.resize(n, 1);
     for group in hashes.chunk_by(|a, b| a.0 == b.0) {
         for &(_, k) in group {
             copies[k] = group.len() as u32;
@@ -208,25 +257,27 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     // and sorting them again.
     let [repeated_fate, context_fate, edges_fate, orphan_fate] =
         [0, 1, 2, 3].map(|k| Fate::removed((1 << 28) + k));
-    let mut scratch: Vec<Fate> = fates.to_vec();
+    detected.clear();
+    detected.extend_from_slice(fates);
     let (repeated, context, edges, orphan) = FEATURE_DETECTORS;
-    let repeated_short: Vec<(u64, usize)> = hashes
-        .iter()
-        .filter(|&&(_, k)| table.has_at_most(lines[k], repeated.max_words))
-        .map(|&(hash, k)| (hash, lines[k]))
-        .collect();
-    detect::repeated::mark_copies(&repeated_short, repeated_fate, &mut scratch);
-    detect::context::run(table, context, context_fate, &mut scratch);
-    detect::edges::run(table, edges, edges_fate, &mut scratch);
-    detect::orphan::run(table, orphan, orphan_fate, &mut scratch);
+    repeated_short.clear();
+    repeated_short.extend(
+        hashes
+            .iter()
+            .filter(|&&(_, k)| table.has_at_most(lines[k], repeated.max_words))
+            .map(|&(hash, k)| (hash, lines[k])),
+    );
+    detect::repeated::mark_copies(repeated_short, repeated_fate, detected);
+    detect::context::run(table, context, context_fate, detected);
+    detect::edges::run(table, edges, edges_fate, detected);
+    detect::orphan::run(table, orphan, orphan_fate, detected);
 
     // Pass 1: what each line is made of.
-    let mut words = vec![0f32; n];
-    let mut long = vec![0f32; n];
-    let mut prose = vec![0f32; n];
-    let mut rules = vec![0f32; n];
-    let mut label = vec![0f32; n];
-    let mut digits = vec![0f32; n];
+    for column in columns.iter_mut() {
+        column.clear();
+        column.resize(n, 0.0);
+    }
+    let [words, long, prose, rules, label, digits] = columns;
     let mut bullets = 0usize;
     for (k, &line) in lines.iter().enumerate() {
         let trimmed = table.trimmed(line);
@@ -263,7 +314,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         row[19] = s.title_words as f32 / s.words.max(1) as f32;
         row[20] = (content.content_end - end).min(256) as f32;
         row[21] = copies[k] as f32;
-        let fate = scratch[line];
+        let fate = detected[line];
         row[22] = f32::from(fate == repeated_fate);
         row[23] = f32::from(fate == context_fate);
         row[24] = f32::from(fate == edges_fate);
@@ -279,25 +330,21 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
     }
 
     // Prefix sums for the windows, in f64: a column of shares (digits) adds up exactly
-    // enough over a long page.
-    let prefix = |v: &[f32]| {
-        let mut p = Vec::with_capacity(v.len() + 1);
-        p.push(0f64);
-        let mut sum = 0f64;
-        for &x in v {
-            sum += f64::from(x);
-            p.push(sum);
+    // enough over a long page. The six columns are summed in one loop, so that their
+    // additions overlap in the processor.
+    let columns = [&*words, &*long, &*prose, &*rules, &*label, &*digits];
+    for p in prefix.iter_mut() {
+        p.clear();
+        p.resize(n + 1, 0.0);
+    }
+    let mut sums = [0f64; COLUMNS];
+    for k in 0..n {
+        for ((sum, p), column) in sums.iter_mut().zip(prefix.iter_mut()).zip(columns) {
+            *sum += f64::from(column[k]);
+            p[k + 1] = *sum;
         }
-        p
-    };
-    let (pw, pl, pp, pr, plabel, pdigits) = (
-        prefix(&words),
-        prefix(&long),
-        prefix(&prose),
-        prefix(&rules),
-        prefix(&label),
-        prefix(&digits),
-    );
+    }
+    let [pw, pl, pp, pr, plabel, pdigits] = &*prefix;
     let window_mean = |p: &[f64], k: usize, r: usize| {
         let lo = k.saturating_sub(r);
         let hi = (k + r + 1).min(n);
@@ -306,43 +353,14 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         ((p[hi] - p[lo] - (p[k + 1] - p[k])) / count) as f32
     };
 
-    // Decayed densities, forwards and backwards.
+    // Decayed densities backwards (forwards in the loop over the rows below).
     const DECAY: f32 = 0.7;
-    let mut fwd_w = vec![0f32; n];
-    let mut fwd_p = vec![0f32; n];
     let (mut dw, mut dp) = (0f32, 0f32);
-    for k in 0..n {
-        fwd_w[k] = dw;
-        fwd_p[k] = dp;
+    for (k, row) in out.rows.chunks_exact_mut(FEATURE_COUNT).enumerate().rev() {
+        row[38] = dw;
+        row[40] = dp;
         dw = DECAY * dw + (1.0 - DECAY) * words[k];
         dp = DECAY * dp + (1.0 - DECAY) * prose[k];
-    }
-    let mut bwd_w = vec![0f32; n];
-    let mut bwd_p = vec![0f32; n];
-    let (mut dw, mut dp) = (0f32, 0f32);
-    for k in (0..n).rev() {
-        bwd_w[k] = dw;
-        bwd_p[k] = dp;
-        dw = DECAY * dw + (1.0 - DECAY) * words[k];
-        dp = DECAY * dp + (1.0 - DECAY) * prose[k];
-    }
-
-    // Blocks of non-blank lines between blank lines.
-    let mut block_start = vec![0usize; n];
-    let mut start = 0;
-    for k in 0..n {
-        if k > 0 && lines[k] != lines[k - 1] + 1 {
-            start = k;
-        }
-        block_start[k] = start;
-    }
-    let mut block_end = vec![0usize; n];
-    let mut end = n;
-    for k in (0..n).rev() {
-        if k + 1 < n && lines[k + 1] != lines[k] + 1 {
-            end = k + 1;
-        }
-        block_end[k] = end;
     }
 
     // The long lines, and the largest run of text: long lines joined across gaps of at
@@ -383,29 +401,39 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         pp[n] as f32 / n as f32,
     ];
 
+    // Decayed densities forwards, and the block of non-blank lines between blank lines
+    // that the row is in (its end found at its first line).
+    let (mut dw, mut dp) = (0f32, 0f32);
+    let (mut bs, mut be) = (0, 0);
     for k in 0..n {
         let line = lines[k];
         let row = &mut out.rows[k * FEATURE_COUNT..(k + 1) * FEATURE_COUNT];
-        row[26] = window_mean(&pr, k, 3);
+        if k == be {
+            bs = k;
+            be = k + 1;
+            while be < n && lines[be] == lines[be - 1] + 1 {
+                be += 1;
+            }
+        }
+        row[26] = window_mean(pr, k, 3);
         row[27] = if k > 0 { rules[k - 1] } else { 1.0 };
         row[28] = if k + 1 < n { rules[k + 1] } else { 1.0 };
         row[29] = if k > 0 { words[k - 1] } else { 0.0 };
         row[30] = if k + 1 < n { words[k + 1] } else { 0.0 };
-        row[31] = window_mean(&pw, k, 3);
-        row[32] = window_mean(&pw, k, 8);
-        row[33] = window_mean(&pl, k, 3);
-        row[34] = window_mean(&pl, k, 8);
-        row[35] = window_mean(&pp, k, 3);
-        row[36] = window_mean(&pp, k, 8);
-        row[37] = fwd_w[k];
-        row[38] = bwd_w[k];
-        row[39] = fwd_p[k];
-        row[40] = bwd_p[k];
+        row[31] = window_mean(pw, k, 3);
+        row[32] = window_mean(pw, k, 8);
+        row[33] = window_mean(pl, k, 3);
+        row[34] = window_mean(pl, k, 8);
+        row[35] = window_mean(pp, k, 3);
+        row[36] = window_mean(pp, k, 8);
+        row[37] = dw;
+        row[39] = dp;
+        dw = DECAY * dw + (1.0 - DECAY) * words[k];
+        dp = DECAY * dp + (1.0 - DECAY) * prose[k];
         let prev_line = if k > 0 { lines[k - 1] + 1 } else { 0 };
         let next_line = if k + 1 < n { lines[k + 1] } else { table.len() };
         row[41] = (line - prev_line).min(5) as f32;
         row[42] = (next_line - line - 1).min(5) as f32;
-        let (bs, be) = (block_start[k], block_end[k]);
         row[43] = (be - bs) as f32;
         row[44] = (k - bs) as f32 / (be - bs) as f32;
         row[45] = (pw[be] - pw[bs]) as f32;
@@ -425,8 +453,8 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
         };
         row[52..58].copy_from_slice(&page);
         row[58] = if k + 1 < n { prose[k + 1] } else { 0.0 };
-        row[66] = window_mean(&plabel, k, 3);
-        row[68] = window_mean(&pdigits, k, 3);
+        row[66] = window_mean(plabel, k, 3);
+        row[68] = window_mean(pdigits, k, 3);
         // A heading: a short line that is not prose, followed by a long prose line.
         row[59] = f32::from(
             words[k] <= 12.0
@@ -436,7 +464,7 @@ pub(crate) fn compute(table: &LineTable<'_>, fates: &[Fate], out: &mut LineFeatu
                 && prose[k + 1] > 0.0,
         );
     }
-    distances(&rules, &words, &long, &prose, &mut out.rows);
+    distances(rules, words, long, prose, &mut out.rows);
 }
 
 /// Distances are counted in non-blank lines and capped here.
