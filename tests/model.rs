@@ -2,7 +2,7 @@
 //! `model` detector's switches, and the content-shape protections on real page shapes.
 
 use boilerstrip::model::{FEATURE_COUNT, Model};
-use boilerstrip::rules::{ModelSettings, Settings};
+use boilerstrip::rules::ModelSettings;
 use boilerstrip::{Cleaner, RuleSet};
 
 use crate::harness::{Env, repo, run};
@@ -56,9 +56,7 @@ fn tutorial() -> String {
 /// The default pack with the line scorer switched on, as `--scorer` does.
 fn scoring_rules() -> RuleSet {
     let mut rules = RuleSet::builtin();
-    rules
-        .detectors_mut()
-        .set(Settings::Model(ModelSettings::DEFAULT));
+    rules.enable_model();
     rules
 }
 
@@ -94,6 +92,21 @@ fn the_default_pack_is_the_structural_detectors_alone() {
             .iter()
             .all(|r| r.reason.as_str() != "model")
     );
+}
+
+#[test]
+fn disable_model_switches_the_scorer_off_whatever_switched_it_on() {
+    let env = Env::new();
+    let page = env.write("page.txt", tutorial());
+    let clean = |flags: &[&str]| {
+        let output = run(env.cmd().args(flags).arg(&page));
+        assert!(output.status.success(), "{flags:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let default = clean(&[]);
+    assert_ne!(clean(&["--scorer"]), default, "the scorer changes the page");
+    assert_eq!(clean(&["--scorer", "--disable", "model"]), default);
+    assert_eq!(clean(&["--disable", "model", "--scorer"]), default);
 }
 
 #[test]

@@ -62,9 +62,8 @@ struct Config {
 impl Config {
     /// The cleaner the CLI builds from the same flags: `counts` switches the `frequent`
     /// detector on (with the pack's settings, else the defaults), `min_docs` and
-    /// `frequent_max_words` override them, `disable` applies after them, and `scorer` or
-    /// `model` switch the line scorer on last (a pack's `[detectors.model]` settings
-    /// stand).
+    /// `frequent_max_words` override them, `scorer` or `model` switch the line scorer on
+    /// (a pack's `[detectors.model]` settings stand), and `disable` applies last.
     fn build(&self) -> boilerstrip::Result<Cleaner> {
         let mut rules = if self.default_rules {
             RuleSet::builtin()
@@ -77,11 +76,11 @@ impl Config {
         if self.counts.is_some() {
             rules.enable_frequent(self.min_docs, self.frequent_max_words)?;
         }
-        for name in &self.disable {
-            rules.disable(name)?;
-        }
         if self.scorer || self.model.is_some() {
             rules.enable_model();
+        }
+        for name in &self.disable {
+            rules.disable(name)?;
         }
         let mut builder = Cleaner::builder();
         if let Some(path) = &self.counts {

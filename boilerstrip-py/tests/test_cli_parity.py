@@ -52,4 +52,5 @@ def test_scorer_and_model_equal_the_cli(cli, dev_pages, tmp_path):
         outputs[name] = want
     default = Cleaner().clean_batch(docs)
     assert outputs["scorer"] != default, "the scorer changes some page"
+    assert Cleaner(scorer=True, disable=["model"]).clean_batch(docs) == default, "disable wins"
     assert outputs["model"] != outputs["scorer"], "the model file is the one scoring"

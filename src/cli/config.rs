@@ -235,13 +235,14 @@ pub fn rule_set(
         rules.add_path(path)?;
     }
     adjust(&mut rules)?;
+    if args.scorer || args.model.is_some() {
+        rules.enable_model();
+    }
+    // Last, so that `--disable model` switches the scorer off whatever switched it on.
     for name in &args.disable {
         rules.disable(name).with_context(|| {
             format!("--disable {name} (`boilerstrip rules list` names them all)")
         })?;
-    }
-    if args.scorer || args.model.is_some() {
-        rules.enable_model();
     }
     Ok(rules)
 }
