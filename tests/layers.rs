@@ -45,6 +45,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("model", "matcher"),
     // Deciding a document, and the views of a decision.
     ("clean", "cleaner"),
+    ("options", "cleaner"),
     ("decision", "cleaner"),
     ("explain", "cleaner"),
     ("stats", "cleaner"),

@@ -5,9 +5,8 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use boilerstrip::counts::document_keys;
-use boilerstrip::model::Model;
 use boilerstrip::normal::host_of;
-use boilerstrip::{Cleaned, Cleaner, RuleSet};
+use boilerstrip::{Cleaned, Cleaner, CleanerOptions};
 use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyRange, PyString, PyTuple};
@@ -48,49 +47,9 @@ impl Offsets {
 /// What a `Cleaner` was built from: kept for `repr` and pickling.
 #[derive(Debug, Clone)]
 struct Config {
-    rules: Vec<PathBuf>,
-    default_rules: bool,
-    disable: Vec<String>,
-    counts: Option<PathBuf>,
-    min_docs: Option<u64>,
-    frequent_max_words: Option<u32>,
-    scorer: bool,
-    model: Option<PathBuf>,
+    /// The CLI's rule and count flags, as the library takes them.
+    options: CleanerOptions,
     offsets: Offsets,
-}
-
-impl Config {
-    /// The cleaner the CLI builds from the same flags: `counts` switches the `frequent`
-    /// detector on (with the pack's settings, else the defaults), `min_docs` and
-    /// `frequent_max_words` override them, `scorer` or `model` switch the line scorer on
-    /// (a pack's `[detectors.model]` settings stand), and `disable` applies last.
-    fn build(&self) -> boilerstrip::Result<Cleaner> {
-        let mut rules = if self.default_rules {
-            RuleSet::builtin()
-        } else {
-            RuleSet::new()
-        };
-        for path in &self.rules {
-            rules.add_path(path)?;
-        }
-        if self.counts.is_some() {
-            rules.enable_frequent(self.min_docs, self.frequent_max_words)?;
-        }
-        if self.scorer || self.model.is_some() {
-            rules.enable_model();
-        }
-        for name in &self.disable {
-            rules.disable(name)?;
-        }
-        let mut builder = Cleaner::builder();
-        if let Some(path) = &self.counts {
-            builder.count_table(path);
-        }
-        if let Some(path) = &self.model {
-            builder.model(Model::from_path(path)?);
-        }
-        builder.build(&rules)
-    }
 }
 
 /// A run of consecutive removed lines with one reason.
@@ -263,21 +222,24 @@ impl PyCleaner {
         }
         let absolute = |path: PathBuf| std::path::absolute(&path).unwrap_or(path);
         let config = Config {
-            rules: rules
-                .unwrap_or_default()
-                .into_iter()
-                .map(absolute)
-                .collect(),
-            default_rules,
-            disable: disable.unwrap_or_default(),
-            counts: counts.map(absolute),
-            min_docs,
-            frequent_max_words,
-            scorer,
-            model: model.map(absolute),
+            options: CleanerOptions {
+                rules: rules
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(absolute)
+                    .collect(),
+                default_rules,
+                disable: disable.unwrap_or_default(),
+                counts: counts.map(absolute),
+                min_docs,
+                frequent_max_words,
+                scorer,
+                model: model.map(absolute),
+                scores: false,
+            },
             offsets: Offsets::parse(offsets)?,
         };
-        let cleaner = py.detach(|| config.build()).map_err(to_py)?;
+        let cleaner = py.detach(|| config.options.build()).map_err(to_py)?;
         Ok(PyCleaner {
             cleaner,
             config,
@@ -481,7 +443,7 @@ impl PyCleaner {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyTuple>, Bound<'py, PyDict>)> {
-        let config = &self.config;
+        let config = &self.config.options;
         let kwargs = PyDict::new(py);
         kwargs.set_item("rules", &config.rules)?;
         kwargs.set_item("disable", &config.disable)?;
@@ -489,7 +451,7 @@ impl PyCleaner {
         kwargs.set_item("min_docs", config.min_docs)?;
         kwargs.set_item("frequent_max_words", config.frequent_max_words)?;
         kwargs.set_item("threads", self.pool.threads())?;
-        kwargs.set_item("offsets", config.offsets.name())?;
+        kwargs.set_item("offsets", self.config.offsets.name())?;
         kwargs.set_item("default_rules", config.default_rules)?;
         kwargs.set_item("scorer", config.scorer)?;
         kwargs.set_item("model", &config.model)?;
@@ -497,7 +459,7 @@ impl PyCleaner {
     }
 
     fn __repr__(&self) -> String {
-        let config = &self.config;
+        let config = &self.config.options;
         let mut parts = Vec::new();
         if !config.rules.is_empty() {
             parts.push(format!("rules={:?}", config.rules));
@@ -520,8 +482,8 @@ impl PyCleaner {
         if let Some(threads) = self.pool.threads() {
             parts.push(format!("threads={threads}"));
         }
-        if config.offsets != Offsets::Chars {
-            parts.push(format!("offsets={:?}", config.offsets.name()));
+        if self.config.offsets != Offsets::Chars {
+            parts.push(format!("offsets={:?}", self.config.offsets.name()));
         }
         if config.scorer {
             parts.push("scorer=True".to_string());

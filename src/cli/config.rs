@@ -15,9 +15,8 @@ use boilerstrip::formats::compress::{Codec, Decompress, Encoder, codec_for_path}
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
-use boilerstrip::model::Model;
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
-use boilerstrip::{Cleaner, RuleSet};
+use boilerstrip::{Cleaner, CleanerOptions, RuleSet};
 
 use super::args::{
     CleanArgs, ColorChoice, DecompressArg, FormatArg, FrequentArgs, InputArgs, KeyArgs,
@@ -163,23 +162,50 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
     FieldPath::parse(&args.url_field).with_context(|| "--url-field")
 }
 
-/// The cleaner the rule flags and `--counts` describe: `--counts` switches the
-/// `frequent` detector on (with the pack's settings, or the defaults), `--min-docs` and
-/// `--frequent-max-words` override them, and the table is loaded above the threshold.
+/// What the rule flags and `--counts` ask for; `scores` records each line's score, for
+/// `--explain`.
+pub fn options(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> CleanerOptions {
+    CleanerOptions {
+        counts: frequent.counts.clone(),
+        min_docs: frequent.min_docs,
+        frequent_max_words: frequent.frequent_max_words,
+        scores,
+        ..rule_options(rule_args)
+    }
+}
+
+/// What the rule flags alone ask for (`rules list`).
+pub fn rule_options(args: &RuleArgs) -> CleanerOptions {
+    CleanerOptions {
+        rules: args.rules.clone(),
+        default_rules: !args.no_default_rules,
+        disable: args.disable.clone(),
+        scorer: args.scorer,
+        model: args.model.clone(),
+        ..CleanerOptions::default()
+    }
+}
+
+/// The cleaner the rule flags and `--counts` describe (see [`CleanerOptions`]).
 pub fn cleaner(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> Result<Cleaner> {
-    let rules = rule_set(rule_args, |rules| match frequent.counts {
-        Some(_) => rules.enable_frequent(frequent.min_docs, frequent.frequent_max_words),
-        None => Ok(()),
-    })?;
-    let mut builder = Cleaner::builder();
-    builder.scores(scores);
-    if let Some(model) = model(rule_args)? {
-        builder.model(model);
+    let options = options(rule_args, frequent, scores);
+    Ok(options.build_with(&rule_set(&options)?)?)
+}
+
+/// The rule set of `options`, as [`CleanerOptions::rule_set`] makes it, with an unknown
+/// name to switch off reported as the `--disable` flag that gave it.
+pub fn rule_set(options: &CleanerOptions) -> Result<RuleSet> {
+    let mut rules = CleanerOptions {
+        disable: Vec::new(),
+        ..options.clone()
     }
-    if let Some(path) = &frequent.counts {
-        builder.count_table(path);
+    .rule_set()?;
+    for name in &options.disable {
+        rules.disable(name).with_context(|| {
+            format!("--disable {name} (`boilerstrip rules list` names them all)")
+        })?;
     }
-    Ok(builder.build(&rules)?)
+    Ok(rules)
 }
 
 /// A worker pool with `threads` threads (default: one per core).
@@ -218,42 +244,6 @@ pub struct CleanConfig {
     pub rejects: Option<OutputFile>,
     /// Where the review report goes (`--report`).
     pub report: Option<OutputFile>,
-}
-
-/// Loads the rule set the flags describe; `adjust` sees it after the packs are loaded
-/// and before `--disable` applies.
-pub fn rule_set(
-    args: &RuleArgs,
-    adjust: impl FnOnce(&mut RuleSet) -> boilerstrip::Result<()>,
-) -> Result<RuleSet> {
-    let mut rules = if args.no_default_rules {
-        RuleSet::new()
-    } else {
-        RuleSet::builtin()
-    };
-    for path in &args.rules {
-        rules.add_path(path)?;
-    }
-    adjust(&mut rules)?;
-    if args.scorer || args.model.is_some() {
-        rules.enable_model();
-    }
-    // Last, so that `--disable model` switches the scorer off whatever switched it on.
-    for name in &args.disable {
-        rules.disable(name).with_context(|| {
-            format!("--disable {name} (`boilerstrip rules list` names them all)")
-        })?;
-    }
-    Ok(rules)
-}
-
-/// The model file `--model` names, read; `None` for the built-in model.
-pub fn model(args: &RuleArgs) -> Result<Option<Model>> {
-    let Some(path) = &args.model else {
-        return Ok(None);
-    };
-    let model = Model::from_path(path).context("cannot read the model file")?;
-    Ok(Some(model))
 }
 
 impl CleanConfig {

@@ -44,8 +44,8 @@ pub fn run(args: Args) -> Result<Exit> {
         Some(Command::Rules(RulesCommand::Check { files })) => commands::rules_check(&files),
         Some(Command::Rules(RulesCommand::Test { files })) => commands::rules_test(&files),
         Some(Command::Rules(RulesCommand::List { markers, rules })) => {
-            let model = config::model(&rules)?;
-            commands::rules_list(&config::rule_set(&rules, |_| Ok(()))?, model, markers)
+            let options = config::rule_options(&rules);
+            commands::rules_list(&config::rule_set(&options)?, options.model()?, markers)
         }
         Some(Command::Count(count)) => counting::count(count, &stop),
         Some(Command::Merge(merge)) => counting::merge(merge, &stop),
