@@ -210,11 +210,6 @@ impl PyCleaner {
         scorer: bool,
         model: Option<PathBuf>,
     ) -> PyResult<PyCleaner> {
-        if counts.is_none() && (min_docs.is_some() || frequent_max_words.is_some()) {
-            return Err(PyValueError::new_err(
-                "min_docs and frequent_max_words need counts (a count table)",
-            ));
-        }
         if min_docs == Some(0) || frequent_max_words == Some(0) || threads == Some(0) {
             return Err(PyValueError::new_err(
                 "min_docs, frequent_max_words and threads must be at least 1",
@@ -443,40 +438,40 @@ impl PyCleaner {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyTuple>, Bound<'py, PyDict>)> {
-        let config = &self.config.options;
+        let options = &self.config.options;
         let kwargs = PyDict::new(py);
-        kwargs.set_item("rules", &config.rules)?;
-        kwargs.set_item("disable", &config.disable)?;
-        kwargs.set_item("counts", &config.counts)?;
-        kwargs.set_item("min_docs", config.min_docs)?;
-        kwargs.set_item("frequent_max_words", config.frequent_max_words)?;
+        kwargs.set_item("rules", &options.rules)?;
+        kwargs.set_item("disable", &options.disable)?;
+        kwargs.set_item("counts", &options.counts)?;
+        kwargs.set_item("min_docs", options.min_docs)?;
+        kwargs.set_item("frequent_max_words", options.frequent_max_words)?;
         kwargs.set_item("threads", self.pool.threads())?;
         kwargs.set_item("offsets", self.config.offsets.name())?;
-        kwargs.set_item("default_rules", config.default_rules)?;
-        kwargs.set_item("scorer", config.scorer)?;
-        kwargs.set_item("model", &config.model)?;
+        kwargs.set_item("default_rules", options.default_rules)?;
+        kwargs.set_item("scorer", options.scorer)?;
+        kwargs.set_item("model", &options.model)?;
         Ok((PyTuple::empty(py), kwargs))
     }
 
     fn __repr__(&self) -> String {
-        let config = &self.config.options;
+        let options = &self.config.options;
         let mut parts = Vec::new();
-        if !config.rules.is_empty() {
-            parts.push(format!("rules={:?}", config.rules));
+        if !options.rules.is_empty() {
+            parts.push(format!("rules={:?}", options.rules));
         }
-        if !config.default_rules {
+        if !options.default_rules {
             parts.push("default_rules=False".to_string());
         }
-        if !config.disable.is_empty() {
-            parts.push(format!("disable={:?}", config.disable));
+        if !options.disable.is_empty() {
+            parts.push(format!("disable={:?}", options.disable));
         }
-        if let Some(counts) = &config.counts {
+        if let Some(counts) = &options.counts {
             parts.push(format!("counts={:?}", counts.display().to_string()));
         }
-        if let Some(min_docs) = config.min_docs {
+        if let Some(min_docs) = options.min_docs {
             parts.push(format!("min_docs={min_docs}"));
         }
-        if let Some(max_words) = config.frequent_max_words {
+        if let Some(max_words) = options.frequent_max_words {
             parts.push(format!("frequent_max_words={max_words}"));
         }
         if let Some(threads) = self.pool.threads() {
@@ -485,10 +480,10 @@ impl PyCleaner {
         if self.config.offsets != Offsets::Chars {
             parts.push(format!("offsets={:?}", self.config.offsets.name()));
         }
-        if config.scorer {
+        if options.scorer {
             parts.push("scorer=True".to_string());
         }
-        if let Some(model) = &config.model {
+        if let Some(model) = &options.model {
             parts.push(format!("model={:?}", model.display().to_string()));
         }
         format!("Cleaner({})", parts.join(", "))

@@ -164,7 +164,7 @@ pub fn url_field(args: &UrlArgs) -> Result<FieldPath> {
 
 /// What the rule flags and `--counts` ask for; `scores` records each line's score, for
 /// `--explain`.
-pub fn options(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> CleanerOptions {
+fn options(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> CleanerOptions {
     CleanerOptions {
         counts: frequent.counts.clone(),
         min_docs: frequent.min_docs,
@@ -192,8 +192,9 @@ pub fn cleaner(rule_args: &RuleArgs, frequent: &FrequentArgs, scores: bool) -> R
     Ok(options.build_with(&rule_set(&options)?)?)
 }
 
-/// The rule set of `options`, as [`CleanerOptions::rule_set`] makes it, with an unknown
-/// name to switch off reported as the `--disable` flag that gave it.
+/// The rule set of `options`, as [`CleanerOptions::rule_set`] makes it, except that the
+/// names to switch off are switched off here, last as there, so that an unknown one is
+/// reported as the `--disable` flag that gave it (the library's errors name no flag).
 pub fn rule_set(options: &CleanerOptions) -> Result<RuleSet> {
     let mut rules = CleanerOptions {
         disable: Vec::new(),
