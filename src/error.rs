@@ -73,6 +73,8 @@ enum ErrorKind {
         place: Place,
         reason: String,
     },
+    #[error("{origin}: {}", mismatch.reason())]
+    Mismatch { origin: String, mismatch: Mismatch },
     #[error("interrupted")]
     Interrupted,
     #[error("cannot compile the rules: {message}")]
@@ -180,6 +182,17 @@ impl Error {
         }
     }
 
+    /// Input `origin` is not in the format it would be read as, and reading it would
+    /// mangle it: nothing of it was read as records.
+    pub(crate) fn mismatched(origin: &str, mismatch: Mismatch) -> Error {
+        Error {
+            kind: ErrorKind::Mismatch {
+                origin: origin.to_string(),
+                mismatch,
+            },
+        }
+    }
+
     /// The run was stopped by its stop flag.
     pub(crate) fn interrupted() -> Error {
         Error {
@@ -214,7 +227,7 @@ impl Error {
             ErrorKind::TooLarge { .. } => ErrorCategory::Input,
             ErrorKind::Config { .. } => ErrorCategory::Config,
             ErrorKind::Table { .. } => ErrorCategory::Table,
-            ErrorKind::Input { .. } => ErrorCategory::Input,
+            ErrorKind::Input { .. } | ErrorKind::Mismatch { .. } => ErrorCategory::Input,
             ErrorKind::Interrupted => ErrorCategory::Interrupted,
         }
     }
@@ -223,6 +236,15 @@ impl Error {
     pub fn size_limit(&self) -> Option<&SizeLimit> {
         match &self.kind {
             ErrorKind::TooLarge { size, .. } => Some(size),
+            _ => None,
+        }
+    }
+
+    /// How the input differs from the format it would be read as, if that is what this
+    /// error is about.
+    pub fn mismatch(&self) -> Option<Mismatch> {
+        match &self.kind {
+            ErrorKind::Mismatch { mismatch, .. } => Some(*mismatch),
             _ => None,
         }
     }
@@ -241,6 +263,46 @@ impl Error {
         match &self.kind {
             ErrorKind::Io { error, .. } => Some(error),
             _ => None,
+        }
+    }
+}
+
+/// An input whose first bytes say that reading it as its format would mangle it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// To be read as text, but it starts like another format (`looks_like`, its name:
+    /// `warc`, `parquet`): its record headers or its bytes would be cleaned as lines.
+    NotText {
+        /// The name of the format it looks like.
+        looks_like: &'static str,
+    },
+    /// Its format unsaid, it holds one JSON value over many lines (a pretty-printed
+    /// array or object), which is not JSON Lines; as text, its keys and brackets would be
+    /// cleaned as lines.
+    JsonDocument,
+}
+
+impl Mismatch {
+    /// Why the input was not read, in a sentence.
+    pub fn reason(self) -> String {
+        match self {
+            Mismatch::NotText { looks_like } => format!(
+                "it starts like {}, not text; read as text, its {} would be cleaned as lines, \
+                 so it was not read",
+                looks_like.to_uppercase(),
+                if looks_like == "warc" {
+                    "record headers"
+                } else {
+                    "bytes"
+                }
+            ),
+            Mismatch::JsonDocument => {
+                "it holds one JSON value over many lines (it starts with `[` \
+                 or a line of `{` alone), not JSON Lines (one object per line); read as text, its \
+                 keys and brackets would be cleaned as lines, so it was not read"
+                    .to_string()
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ mod stop;
 
 pub use clean::{Cleaner, CleanerBuilder};
 pub use decision::{Cleaned, Reason, Removal};
-pub use error::{Error, ErrorCategory, Result};
+pub use error::{Error, ErrorCategory, Mismatch, Result};
 pub use options::CleanerOptions;
 pub use rules::RuleSet;
 pub use stats::Stats;

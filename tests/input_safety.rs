@@ -119,6 +119,8 @@ fn issue_12_names_that_say_nothing_are_sniffed_and_names_that_do_are_trusted() {
 #[test]
 fn issue_12_text_that_looks_like_warc_or_jsonl_is_hinted_when_too_large() {
     let env = env();
+    // A document after the first: an input that starts like WARC is not read as text at
+    // all (see the next test).
     let wet = wet_record("conversion", &"A line of the page.\n".repeat(20));
     let cases = [
         (wet.clone(), "WARC", "-f warc"),
@@ -127,12 +129,19 @@ fn issue_12_text_that_looks_like_warc_or_jsonl_is_hinted_when_too_large() {
     for (input, name, flag) in cases {
         let output = run(env
             .cmd()
-            .args(["-f", "text", "--max-doc-bytes", "100"])
-            .write_stdin(input));
+            .args([
+                "-f",
+                "text",
+                "--doc-separator",
+                "---",
+                "--max-doc-bytes",
+                "100",
+            ])
+            .write_stdin(format!("Intro.\n---\n{input}")));
         assert_eq!(output.status.code(), Some(2));
         let stderr = stderr(&output);
         assert!(
-            stderr.contains("<stdin>: document 1 is larger than the limit of 100 bytes")
+            stderr.contains("<stdin>: document 2 is larger than the limit of 100 bytes")
                 && stderr.contains(&format!("looks like {name}: try {flag}"))
                 && stderr.contains("--max-doc-bytes"),
             "{stderr}"
@@ -147,6 +156,121 @@ fn issue_12_text_that_looks_like_warc_or_jsonl_is_hinted_when_too_large() {
         stderr.contains("raise the limit with --max-doc-bytes") && !stderr.contains("try -f"),
         "{stderr}"
     );
+}
+
+#[test]
+fn input_that_text_would_mangle_is_refused_before_a_byte_is_written() {
+    let env = env();
+    let wet = wet_record("warcinfo", "a: b\r\n") + &wet_record("conversion", DOC);
+    env.write("crawl.wet.gz", gzip(wet.as_bytes()));
+    env.write("crawl.txt", &wet);
+    env.write(
+        "table.parquet",
+        b"PAR1\x15\x04 not really, but it starts like it",
+    );
+    for (input, looks_like, flag) in [
+        ("crawl.wet.gz", "WARC", "-f warc"),
+        ("crawl.txt", "WARC", "-f warc"),
+        ("table.parquet", "PARQUET", "-f parquet"),
+    ] {
+        let args: &[&str] = if input.ends_with(".txt") {
+            &[]
+        } else {
+            &["-f", "text"]
+        };
+        let output = run(env.cmd().args(args).arg(input).args(["-o", "out"]));
+        assert_eq!(output.status.code(), Some(2), "{input}");
+        let stderr = stderr(&output);
+        assert!(
+            stderr.contains(&format!("{input}: it starts like {looks_like}, not text"))
+                && stderr.contains(&format!("try {flag}")),
+            "{stderr}"
+        );
+        assert!(!env.path("out").exists(), "{input}: nothing is written");
+    }
+    // A JSON document of no given format (a pretty-printed array, or an object over many
+    // lines) is not JSON Lines; read as text, its equal lines would go as `repeated`.
+    let array = "[\n  {\n    \"id\": 1,\n    \"text\": \"a\"\n  },\n  {\n    \"id\": 2,\n    \"text\": \"a\"\n  }\n]\n";
+    let object = "{\n  \"id\": 1,\n  \"text\": \"a\"\n}\n";
+    for input in [array, object] {
+        let output = run(env.cmd().write_stdin(input));
+        assert_eq!(output.status.code(), Some(2), "{input}");
+        assert!(output.stdout.is_empty(), "{input}");
+        let stderr = stderr(&output);
+        assert!(
+            stderr.contains("<stdin>: it holds one JSON value over many lines")
+                && stderr.contains("convert it to JSON Lines")
+                && stderr.contains("-f text"),
+            "{stderr}"
+        );
+    }
+    // Asked for by name, text it is.
+    let forced = run(env
+        .cmd()
+        .args(AD_ONLY)
+        .args(["-f", "text"])
+        .write_stdin(array));
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert_bytes_eq("-f text", array.as_bytes(), &forced.stdout);
+}
+
+#[test]
+fn jsonl_with_a_byte_order_mark_or_a_broken_first_record_is_read_as_jsonl() {
+    let env = env();
+    // Read as one text document, the equal records would go as `repeated`.
+    let records = jsonl(&[DOC, "Same.", DOC, "Same.", DOC, "Same."]);
+    let kept = jsonl(&[KEPT, "Same.", KEPT, "Same.", KEPT, "Same."]);
+    let output = run(env
+        .cmd()
+        .args(AD_ONLY)
+        .write_stdin(format!("\u{FEFF}{records}")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_bytes_eq(
+        "a byte order mark",
+        format!("\u{FEFF}{kept}").as_bytes(),
+        &output.stdout,
+    );
+    let with_defaults = run(env.cmd().write_stdin(format!("\u{FEFF}{records}")));
+    assert_eq!(
+        String::from_utf8(with_defaults.stdout)
+            .unwrap()
+            .lines()
+            .count(),
+        6,
+        "every record is still there"
+    );
+    let broken = format!("{{\"id\": 0, \"text\": \"cut sh\n{records}");
+    let output = run(env.cmd().args(AD_ONLY).write_stdin(broken.clone()));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("<stdin>: line 1: invalid JSON"),
+        "{}",
+        stderr(&output)
+    );
+    assert_bytes_eq(
+        "a broken first record",
+        format!("{{\"id\": 0, \"text\": \"cut sh\n{kept}").as_bytes(),
+        &output.stdout,
+    );
+    // WET after a blank line or a byte order mark is not read as text: its records are
+    // reported as not cut, and copied through whole.
+    let wet = wet_record("conversion", DOC) + &wet_record("conversion", DOC);
+    for prefix in ["\r\n", "\u{FEFF}"] {
+        let input = format!("{prefix}{wet}");
+        let output = run(env.cmd().write_stdin(input.clone()));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{prefix:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("WARC record 1"),
+            "{}",
+            stderr(&output)
+        );
+        assert_bytes_eq("WET after a blank line", input.as_bytes(), &output.stdout);
+    }
 }
 
 #[test]

@@ -45,33 +45,47 @@ impl fmt::Display for FieldPath {
 /// Finds the string at `path` in a JSONL line: its byte range in `line` (quotes included) and its decoded text.
 ///
 /// `line` must hold exactly one JSON object; whitespace around it, including the `\r` of a CRLF
-/// file, is allowed and lies outside the range. When a key occurs more than once in an object,
-/// the last occurrence counts, as in JavaScript and `serde_json::Value`.
+/// file, is allowed and lies outside the range, and so is a UTF-8 byte order mark before it
+/// (at the start of a file, or of a file appended to another). When a key occurs more than
+/// once in an object, the last occurrence counts, as in JavaScript and `serde_json::Value`.
 pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String), RecordError> {
-    let line = std::str::from_utf8(line).map_err(|error| {
-        RecordError::new(format!("invalid UTF-8 at byte {}", error.valid_up_to()))
-    })?;
+    let (bom, line) = object_text(line)?;
     if let [key] = path.0.as_slice()
-        && let Some(found) = top_level_string(line, key)
+        && let Some((range, text)) = top_level_string(line, key)
     {
-        return Ok(found);
+        return Ok((bom + range.start..bom + range.end, text));
     }
     let mut value = line;
     for depth in 0..path.0.len() {
         value = member(line, value, path, depth)?;
     }
-    let start = offset_in(line, value);
+    let start = bom + offset_in(line, value);
     let text = decode_string(line, value, path)?;
     Ok((start..start + value.len(), text))
+}
+
+/// `line` as UTF-8 text without a byte order mark at its start, and the length of the
+/// mark it had (0 or 3).
+fn object_text(line: &[u8]) -> Result<(usize, &str), RecordError> {
+    let bom = if line.starts_with(super::sniff::UTF8_BOM) {
+        super::sniff::UTF8_BOM.len()
+    } else {
+        0
+    };
+    let text = std::str::from_utf8(&line[bom..]).map_err(|error| {
+        RecordError::new(format!(
+            "invalid UTF-8 at byte {}",
+            bom + error.valid_up_to()
+        ))
+    })?;
+    Ok((bom, text))
 }
 
 /// Finds the value at `path` in a JSONL line, of any JSON type, and returns its raw JSON
 /// text (a string keeps its quotes and escapes): for fields such as a document id, which
 /// may be a string or a number.
 pub fn raw_value<'a>(line: &'a [u8], path: &FieldPath) -> Result<&'a str, RecordError> {
-    let line = std::str::from_utf8(line).map_err(|error| {
-        RecordError::new(format!("invalid UTF-8 at byte {}", error.valid_up_to()))
-    })?;
+    let (_, line) = object_text(line)?;
     let mut value = line;
     for depth in 0..path.0.len() {
         value = member(line, value, path, depth)?;
@@ -387,6 +401,24 @@ mod tests {
         assert_eq!(
             rewritten(r#"{"text": "plain"}"#, "text", "plain"),
             r#"{"text": "plain"}"#
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_object_is_kept_outside_the_span() {
+        let line = "\u{FEFF}{\"id\":1,\"text\":\"Body.\\nShare this\"}";
+        let (range, text) = span(line, "text").unwrap();
+        assert_eq!(&line[range], "\"Body.\\nShare this\"");
+        assert_eq!(text, "Body.\nShare this");
+        assert_eq!(
+            rewritten(line, "text", "Body.\n"),
+            "\u{FEFF}{\"id\":1,\"text\":\"Body.\\n\"}"
+        );
+        let nested = "\u{FEFF}{\"meta\":{\"content\":\"a\"}}";
+        assert_eq!(&nested[span(nested, "meta.content").unwrap().0], "\"a\"");
+        assert_eq!(
+            raw_value(nested.as_bytes(), &path("meta")).unwrap(),
+            "{\"content\":\"a\"}"
         );
     }
 

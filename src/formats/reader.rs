@@ -13,7 +13,7 @@ use super::sniff::{self, Unsupported};
 use super::text::{TextDocument, TextOptions, TextReader};
 use super::warc::{self, ReadError};
 use super::{Format, Place, RecordError, SizeLimit};
-use crate::error::{Error, Result};
+use crate::error::{Error, Mismatch, Result};
 
 /// Bytes that are not cut into records are passed on in chunks this big.
 const UNSPLIT_CHUNK: usize = 1 << 20;
@@ -595,11 +595,15 @@ pub fn open(
             raw_byte: bytes_read.load(Ordering::Relaxed),
         })
     })?;
-    let encoding = Unsupported::of(&head.bytes);
-    let format = options
-        .format
-        .or_else(|| sniff::format_of(&head.bytes, head.complete));
-    let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(head.bytes).chain(reader));
+    let encoding = Unsupported::of(&head);
+    let looks_like = sniff::format_of(&head);
+    let format = options.format.or(looks_like);
+    if encoding.is_none()
+        && let Some(mismatch) = mismatch(options.format, looks_like, &head)
+    {
+        return Err(Error::mismatched(origin, mismatch));
+    }
+    let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(head).chain(reader));
     let mut records = match encoding {
         Some(encoding) => RecordReader::uncut(reader, origin, Uncut::Encoding(encoding)),
         None => RecordReader::new(
@@ -618,6 +622,23 @@ pub fn open(
         codec,
         format: format.unwrap_or_default(),
     })
+}
+
+/// Why an input that starts with `head` must not be read as `given` (the format it was
+/// given, `None` to go by `looks_like`, the format its first bytes look like): text that
+/// starts like WARC or Parquet, or an input of no given format that holds one JSON
+/// document. Other mismatches mangle nothing: a record that is not in its format is
+/// reported and copied through.
+fn mismatch(given: Option<Format>, looks_like: Option<Format>, head: &[u8]) -> Option<Mismatch> {
+    match (given.or(looks_like).unwrap_or_default(), looks_like) {
+        (Format::Text, Some(other @ (Format::Warc | Format::Parquet))) => Some(Mismatch::NotText {
+            looks_like: other.name(),
+        }),
+        (Format::Text, _) if given.is_none() && sniff::json_document(head) => {
+            Some(Mismatch::JsonDocument)
+        }
+        _ => None,
+    }
 }
 
 /// Counts the bytes read through it. Reads are buffered in large blocks, so the

@@ -89,7 +89,7 @@ impl<R: BufRead> TextReader<R> {
     /// The error for document `body`, cut short over the limit; it says which format
     /// the document looks like when that is not text.
     fn too_large(&self, body: &[u8]) -> Error {
-        let looks_like = sniff::format_of(body, false).map(Format::name);
+        let looks_like = sniff::format_of(body).map(Format::name);
         let size = SizeLimit::new(self.options.max_doc_bytes, looks_like);
         Error::too_large(&self.origin, Place::Document(self.documents), size)
     }
