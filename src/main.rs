@@ -9,6 +9,7 @@ use clap::Parser;
 
 use cli::commands::{is_broken_pipe, is_interrupted};
 use cli::exit::Exit;
+use cli::say;
 
 fn main() -> ExitCode {
     let args = cli::args::Args::parse();
@@ -16,11 +17,11 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(err) if is_broken_pipe(&err) => Exit::Success.into(),
         Err(err) if is_interrupted(&err) => {
-            eprintln!("boilerstrip: interrupted");
+            say!("interrupted");
             Exit::Interrupted.into()
         }
         Err(err) => {
-            eprintln!("boilerstrip: {}", cli::hints::describe(&err));
+            say!("{}", cli::hints::describe(&err));
             Exit::Error.into()
         }
     }

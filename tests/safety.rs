@@ -411,6 +411,54 @@ fn issue_12_a_closed_pipe_does_not_mask_earlier_failures() {
     assert_eq!(closed_pipe(&env, &["good.jsonl"]), Some(0));
 }
 
+#[test]
+fn a_closed_standard_error_does_not_stop_the_run() {
+    // `2>&1 | head -c 10`: the messages about invalid records cannot be written. The run
+    // goes on, writes its output whole and exits 1 for the invalid records (it panicked
+    // with 101, leaving no output, when messages were written with `eprintln!`).
+    let env = Env::new();
+    let good = "{\"text\":\"Story.\\nSOURCE: AP\\n\"}\n".repeat(2_000);
+    let invalid = format!("{{\"id\":0}}\n{good}").repeat(50);
+    env.write("invalid.jsonl", &invalid);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))
+        .current_dir(env.path(""))
+        .args(["invalid.jsonl", "-o", "out.jsonl"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    let out = std::fs::read_to_string(env.path("out.jsonl")).unwrap();
+    assert_eq!(out.lines().count(), invalid.lines().count());
+    assert_eq!(out.matches("SOURCE: AP").count(), 0);
+}
+
+#[test]
+fn more_threads_than_a_machine_can_use_are_capped_and_said() {
+    // 65535 threads took minutes to start, or ran out of memory, before a byte was read.
+    let env = Env::new();
+    let input = "{\"text\":\"Story.\\nSOURCE: AP\\n\"}\n".repeat(20_000);
+    env.write("a.jsonl", &input);
+    let capped = run(env.cmd().args(["-j", "65535", "a.jsonl"]));
+    assert_eq!(capped.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&capped.stderr);
+    assert!(
+        stderr.contains("-j 65535: using ") && stderr.contains("threads, 4 per core"),
+        "{stderr}"
+    );
+    let one = run(env.cmd().args(["-j", "1", "a.jsonl"]));
+    assert!(one.stderr.is_empty());
+    assert_eq!(capped.stdout, one.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout)
+            .matches("SOURCE")
+            .count(),
+        0
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn issue_12_closed_standard_output_is_an_error() {

@@ -38,7 +38,7 @@ use super::report::Reporter;
 pub fn clean(config: CleanConfig) -> Result<Exit> {
     let started = Instant::now();
     if config.interactive {
-        eprintln!("boilerstrip: reading standard input; -h for help");
+        say!("reading standard input; -h for help");
     }
     let pipeline = Pipeline::new(config.cleaner.clone(), config.pipeline.clone())?;
     let mut reporter = Reporter::new(
@@ -106,16 +106,16 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
     let invalid = stats.invalid.max(reporter.invalid());
     reporter.finish();
     if stats.documents > 0 && stats.documents_with_site == Some(0) {
-        eprintln!(
-            "boilerstrip: warning: the count table is per site, but no document had a URL \
+        say!(
+            "warning: the count table is per site, but no document had a URL \
              (JSONL: --url-field `{}`; WARC: WARC-Target-URI), so `frequent` looked every \
              line up as if all came from one site without a name",
             config.url_field
         );
     }
     if !failed.is_empty() || !not_processed.is_empty() {
-        eprintln!(
-            "boilerstrip: {}",
+        say!(
+            "{}",
             failure_summary(config.input.inputs.len(), &failed, &not_processed)
         );
     }
@@ -315,8 +315,8 @@ impl Run<'_> {
     fn write_files(&mut self, files: &[OutputFile]) -> Result<()> {
         let skipped = files.iter().filter(|file| file.finished).count();
         if skipped > 0 {
-            eprintln!(
-                "boilerstrip: --resume: skipping {skipped} of {} inputs whose output is already there",
+            say!(
+                "--resume: skipping {skipped} of {} inputs whose output is already there",
                 files.len()
             );
         }

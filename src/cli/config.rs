@@ -16,6 +16,7 @@ use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
 use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
+use boilerstrip::pipeline::{THREADS_PER_CORE, max_threads};
 use boilerstrip::{Cleaner, CleanerOptions, RuleSet};
 
 use super::args::{
@@ -209,10 +210,24 @@ pub fn rule_set(options: &CleanerOptions) -> Result<RuleSet> {
     Ok(rules)
 }
 
-/// A worker pool with `threads` threads (default: one per core).
-pub fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
+/// The worker threads `-j` asks for, as the pipeline runs them: more than
+/// [`max_threads`] are that many, which is said on standard error.
+fn threads(asked: Option<u16>) -> Option<usize> {
+    let asked = usize::from(asked?);
+    let max = max_threads();
+    if asked > max {
+        say!(
+            "-j {asked}: using {max} threads, {THREADS_PER_CORE} per core (more would only slow \
+             the run)"
+        );
+    }
+    Some(asked.min(max))
+}
+
+/// A worker pool with the threads `-j` asks for (default: one per core).
+pub fn pool(asked: Option<u16>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.map_or(0, usize::from))
+        .num_threads(threads(asked).unwrap_or(0))
         .build()
         .context("cannot start the worker threads")
 }
@@ -319,7 +334,7 @@ impl CleanConfig {
             input,
             cleaner,
             pipeline: PipelineOptions {
-                threads: args.run.threads.map(usize::from),
+                threads: threads(args.run.threads),
                 process,
                 stop,
                 ..PipelineOptions::default()

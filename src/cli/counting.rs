@@ -61,8 +61,8 @@ pub fn count(args: CountArgs, stop: &StopFlag) -> Result<Exit> {
             (counts.documents(), lines, stats, exit)
         }
     };
-    eprintln!(
-        "boilerstrip: counted {documents} documents, {lines} -> {}",
+    say!(
+        "counted {documents} documents, {lines} -> {}",
         args.output.display()
     );
     Ok(worse(exit, stats))
@@ -247,8 +247,8 @@ pub fn merge(args: MergeArgs, stop: &StopFlag) -> Result<Exit> {
             &should_stop,
         )?)
     })?;
-    eprintln!(
-        "boilerstrip: merged {} tables: {} documents, {} lines kept -> {name}",
+    say!(
+        "merged {} tables: {} documents, {} lines kept -> {name}",
         args.tables.len(),
         header.documents,
         header.entries

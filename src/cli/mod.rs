@@ -1,5 +1,16 @@
 //! The binary's command-line layer: parse, resolve, run one command. No cleaning logic.
 
+/// Writes `boilerstrip: MESSAGE` to standard error. Unlike `eprintln!`, which panics when
+/// standard error is closed (`2>&1 | head -c 10`), a message that cannot be written is
+/// left unsaid: the run goes on, and its exit status still says how it went.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "boilerstrip: {}", format_args!($($arg)*));
+    }};
+}
+pub(crate) use say;
+
 pub mod args;
 pub mod commands;
 pub mod config;

@@ -47,8 +47,8 @@ impl Reporter {
     /// Prints a message without tearing the bar.
     pub fn message(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("boilerstrip: {text}")),
-            None => eprintln!("boilerstrip: {text}"),
+            Some(bar) => bar.suspend(|| say!("{text}")),
+            None => say!("{text}"),
         }
     }
 
@@ -64,12 +64,12 @@ impl Reporter {
         }
         let hidden = self.invalid - self.shown;
         if hidden > 0 {
-            eprintln!(
-                "boilerstrip: {} invalid records in total ({hidden} not shown)",
+            say!(
+                "{} invalid records in total ({hidden} not shown)",
                 self.invalid
             );
         } else if self.invalid > 0 {
-            eprintln!("boilerstrip: {} invalid records in total", self.invalid);
+            say!("{} invalid records in total", self.invalid);
         }
     }
 }

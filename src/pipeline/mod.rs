@@ -30,12 +30,24 @@ pub use process::{Emit, OnInvalid, Output, ProcessOptions, Processed, process};
 /// Records are processed in rayon tasks of this many, each filling one local `Stats`.
 const RECORDS_PER_TASK: usize = 32;
 
+/// At most this many worker threads per core: more only slow a run down (each must be
+/// started, scheduled and fed) and cost memory.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a pipeline starts here: [`THREADS_PER_CORE`] for each core
+/// the process may use. A pipeline asked for more starts this many.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    cores * THREADS_PER_CORE
+}
+
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
     /// Worker threads for cleaning; `None`: one per core. With `Some(1)` nothing runs
     /// beside the calling thread, which reads, cleans and writes in turn, so that `-j 1`
     /// uses one core; with more, a reader thread and the writing caller work alongside.
+    /// At most [`max_threads`] are started.
     pub threads: Option<usize>,
     /// A batch is cut once it holds this many bytes of input (default 4 MiB).
     pub batch_bytes: usize,
@@ -276,7 +288,11 @@ impl Pipeline {
     /// Starts the worker pool.
     pub fn new(cleaner: Cleaner, options: PipelineOptions) -> Result<Pipeline> {
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(options.threads.unwrap_or(0))
+            .num_threads(
+                options
+                    .threads
+                    .map_or(0, |threads| threads.min(max_threads())),
+            )
             .thread_name(|i| format!("boilerstrip-clean-{i}"))
             .build()
             .map_err(|err| Error::config(format!("cannot start the worker threads: {err}")))?;
