@@ -412,6 +412,37 @@ fn issue_12_a_closed_pipe_does_not_mask_earlier_failures() {
 }
 
 #[test]
+fn a_run_cut_short_by_a_closed_pipe_writes_no_stats_or_log_that_look_whole() {
+    let env = Env::new();
+    let big = "{\"text\":\"A line of article text that is kept.\"}\n".repeat(50_000);
+    env.write("good.jsonl", &big);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))
+        .current_dir(env.path(""))
+        .args(["good.jsonl", "--stats", "s.json", "--log", "l.jsonl"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "| head ends a run quietly");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("standard output was closed before the end of the input, so --stats, --log were not written"),
+        "{stderr}"
+    );
+    // Before, s.json said `"documents": 0`.
+    assert!(!env.path("s.json").exists() && !env.path("l.jsonl").exists());
+    let whole = run(env
+        .cmd()
+        .args(["good.jsonl", "--stats", "s.json", "-o", "out.jsonl"]));
+    assert_eq!(whole.status.code(), Some(0));
+    let stats = std::fs::read_to_string(env.path("s.json")).unwrap();
+    assert!(stats.contains("\"documents\": 50000"), "{stats}");
+}
+
+#[test]
 fn a_closed_standard_error_does_not_stop_the_run() {
     // `2>&1 | head -c 10`: the messages about invalid records cannot be written. The run
     // goes on, writes its output whole and exits 1 for the invalid records (it panicked

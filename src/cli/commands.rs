@@ -70,6 +70,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         not_processed: Vec::new(),
         output_failed: false,
         stopped: false,
+        downstream_closed: false,
         log,
         rejects,
         report,
@@ -84,6 +85,7 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
         not_processed,
         output_failed,
         stopped,
+        downstream_closed,
         log,
         rejects,
         report,
@@ -126,7 +128,26 @@ pub fn clean(config: CleanConfig) -> Result<Exit> {
     } else {
         Exit::Success
     };
-    if let Some(destination) = &config.stats {
+    if downstream_closed {
+        // The run ends quietly and with success (`| head`), but what it would have
+        // counted and logged is incomplete: said, not written as if whole.
+        let unwritten: Vec<&str> = [
+            (config.stats.is_some(), "--stats"),
+            (config.log.is_some(), "--log"),
+            (config.rejects.is_some(), "--rejects"),
+            (config.report.is_some(), "--report"),
+        ]
+        .into_iter()
+        .filter_map(|(asked, flag)| asked.then_some(flag))
+        .collect();
+        if !unwritten.is_empty() {
+            say!(
+                "standard output was closed before the end of the input, so {} {} not written",
+                unwritten.join(", "),
+                if unwritten.len() == 1 { "was" } else { "were" }
+            );
+        }
+    } else if let Some(destination) = &config.stats {
         let elapsed = (!config.deterministic).then(|| started.elapsed());
         write_stats(&stats, elapsed, destination.as_deref())?;
     }
@@ -243,6 +264,8 @@ struct Run<'a> {
     /// The run ended before its last input (`--on-invalid fail`, a failed or closed
     /// standard output).
     stopped: bool,
+    /// Standard output was closed downstream (`| head`), which stopped the run.
+    downstream_closed: bool,
     /// The removal log, committed when every input is done.
     log: Option<AtomicOutput>,
     /// The rejected documents (`--rejects`), committed when every input is done.
@@ -458,6 +481,7 @@ impl Run<'_> {
         if output && is_broken_pipe(&err) {
             // Nobody reads any more: stop quietly, keeping what failed before.
             self.stopped = true;
+            self.downstream_closed = true;
             return Ok(false);
         }
         self.reporter.message(&super::hints::describe(&err));

@@ -50,11 +50,18 @@ pub enum Decompress {
 pub fn sniff(prefix: &[u8]) -> Codec {
     if prefix.starts_with(&GZIP_MAGIC) {
         Codec::Gzip
-    } else if prefix.starts_with(&ZSTD_MAGIC) {
+    } else if prefix.starts_with(&ZSTD_MAGIC) || zstd_skippable(prefix) {
         Codec::Zstd
     } else {
         Codec::Plain
     }
+}
+
+/// True if `prefix` starts with the magic of a zstd skippable frame (`0x184D2A50` to
+/// `0x184D2A5F`, little-endian), which a zstd stream may open with (metadata, a seek
+/// table) before its first data frame.
+fn zstd_skippable(prefix: &[u8]) -> bool {
+    matches!(prefix, [first, 0x2a, 0x4d, 0x18, ..] if first & 0xf0 == 0x50)
 }
 
 /// Picks the output codec from a file name: `.gz` is gzip, `.zst`/`.zstd` is zstd (any case), anything else plain.
@@ -415,6 +422,25 @@ mod tests {
             assert_eq!(sniffed, codec);
             assert_eq!(decoded.unwrap(), data, "{codec:?}");
         }
+    }
+
+    #[test]
+    fn zstd_that_opens_with_a_skippable_frame_is_zstd() {
+        let data = sample();
+        for magic in [0x184D_2A50_u32, 0x184D_2A5F] {
+            let mut encoded = magic.to_le_bytes().to_vec();
+            encoded.extend(3u32.to_le_bytes());
+            encoded.extend(b"abc");
+            encoded.extend(encode(Codec::Zstd, None, &data));
+            let (sniffed, decoded) = decode(encoded);
+            assert_eq!(sniffed, Codec::Zstd);
+            assert_eq!(decoded.unwrap(), data);
+        }
+        assert_eq!(
+            sniff(b"p*M\x18"),
+            Codec::Plain,
+            "a first byte outside 0x50..=0x5F"
+        );
     }
 
     #[test]
