@@ -49,7 +49,8 @@ pub struct PipelineOptions {
     /// uses one core; with more, a reader thread and the writing caller work alongside.
     /// At most [`max_threads`] are started.
     pub threads: Option<usize>,
-    /// A batch is cut once it holds this many bytes of input (default 4 MiB).
+    /// A batch is cut once it holds this many bytes of input (default 4 MiB), counting
+    /// each record as 512 bytes more than it is (what it costs beyond its bytes).
     pub batch_bytes: usize,
     /// Batches waiting between two stages (default 2); with the one being read, cleaned
     /// and written, at most `2 * batches_in_flight + 3` batches exist at a time.
@@ -481,14 +482,21 @@ fn batches(mut input: Input, batch_bytes: usize) -> impl Iterator<Item = Result<
     })
 }
 
-/// Reads records until they hold `batch_bytes`; also says whether more may follow.
+/// What a record costs in memory beyond its bytes, while its batch is read, cleaned and
+/// written (the record, its result, its statistics and log entries), counted against a
+/// batch's size: a batch of many tiny records (a JSONL line of 40 bytes) would
+/// otherwise hold 100,000 of them and several such batches hundreds of MiB.
+const RECORD_OVERHEAD: usize = 512;
+
+/// Reads records until they hold `batch_bytes`, each counted with [`RECORD_OVERHEAD`];
+/// also says whether more may follow.
 fn fill_batch(reader: &mut RecordReader, batch_bytes: usize) -> (Vec<Record>, Result<bool>) {
     let mut records = Vec::new();
     let mut size = 0;
     while size < batch_bytes {
         match reader.next_record() {
             Ok(Some(record)) => {
-                size += record.raw_len();
+                size += record.raw_len() + RECORD_OVERHEAD;
                 records.push(record);
             }
             Ok(None) => return (records, Ok(false)),
@@ -515,6 +523,23 @@ mod tests {
             &options,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_batch_of_tiny_records_counts_what_each_costs_beyond_its_bytes() {
+        let line = "{\"text\":\"a\"}\n";
+        let text = line.repeat(10_000);
+        let sizes: Vec<usize> = batches(input(&text), 64 << 10)
+            .map(|batch| batch.unwrap().records.len())
+            .collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 10_000, "every record, once");
+        let most = (64 << 10) / (line.len() + RECORD_OVERHEAD) + 1;
+        assert!(
+            sizes.iter().all(|&n| n <= most),
+            "{sizes:?} (at most {most})"
+        );
+        // Counted by their bytes alone, a batch would hold 64 KiB / 15 B = 4,370 of them.
+        assert!(sizes[0] < 200, "{}", sizes[0]);
     }
 
     /// A stop that comes while a batch is being mapped keeps that batch from being
