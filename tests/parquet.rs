@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, StructArray};
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    ArrayRef, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray, StructArray,
+};
 use arrow_schema::{DataType, Field, Fields, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -359,6 +362,47 @@ fn parquet_is_told_by_its_magic_bytes_and_explained() {
         "{explained}"
     );
     assert!(explained.contains("Story 1 has nothing"), "{explained}");
+}
+
+#[test]
+fn parquet_dictionary_text_is_cleaned_and_stays_a_dictionary() {
+    // A pandas `category` column: strings, dictionary-encoded in Arrow.
+    let env = Env::new();
+    let rows = 10;
+    let inputs: Vec<Option<String>> = (0..rows).map(text).collect();
+    let dictionary: DictionaryArray<Int32Type> = inputs.iter().map(Option::as_deref).collect();
+    let schema = Arc::new(Schema::new(vec![Field::new(
+        "text",
+        arrow_array::Array::data_type(&dictionary).clone(),
+        true,
+    )]));
+    let batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::new(dictionary)]).unwrap();
+    let properties = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(4))
+        .build();
+    let path = env.path("category.parquet");
+    let mut writer =
+        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let out = clean(&env, &["category.parquet", "-o", "out.parquet"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut texts = Vec::new();
+    for batch in batches(&env.path("out.parquet")) {
+        let column = batch.column(0);
+        let dictionary = column
+            .as_any()
+            .downcast_ref::<DictionaryArray<Int32Type>>()
+            .unwrap_or_else(|| panic!("{}", column.data_type()));
+        let values = dictionary.downcast_dict::<StringArray>().unwrap();
+        texts.extend(values.into_iter().map(|s| s.map(str::to_string)));
+    }
+    assert_eq!(texts, (0..rows).map(cleaned).collect::<Vec<_>>());
 }
 
 #[test]

@@ -489,11 +489,14 @@ fn retyped(fields: &Fields, path: &[String], data_type: &DataType) -> Fields {
         .collect()
 }
 
+/// True for strings, also dictionary-encoded (a pandas `category` column): both are read
+/// as string views.
 fn is_string(data_type: &DataType) -> bool {
-    matches!(
-        data_type,
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-    )
+    match data_type {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, values) => is_string(values),
+        _ => false,
+    }
 }
 
 fn is_integer(data_type: &DataType) -> bool {
