@@ -9,6 +9,7 @@ use memchr::memchr;
 use sha1::{Digest, Sha1};
 
 use super::compress::fill_buf_retrying;
+use super::sniff::UTF8_BOM;
 use super::{Place, RecordError};
 
 /// Longest accepted header line, so that a corrupt input without newlines cannot exhaust memory.
@@ -31,6 +32,9 @@ pub struct Record {
 /// Where the parts of a record lie in its raw bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Layout {
+    /// Start of the version line: after the bytes that some files put before their first
+    /// record (a UTF-8 byte order mark, blank lines), which are kept; 0 for the others.
+    version_start: usize,
     /// End of the version line (terminator included).
     version_end: usize,
     /// Each header line, terminator included, in input order.
@@ -52,7 +56,7 @@ impl Record {
 
     /// The version line with its terminator, e.g. `WARC/1.0\r\n`.
     pub fn version_line(&self) -> &[u8] {
-        &self.raw[..self.layout.version_end]
+        &self.raw[self.layout.version_start..self.layout.version_end]
     }
 
     /// The header lines in input order, each with its own terminator.
@@ -373,11 +377,15 @@ impl<R: BufRead> Reader<R> {
     /// Reads one record into `raw`, returning where its parts lie; of a record over the
     /// limit, only the headers.
     fn parse_record(&mut self, raw: &mut Vec<u8>) -> Result<Parsed, Failure> {
+        if self.records == 1 {
+            self.read_leading(raw)?;
+        }
+        let version_start = raw.len();
         let version_end = self.read_header_line(raw)?;
-        if !raw.starts_with(b"WARC/") {
+        if !raw[version_start..].starts_with(b"WARC/") {
             return Err(malformed(format!(
                 "expected a `WARC/` version line, found `{}`",
-                excerpt(raw)
+                excerpt(&raw[version_start..])
             )));
         }
         let headers = self.read_headers(raw)?;
@@ -398,6 +406,7 @@ impl<R: BufRead> Reader<R> {
         let body = body_start..raw.len();
         self.read_trailer(raw)?;
         Ok(Parsed::Whole(Layout {
+            version_start,
             version_end,
             headers,
             body,
@@ -449,6 +458,16 @@ impl<R: BufRead> Reader<R> {
         } else {
             Err(malformed("input ends inside the header block"))
         }
+    }
+
+    /// Appends the bytes some files put before their first record: a UTF-8 byte order mark
+    /// and blank lines.
+    fn read_leading(&mut self, raw: &mut Vec<u8>) -> io::Result<()> {
+        if fill_buf_retrying(&mut self.inner)?.starts_with(UTF8_BOM) {
+            raw.extend_from_slice(UTF8_BOM);
+            self.inner.consume(UTF8_BOM.len());
+        }
+        self.read_trailer(raw)
     }
 
     /// Appends the CR and LF bytes that follow a body: the standard `\r\n\r\n` and any extra blank lines.
@@ -529,7 +548,7 @@ pub fn write_record(record: &Record, new_body: Option<&[u8]>, out: &mut Vec<u8>)
         out.extend_from_slice(&record.raw);
         return;
     };
-    out.extend_from_slice(record.version_line());
+    out.extend_from_slice(&record.raw[..record.layout.version_end]);
     write_updated_headers(record, body, out);
     out.extend_from_slice(record.blank_line());
     out.extend_from_slice(body);
