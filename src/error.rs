@@ -272,7 +272,7 @@ impl Error {
 #[non_exhaustive]
 pub enum Mismatch {
     /// To be read as text, but it starts like another format (`looks_like`, its name:
-    /// `warc`, `parquet`): its record headers or its bytes would be cleaned as lines.
+    /// `warc`, `parquet`), whose headers or bytes would be cleaned as lines.
     NotText {
         /// The name of the format it looks like.
         looks_like: &'static str,
@@ -288,14 +288,9 @@ impl Mismatch {
     pub fn reason(self) -> String {
         match self {
             Mismatch::NotText { looks_like } => format!(
-                "it starts like {}, not text; read as text, its {} would be cleaned as lines, \
+                "it starts like {}, not text; read as text, it would be cleaned line by line, \
                  so it was not read",
-                looks_like.to_uppercase(),
-                if looks_like == "warc" {
-                    "record headers"
-                } else {
-                    "bytes"
-                }
+                looks_like.to_uppercase()
             ),
             Mismatch::JsonDocument => {
                 "it holds one JSON value over many lines (it starts with `[` \

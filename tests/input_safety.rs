@@ -49,6 +49,11 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The lines (records) the run wrote to standard output.
+fn lines_out(output: &std::process::Output) -> usize {
+    std::str::from_utf8(&output.stdout).unwrap().lines().count()
+}
+
 #[test]
 fn issue_12_jsonl_on_standard_input_is_read_as_jsonl() {
     let env = env();
@@ -72,14 +77,7 @@ fn issue_12_jsonl_on_standard_input_is_read_as_jsonl() {
     }
     let with_defaults = run(env.cmd().write_stdin(input.clone()));
     assert_eq!(with_defaults.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8(with_defaults.stdout)
-            .unwrap()
-            .lines()
-            .count(),
-        3,
-        "every record is still there"
-    );
+    assert_eq!(lines_out(&with_defaults), 3, "every record is still there");
 }
 
 #[test]
@@ -231,14 +229,7 @@ fn jsonl_with_a_byte_order_mark_or_a_broken_first_record_is_read_as_jsonl() {
         &output.stdout,
     );
     let with_defaults = run(env.cmd().write_stdin(format!("\u{FEFF}{records}")));
-    assert_eq!(
-        String::from_utf8(with_defaults.stdout)
-            .unwrap()
-            .lines()
-            .count(),
-        6,
-        "every record is still there"
-    );
+    assert_eq!(lines_out(&with_defaults), 6, "every record is still there");
     let broken = format!("{{\"id\": 0, \"text\": \"cut sh\n{records}");
     let output = run(env.cmd().args(AD_ONLY).write_stdin(broken.clone()));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));

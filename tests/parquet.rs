@@ -84,7 +84,7 @@ pub(crate) fn write_fixture(env: &Env, name: &str, rows: usize) -> std::path::Pa
         )),
         Arc::new(tags.finish()),
     ];
-    let batch = RecordBatch::try_new(Arc::clone(&schema), columns).unwrap();
+    let batch = RecordBatch::try_new(schema, columns).unwrap();
     let properties = WriterProperties::builder()
         .set_max_row_group_row_count(Some(4))
         .set_compression(Compression::SNAPPY)
@@ -98,11 +98,16 @@ pub(crate) fn write_fixture(env: &Env, name: &str, rows: usize) -> std::path::Pa
         )]))
         .build();
     let path = env.path(name);
-    let mut writer =
-        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    write_batch(&path, &batch, properties);
     path
+}
+
+/// Writes `batch` to a Parquet file at `path`.
+pub(crate) fn write_batch(path: &Path, batch: &RecordBatch, properties: WriterProperties) {
+    let file = File::create(path).unwrap();
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(properties)).unwrap();
+    writer.write(batch).unwrap();
+    writer.close().unwrap();
 }
 
 fn metadata(path: &Path) -> ParquetMetaData {
@@ -376,15 +381,11 @@ fn parquet_dictionary_text_is_cleaned_and_stays_a_dictionary() {
         arrow_array::Array::data_type(&dictionary).clone(),
         true,
     )]));
-    let batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::new(dictionary)]).unwrap();
+    let batch = RecordBatch::try_new(schema, vec![Arc::new(dictionary)]).unwrap();
     let properties = WriterProperties::builder()
         .set_max_row_group_row_count(Some(4))
         .build();
-    let path = env.path("category.parquet");
-    let mut writer =
-        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    write_batch(&env.path("category.parquet"), &batch, properties);
     let out = clean(&env, &["category.parquet", "-o", "out.parquet"]);
     assert_eq!(
         out.status.code(),

@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use serde_json::Value;
 
 use crate::harness::{Env, assert_bytes_eq, run};
+use crate::parquet::write_batch;
 
 const AD_PACK: &str =
     "[[rule]]\nname = \"ad\"\nmarkers = [\"Advertisement\"]\nwhere = \"equals\"\n";
@@ -67,7 +67,7 @@ fn write_rows(env: &Env, name: &str) -> std::path::PathBuf {
         Arc::new(StringArray::from_iter(ROWS.iter().map(|r| r.1))),
         Arc::new(StringArray::from_iter(ROWS.iter().map(|r| r.2))),
     ];
-    let batch = RecordBatch::try_new(Arc::clone(&schema), columns).unwrap();
+    let batch = RecordBatch::try_new(schema, columns).unwrap();
     let properties = WriterProperties::builder()
         .set_max_row_group_row_count(Some(4))
         .build();
@@ -75,10 +75,7 @@ fn write_rows(env: &Env, name: &str) -> std::path::PathBuf {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).unwrap();
     }
-    let mut writer =
-        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    write_batch(&path, &batch, properties);
     path
 }
 
@@ -391,15 +388,11 @@ fn parquet_text_and_url_in_one_struct_are_read_together_and_written_apart() {
         ],
         None,
     );
-    let batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::new(meta)]).unwrap();
+    let batch = RecordBatch::try_new(schema, vec![Arc::new(meta)]).unwrap();
     let properties = WriterProperties::builder()
         .set_max_row_group_row_count(Some(4))
         .build();
-    let path = env.path("in.parquet");
-    let mut writer =
-        ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(properties)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    write_batch(&env.path("in.parquet"), &batch, properties);
 
     let args = [
         "--field",

@@ -386,18 +386,34 @@ fn issue_12_outputs_that_cannot_be_created_are_refused_up_front() {
     );
 }
 
-/// Runs the binary with standard output a pipe whose reading end is already closed.
-fn closed_pipe(env: &Env, args: &[&str]) -> Option<i32> {
+/// A standard stream of the binary.
+#[derive(Clone, Copy, PartialEq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Runs the binary with `closed` a pipe whose reading end is already closed, and the
+/// other output stream piped and returned.
+fn with_closed(env: &Env, args: &[&str], closed: Stream) -> std::process::Output {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))
         .current_dir(env.path(""))
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take());
-    child.wait().unwrap().code()
+    match closed {
+        Stream::Stdout => drop(child.stdout.take()),
+        Stream::Stderr => drop(child.stderr.take()),
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The exit code of the binary run with standard output a closed pipe.
+fn closed_pipe(env: &Env, args: &[&str]) -> Option<i32> {
+    with_closed(env, args, Stream::Stdout).status.code()
 }
 
 #[test]
@@ -416,16 +432,8 @@ fn a_run_cut_short_by_a_closed_pipe_writes_no_stats_or_log_that_look_whole() {
     let env = Env::new();
     let big = "{\"text\":\"A line of article text that is kept.\"}\n".repeat(50_000);
     env.write("good.jsonl", &big);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))
-        .current_dir(env.path(""))
-        .args(["good.jsonl", "--stats", "s.json", "--log", "l.jsonl"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
+    let args = ["good.jsonl", "--stats", "s.json", "--log", "l.jsonl"];
+    let output = with_closed(&env, &args, Stream::Stdout);
     assert_eq!(output.status.code(), Some(0), "| head ends a run quietly");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -451,16 +459,8 @@ fn a_closed_standard_error_does_not_stop_the_run() {
     let good = "{\"text\":\"Story.\\nSOURCE: AP\\n\"}\n".repeat(2_000);
     let invalid = format!("{{\"id\":0}}\n{good}").repeat(50);
     env.write("invalid.jsonl", &invalid);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("boilerstrip"))
-        .current_dir(env.path(""))
-        .args(["invalid.jsonl", "-o", "out.jsonl"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stderr.take());
-    assert_eq!(child.wait().unwrap().code(), Some(1));
+    let output = with_closed(&env, &["invalid.jsonl", "-o", "out.jsonl"], Stream::Stderr);
+    assert_eq!(output.status.code(), Some(1));
     let out = std::fs::read_to_string(env.path("out.jsonl")).unwrap();
     assert_eq!(out.lines().count(), invalid.lines().count());
     assert_eq!(out.matches("SOURCE: AP").count(), 0);

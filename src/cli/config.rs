@@ -15,8 +15,9 @@ use boilerstrip::formats::compress::{Codec, Decompress, Encoder, codec_for_path}
 use boilerstrip::formats::jsonl::FieldPath;
 use boilerstrip::formats::text::TextOptions;
 use boilerstrip::formats::{Format, InputOptions};
-use boilerstrip::pipeline::{OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag};
-use boilerstrip::pipeline::{THREADS_PER_CORE, max_threads};
+use boilerstrip::pipeline::{
+    OnInvalid, Output, PipelineOptions, ProcessOptions, StopFlag, THREADS_PER_CORE, max_threads,
+};
 use boilerstrip::{Cleaner, CleanerOptions, RuleSet};
 
 use super::args::{

@@ -67,12 +67,9 @@ pub fn text_span(line: &[u8], path: &FieldPath) -> Result<(Range<usize>, String)
 /// `line` as UTF-8 text without a byte order mark at its start, and the length of the
 /// mark it had (0 or 3).
 fn object_text(line: &[u8]) -> Result<(usize, &str), RecordError> {
-    let bom = if line.starts_with(super::sniff::UTF8_BOM) {
-        super::sniff::UTF8_BOM.len()
-    } else {
-        0
-    };
-    let text = std::str::from_utf8(&line[bom..]).map_err(|error| {
+    let object = super::sniff::without_bom(line);
+    let bom = line.len() - object.len();
+    let text = std::str::from_utf8(object).map_err(|error| {
         RecordError::new(format!(
             "invalid UTF-8 at byte {}",
             bom + error.valid_up_to()

@@ -288,7 +288,7 @@ impl<R: BufRead> Reader<R> {
         if last {
             self.passing = None;
             if !ended {
-                self.read_trailer(&mut bytes)?;
+                self.read_blank_lines(&mut bytes)?;
             }
         }
         self.consumed += bytes.len() as u64;
@@ -404,7 +404,7 @@ impl<R: BufRead> Reader<R> {
             )));
         }
         let body = body_start..raw.len();
-        self.read_trailer(raw)?;
+        self.read_blank_lines(raw)?;
         Ok(Parsed::Whole(Layout {
             version_start,
             version_end,
@@ -467,11 +467,12 @@ impl<R: BufRead> Reader<R> {
             raw.extend_from_slice(UTF8_BOM);
             self.inner.consume(UTF8_BOM.len());
         }
-        self.read_trailer(raw)
+        self.read_blank_lines(raw)
     }
 
-    /// Appends the CR and LF bytes that follow a body: the standard `\r\n\r\n` and any extra blank lines.
-    fn read_trailer(&mut self, raw: &mut Vec<u8>) -> io::Result<()> {
+    /// Appends the CR and LF bytes that come next: after a body, the standard `\r\n\r\n`
+    /// and any extra blank lines; before the first record, blank lines.
+    fn read_blank_lines(&mut self, raw: &mut Vec<u8>) -> io::Result<()> {
         loop {
             let buf = fill_buf_retrying(&mut self.inner)?;
             let blank = buf
