@@ -141,6 +141,28 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// `error`, raised for the document at `index` of a batch, with the index named: a
+/// `TypeError` stays one, anything else (a `str` that is not valid Unicode, such as one
+/// holding a lone surrogate) becomes an `InputError` whose cause is the original.
+fn at_index(py: Python<'_>, index: usize, error: PyErr) -> PyErr {
+    let message = format!("docs[{index}]: {}", error.value(py));
+    if error.is_instance_of::<PyTypeError>(py) {
+        return PyTypeError::new_err(message);
+    }
+    let raised = py
+        .import("boilerstrip.errors")
+        .and_then(|module| module.getattr("InputError"))
+        .and_then(|class| class.call1((message.clone(),)));
+    match raised {
+        Ok(exception) => {
+            let wrapped = PyErr::from_value(exception);
+            wrapped.set_cause(py, Some(error));
+            wrapped
+        }
+        Err(_) => PyValueError::new_err(message),
+    }
+}
+
 /// Cleaned bytes of a `str` as a Python `str`. Removals are whole lines cut at ASCII
 /// line ends, so the bytes are UTF-8 whenever the input was.
 fn new_str<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
@@ -300,7 +322,10 @@ impl PyCleaner {
     /// Cleans a list of documents (`str` or `bytes`, each returned as it came) on this
     /// cleaner's worker pool, with the GIL released. `urls`, when given, holds one URL
     /// (or None) per document. With `with_removals=True` each item is a tuple
-    /// `(cleaned, removals)`.
+    /// `(cleaned, removals)`. A document that is neither `str` nor `bytes` is a
+    /// `TypeError` naming its index (`docs[3]: ...`), a `str` that is not valid Unicode
+    /// (a lone surrogate) an `InputError` naming it; one `str` or `bytes` in place of
+    /// the list is a `TypeError`. Nothing is cleaned then.
     #[pyo3(signature = (docs, *, urls=None, with_removals=false))]
     fn clean_batch<'py>(
         &self,
@@ -309,8 +334,21 @@ impl PyCleaner {
         urls: Option<Vec<Option<String>>>,
         with_removals: bool,
     ) -> PyResult<Bound<'py, PyList>> {
+        if docs.is_instance_of::<PyString>() || docs.is_instance_of::<PyBytes>() {
+            // Iterated, a str is its characters and bytes its integers: each would be
+            // taken as a document, or refused without saying what was wrong.
+            return Err(PyTypeError::new_err(format!(
+                "clean_batch takes a list of documents, not one {}: clean one document \
+                 with clean() or clean_bytes(), or pass [doc]",
+                docs.get_type().name()?
+            )));
+        }
         let objects: Vec<Bound<'py, PyAny>> = docs.try_iter()?.collect::<PyResult<_>>()?;
-        let extracted: Vec<Doc<'_>> = objects.iter().map(Doc::extract).collect::<PyResult<_>>()?;
+        let extracted: Vec<Doc<'_>> = objects
+            .iter()
+            .enumerate()
+            .map(|(index, object)| Doc::extract(object).map_err(|error| at_index(py, index, error)))
+            .collect::<PyResult<_>>()?;
         if let Some(urls) = &urls
             && urls.len() != extracted.len()
         {

@@ -84,6 +84,28 @@ def test_a_document_must_be_text(cleaner):
         cleaner.clean_batch([DOC, 3])
 
 
+@pytest.mark.parametrize("bad, kind", [(None, TypeError), (3.5, TypeError), (bytearray(b"x\n"), TypeError),
+                                       ("bad \ud800 surrogate\n", boilerstrip.InputError)])
+def test_a_bad_document_in_a_batch_is_named_by_its_index(cleaner, bad, kind):
+    # The error did not say which of the documents it was.
+    with pytest.raises(kind, match=r"^docs\[2\]: "):
+        cleaner.clean_batch([DOC, BODY, bad, DOC])
+
+
+def test_a_surrogate_in_a_batch_is_a_value_error_with_its_cause(cleaner):
+    with pytest.raises(ValueError) as raised:
+        cleaner.clean_batch([DOC, "\udcff\n"])
+    assert isinstance(raised.value.__cause__, UnicodeEncodeError)
+
+
+@pytest.mark.parametrize("doc", [DOC, DOC.encode()])
+def test_one_document_for_a_batch_is_refused(cleaner, doc):
+    # A str was taken as a batch of one-character documents, cleaned and returned as a
+    # list without a word; bytes failed on its first byte as "not int".
+    with pytest.raises(TypeError, match="clean_batch takes a list of documents, not one"):
+        cleaner.clean_batch(doc)
+
+
 def test_disable_a_rule_pack_keeps_its_lines():
     reason = Cleaner().removals(DOC)[0].reason
     assert Cleaner(disable=[reason]).clean(DOC) == DOC
