@@ -5,6 +5,7 @@ import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import JsonlReader, ParquetReader
 from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
@@ -127,3 +128,14 @@ def test_documents_above_the_removed_share_go_to_the_exclusion_writer(tmp_path):
     for record in dropped:
         assert record["text"] == DOCS[int(record["id"])]
         assert record["metadata"]["boilerstrip_removed_share"] > 0.5
+
+
+@pytest.mark.parametrize("text, kind", [(None, TypeError), ("lone \udc80 surrogate\n", ValueError)])
+def test_a_document_that_cannot_be_cleaned_is_named_by_its_id(text, kind):
+    # The error named no document (and, later, only its place in the batch).
+    from datatrove.data import Document
+
+    docs = [Document(text=DOC, id="doc-1"), Document(text=text, id="doc-7"), Document(text=BODY, id="doc-9")]
+    step = BoilerstripFormatter(Cleaner(threads=1))
+    with pytest.raises(kind, match=r"^document 'doc-7': "):
+        list(step.run(iter(docs)))

@@ -96,6 +96,21 @@ class BoilerstripFormatter(BaseFormatter):
         """The cleaned text of one document."""
         return self.cleaner.clean(text)
 
+    def _clean(self, batch: list, urls: list) -> list:
+        """`clean_batch` over the batch's texts; an error names the document's `id`."""
+        try:
+            return self.cleaner.clean_batch([doc.text for doc in batch], urls=urls, with_removals=True)
+        except (TypeError, ValueError) as error:
+            # clean_batch names the document by its place in this batch, which means
+            # nothing to the reader of a pipeline's log: find it again, by its id.
+            for doc in batch:
+                try:
+                    self.cleaner.clean_batch([doc.text])
+                except (TypeError, ValueError) as own:
+                    message = str(own).removeprefix("docs[0]: ")
+                    raise type(own)(f"document {doc.id!r}: {message}") from own
+            raise error
+
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         writer_context = self.exclusion_writer if self.exclusion_writer else contextlib.nullcontext()
         with writer_context as writer:
@@ -103,9 +118,7 @@ class BoilerstripFormatter(BaseFormatter):
                 with self.track_time("batch"):
                     urls = [doc.metadata.get(self.url_key) if doc.metadata else None for doc in batch]
                     urls = [url if isinstance(url, str) else None for url in urls]
-                    results = self.cleaner.clean_batch(
-                        [doc.text for doc in batch], urls=urls, with_removals=True
-                    )
+                    results = self._clean(batch, urls)
                 for doc, (cleaned, removals) in zip(batch, results):
                     self.stat_update(StatHints.total)
                     for removal in removals:
