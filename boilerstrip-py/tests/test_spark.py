@@ -64,3 +64,16 @@ def test_spark_table_and_clean_equal_the_cli_and_the_cleaner(spark, docs, cli, t
         assert row["text"] == cleaner.clean(doc["text"], url=doc["url"]), row["id"]
         assert row["url"] == doc["url"]
     assert any(row["text"] != by_id[row["id"]]["text"] for row in rows)
+
+
+def test_a_column_the_dataframe_lacks_is_refused_before_any_job(spark, docs):
+    # pyarrow's get_field_index gives -1 for a missing name, and column -1 is the last
+    # one ("url" here): it was cleaned in place of the text, which passed through as it was.
+    df = spark.createDataFrame(docs[:4])
+    assert df.columns[-1] == "url"
+    with pytest.raises(boilerstrip.ConfigError, match="text_column='body' is not a column"):
+        clean_dataframe(df, None, text_column="body")
+    with pytest.raises(boilerstrip.ConfigError, match="url_column='link' is not a column"):
+        clean_dataframe(df, None, url_column="link")
+    with pytest.raises(boilerstrip.ConfigError, match="text_column='body' is not a column"):
+        frequent_table(df, text_column="body", url_column="url", scope="site")

@@ -20,6 +20,27 @@ from typing import Any
 
 from ._boilerstrip import merge_tables
 from ._tables import local_table
+from .errors import ConfigError
+
+
+def _check_columns(df: Any, function: str, **columns: str | None) -> None:
+    """Refuses, on the driver and before any job, a column name `df` does not have: in
+    a worker, pyarrow's `get_field_index` would give -1 for it, and column -1 is the
+    last one, which would be read (and, in `clean_dataframe`, cleaned) in its place."""
+    for argument, name in columns.items():
+        if name is not None and name not in df.columns:
+            raise ConfigError(
+                f"{function}: {argument}={name!r} is not a column of the DataFrame "
+                f"(its columns: {', '.join(map(repr, df.columns))})"
+            )
+
+
+def _column(batch: Any, name: str) -> Any:
+    """The column `name` of an Arrow record batch; a KeyError if it has none."""
+    index = batch.schema.get_field_index(name)
+    if index < 0:
+        raise KeyError(f"no column {name!r} in the batch (its columns: {batch.schema.names})")
+    return batch.column(index)
 
 
 def frequent_table(
@@ -31,9 +52,11 @@ def frequent_table(
     min_docs: int = 10,
     partitions: int = 8,
 ) -> bytes:
-    """The table of lines found in at least `min_docs` documents of `df` (its bytes)."""
+    """The table of lines found in at least `min_docs` documents of `df` (its bytes). A
+    `text_column` or `url_column` that `df` does not have is a `ConfigError`."""
     if scope == "site" and url_column is None:
         raise ValueError('scope="site" needs the url_column that names each document\'s URL')
+    _check_columns(df, "frequent_table", text_column=text_column, url_column=url_column)
 
     # The native classes are imported inside the functions Spark ships to its Python
     # workers: pickled by reference, they are looked up where they are defined.
@@ -44,10 +67,10 @@ def frequent_table(
 
         counter = TableCounter(scope=scope)
         for batch in batches:
-            texts = batch.column(batch.schema.get_field_index(text_column)).to_pylist()
+            texts = _column(batch, text_column).to_pylist()
             urls = None
             if url_column is not None:
-                urls = batch.column(batch.schema.get_field_index(url_column)).to_pylist()
+                urls = _column(batch, url_column).to_pylist()
             keep = [i for i, text in enumerate(texts) if text is not None]
             counter.add_documents([texts[i] for i in keep], [urls[i] for i in keep] if urls else None)
         with tempfile.TemporaryDirectory(prefix="boilerstrip-count-") as local:
@@ -104,7 +127,9 @@ def clean_dataframe(
 ) -> Any:
     """`df` with `text_column` cleaned (`mapInArrow`, the schema unchanged). `table` (from
     `frequent_table`, broadcast once) switches on the `frequent` detector; the keyword
-    arguments go to `Cleaner` (`min_docs=`, `rules=`, `threads=`...)."""
+    arguments go to `Cleaner` (`min_docs=`, `rules=`, `threads=`...). A `text_column`
+    or `url_column` that `df` does not have is a `ConfigError`."""
+    _check_columns(df, "clean_dataframe", text_column=text_column, url_column=url_column)
     broadcast = df.sparkSession.sparkContext.broadcast(table) if table is not None else None
     token = uuid.uuid4().hex  # one cleaner per call, in each Python worker
 
@@ -124,8 +149,8 @@ def clean_dataframe(
 
         for batch in batches:
             index = batch.schema.get_field_index(text_column)
-            urls = batch.column(batch.schema.get_field_index(url_column)) if url_column else None
-            cleaned, _ = cleaner().clean_arrow(batch.column(index), urls=urls)
+            urls = _column(batch, url_column) if url_column else None
+            cleaned, _ = cleaner().clean_arrow(_column(batch, text_column), urls=urls)
             cleaned = pa.array(cleaned).cast(batch.schema.field(index).type)
             columns = list(batch.columns)
             columns[index] = cleaned
