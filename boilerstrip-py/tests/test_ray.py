@@ -125,6 +125,31 @@ def test_inputs_with_one_file_name_are_refused(cluster, shards, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_input_in_output_dir_is_refused_and_left_as_it_is(cluster, shards, tmp_path):
+    # Its output would be the input itself, which the run took for a finished output:
+    # it reported success and the input stayed uncleaned.
+    out = tmp_path / "out"
+    out.mkdir()
+    inside = out / shards[0].name
+    inside.write_bytes(shards[0].read_bytes())
+    with pytest.raises(boilerstrip.ConfigError, match="is its own output"):
+        bray.count_merge_clean([inside, shards[1]], out, min_docs=MIN_DOCS)
+    assert inside.read_bytes() == shards[0].read_bytes()
+    assert not (out / "_boilerstrip").exists()
+
+
+def test_an_output_dir_holding_an_output_of_no_earlier_run_is_refused(cluster, shards, tmp_path):
+    # A file under an output's name, not written by a run (no run.json), was taken for a
+    # finished output: kept as if cleaned.
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / shards[1].name
+    stale.write_bytes(b'{"text": "written by something else"}\n')
+    with pytest.raises(boilerstrip.ConfigError, match=f"already holds {stale}"):
+        bray.count_merge_clean(shards[:2], out, min_docs=MIN_DOCS)
+    assert stale.read_bytes() == b'{"text": "written by something else"}\n'
+
+
 def run_in_thread(*args, **kwargs):
     outcome = {}
 

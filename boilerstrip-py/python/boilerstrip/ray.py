@@ -149,6 +149,18 @@ def _remove_partials(directory: str) -> None:
                 pass
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Whether the paths or URIs `a` and `b` name one file (local: links resolved)."""
+    if "://" in a or "://" in b:
+        return a.rstrip("/") == b.rstrip("/")
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _assigned_cpus() -> int | None:
     import ray
 
@@ -322,6 +334,13 @@ def count_merge_clean(
     for shard in shards:
         if not _exists(shard):
             raise ConfigError(f"count_merge_clean: {shard}: no such file")
+    outputs = [_join(output_dir, _output_name(shard)) for shard in shards]
+    for shard, output in zip(shards, outputs):
+        if _same_file(shard, output):
+            raise ConfigError(
+                f"count_merge_clean: the input {shard} is its own output in {output_dir}: "
+                "the run would skip it as finished and leave it uncleaned; use another output_dir"
+            )
 
     if shards_per_task is None:
         cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
@@ -334,6 +353,15 @@ def count_merge_clean(
         "frequent_max_words": frequent_max_words,
     }
     work = _join(output_dir, WORK)
+    if not _exists(_join(work, "run.json")):
+        held = [output for output in outputs if _exists(output)]
+        if held:
+            raise ConfigError(
+                f"count_merge_clean: {output_dir} already holds {held[0]}"
+                + (f" and {len(held) - 1} more of this run's outputs" if len(held) > 1 else "")
+                + f", but no {_join(work, 'run.json')} says a run with these inputs wrote it: "
+                "it would be kept as if cleaned; remove it or use another output_dir"
+            )
     manifest = {
         "inputs": shards,
         "groups": len(groups),
@@ -367,7 +395,6 @@ def count_merge_clean(
     )
     table_path = _join(work, "frequent.bsc")
     table = join.remote(ranges, table_path)  # broadcast: every clean task gets this ref
-    outputs = [_join(output_dir, _output_name(shard)) for shard in shards]
     cleaned = ray.get(
         [clean.remote(shard, out, table, options, text_field, url_field) for shard, out in zip(shards, outputs)]
     )
