@@ -150,6 +150,18 @@ def test_an_output_dir_holding_an_output_of_no_earlier_run_is_refused(cluster, s
     assert stale.read_bytes() == b'{"text": "written by something else"}\n'
 
 
+def test_files_of_others_in_output_dir_are_left_alone(cluster, shards, tmp_path):
+    # The cleanup of killed attempts' temporary files removed every *.partial file under
+    # output_dir, the user's own too.
+    out = tmp_path / "out"
+    (out / "notes").mkdir(parents=True)
+    theirs = [out / "download.partial", out / "notes" / ".draft.1.partial", out / f".{shards[0].name}.partial"]
+    for path in theirs:
+        path.write_text("not boilerstrip's\n")
+    bray.count_merge_clean(shards[:2], out, partitions=2, min_docs=MIN_DOCS, shards_per_task=1)
+    assert [path.read_text() for path in theirs] == ["not boilerstrip's\n"] * 3
+
+
 def run_in_thread(*args, **kwargs):
     outcome = {}
 

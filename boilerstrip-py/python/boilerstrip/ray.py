@@ -27,6 +27,7 @@ import json
 import math
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 import uuid
@@ -132,8 +133,14 @@ def _download(uri: str, local: str) -> None:
         shutil.copyfileobj(source, out, 1 << 20)
 
 
-def _remove_partials(directory: str) -> None:
-    """Removes the temporary files that killed attempts left in `directory`."""
+# `.NAME.PID.ID.partial`, as `_partial_name` makes them.
+_PARTIAL_NAME = re.compile(r"^\.(.+)\.[0-9]+\.[0-9a-f]{12}\.partial$")
+
+
+def _remove_partials(directory: str, names: set[str]) -> None:
+    """Removes the temporary files that killed attempts left for the files `names` in
+    `directory`, and those in its `_boilerstrip` folder. Any other file is left alone,
+    whatever its name ends with: `output_dir` may hold files that are not the run's."""
     from pyarrow import fs
 
     filesystem, path = _resolve(directory)
@@ -141,8 +148,14 @@ def _remove_partials(directory: str) -> None:
         infos = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
     except (FileNotFoundError, OSError):
         return
+    paths = posixpath if "://" in directory else os.path
+    work = paths.join(path, WORK, "")
     for info in infos:
-        if info.type == fs.FileType.File and info.base_name.endswith(PARTIAL):
+        match = _PARTIAL_NAME.match(info.base_name)
+        if info.type != fs.FileType.File or match is None:
+            continue
+        output = paths.dirname(info.path) == path and match.group(1) in names
+        if output or info.path.startswith(work):
             try:
                 filesystem.delete_file(info.path)
             except OSError:
@@ -398,7 +411,7 @@ def count_merge_clean(
     cleaned = ray.get(
         [clean.remote(shard, out, table, options, text_field, url_field) for shard, out in zip(shards, outputs)]
     )
-    _remove_partials(output_dir)
+    _remove_partials(output_dir, {_output_name(shard) for shard in shards})
 
     table_bytes = ray.get(table)
     header = _header_of(table_bytes)
