@@ -246,7 +246,7 @@ impl Cleaner {
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let mut out = crate::model::LineFeatures::default();
         crate::model::features::compute(&table, &fates, &mut out);
-        let protections = protect::protections(&table, &out);
+        let protections = protect::protections(&table, &out, protect::WITH_SCORER);
         out.protection = out.lines.iter().map(|&line| protections[line]).collect();
         table.give_back();
         out
@@ -304,9 +304,9 @@ impl Cleaner {
         let firings = scan::scan(&inner.matcher, &inner.rules, &table, stop)?;
         apply_actions(&inner.rules, &firings, &table, &mut fates);
         let model_on = inner.detectors.model().is_some();
-        // With the model (`--scorer`), protected shapes are given back after the
-        // detectors; without it (the default pack), the detectors decide alone.
-        let rule_fates = model_on.then(|| fates.clone());
+        // Protected shapes are given back after the detectors: all of them with the
+        // model (`--scorer`), code and tables without it (see `protect`).
+        let rule_fates = fates.clone();
         let mut scores = Vec::new();
         for detector in Detector::ALL {
             check()?;
@@ -319,12 +319,25 @@ impl Cleaner {
                 self.detect(detector, &table, site, &mut fates);
             }
         }
-        let saved = match rule_fates {
+        let saved = if model_on {
             // The feature rows `score` computed for this document are still in SCRATCH.
-            Some(rule_fates) => SCRATCH.with_borrow(|(features, _)| {
-                protect::restore(&table, features, &rule_fates, &mut fates)
-            }),
-            None => Vec::new(),
+            SCRATCH.with_borrow(|(features, _)| {
+                protect::restore(
+                    &table,
+                    features,
+                    protect::WITH_SCORER,
+                    &rule_fates,
+                    &mut fates,
+                )
+            })
+        } else {
+            protect::restore(
+                &table,
+                &protect::TextShapes(&table),
+                protect::WITHOUT_SCORER,
+                &rule_fates,
+                &mut fates,
+            )
         };
         repair_scars(&table, &mut fates);
         let removals = removals(&table, &fates, &inner.reasons);

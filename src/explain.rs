@@ -81,12 +81,13 @@ fn saved_label(protection: Protection) -> &'static str {
     match protection {
         Protection::Code => "keep:code",
         Protection::List => "keep:list",
+        Protection::Table => "keep:table",
         Protection::Heading => "keep:heading",
     }
 }
 
 /// Writes one line per input line: the fate padded to the column width (`keep:code`,
-/// `keep:list` or `keep:heading` for a line a protection gave back), the line scorer's
+/// `keep:list`, `keep:table` or `keep:heading` for a line a protection gave back), the line scorer's
 /// score when the cleaner recorded scores (blank for a line it did not score), ` | `, and
 /// the line's content (raw bytes, without its terminator). With `line_numbers` each line
 /// starts with its 1-based number and `:`; with `only_removed` kept lines are left out.

@@ -76,15 +76,35 @@ fn model_keeps_shell_steps_and_the_heading_and_removes_the_menu() {
     assert!(!kept.contains("Guides"), "the menu stays:\n{kept}");
 }
 
+/// `tests/data/tutorial.txt`: shell steps, a Python function and a table of numbers
+/// between paragraphs, where `edges` and `context` take lines of each.
+fn code_and_table_page() -> Vec<u8> {
+    std::fs::read(repo().join("tests/data/tutorial.txt")).unwrap()
+}
+
 #[test]
-fn the_default_pack_is_the_structural_detectors_alone() {
+fn the_default_pack_gives_back_code_and_tables_and_scores_nothing() {
     let fast = Cleaner::new(&RuleSet::builtin()).unwrap();
-    let page = tutorial();
-    let cleaned = fast.clean(page.as_bytes());
+    let page = code_and_table_page();
+    let cleaned = fast.clean(&page);
+    let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
+    for line in [
+        "$ python -m pip install build\n$ python -m build\n$ ls dist\n",
+        "def main():\n    args = parse(sys.argv)\n    return run(args)\n",
+        "laptop     41.2    39.8\ndesktop    18.7    18.1\nserver      9.3     9.0\n",
+    ] {
+        assert!(kept.contains(line), "{line:?} was cut:\n{kept}");
+    }
+    let shapes: Vec<&str> = cleaned.saved().iter().map(|(_, p)| p.name()).collect();
     assert!(
-        cleaned.saved().is_empty(),
-        "no protections on the fast path"
+        shapes.contains(&"code") && shapes.contains(&"table"),
+        "{shapes:?}"
     );
+    assert!(
+        shapes.iter().all(|&s| s == "code" || s == "table"),
+        "without the scorer no list or heading is protected: {shapes:?}"
+    );
+    assert!(!kept.contains("Guides"), "the menu still goes:\n{kept}");
     assert!(cleaned.scores().is_empty());
     assert!(
         cleaned
@@ -92,6 +112,34 @@ fn the_default_pack_is_the_structural_detectors_alone() {
             .iter()
             .all(|r| r.reason.as_str() != "model")
     );
+    // Without the scorer, a heading and a list after an introduction are the detectors'
+    // to take, as a menu after `Follow us on:` would be.
+    let tutorial = tutorial();
+    let cleaned = fast.clean(tutorial.as_bytes());
+    assert!(
+        cleaned.saved().iter().all(|(_, p)| p.name() == "code"),
+        "{:?}",
+        cleaned.saved()
+    );
+}
+
+#[test]
+fn explain_names_the_shape_that_gave_a_line_back() {
+    let env = Env::new();
+    let page = env.write("page.txt", code_and_table_page());
+    let output = run(env.cmd().args(["--explain", "--color", "never"]).arg(&page));
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let fate = |content: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.ends_with(&format!("| {content}")))
+            .unwrap_or_else(|| panic!("{content:?} is not explained:\n{text}"));
+        line.split_whitespace().next().unwrap().to_string()
+    };
+    assert_eq!(fate("    args = parse(sys.argv)"), "keep:code");
+    assert_eq!(fate("desktop    18.7    18.1"), "keep:table");
+    assert_eq!(fate("Guides"), "context");
 }
 
 #[test]

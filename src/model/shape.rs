@@ -626,10 +626,10 @@ pub(crate) fn bullet_start(trimmed: &[u8]) -> bool {
 /// a call (`cache.clear()`, `os.path.join(a, b)`).
 ///
 /// The features find the operator in their one pass over the line's characters
-/// ([`Shape::code_operator`]) and call [`code_shape_with`]; this scan of its own is what
-/// the tests check that pass against.
-#[cfg(test)]
-fn code_shape(trimmed: &[u8]) -> bool {
+/// ([`Shape::code_operator`]) and call [`code_shape_with`]; this scan of its own serves
+/// the protections where no features are computed (the default pack), and the tests
+/// check that pass against it.
+pub(super) fn code_shape(trimmed: &[u8]) -> bool {
     let splat = u8x32::splat;
     let operator = trimmed.chunks(simd::WIDTH).enumerate().any(|(k, chunk)| {
         let v = simd::load(chunk);
