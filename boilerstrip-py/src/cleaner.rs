@@ -180,7 +180,8 @@ fn site_of(url: Option<&str>) -> Option<&str> {
 /// Strips boilerplate lines from documents.
 ///
 /// `Cleaner()` uses the embedded default rule packs. `rules` adds rule packs (TOML
-/// files), `disable` switches off rules, packs or detectors by name, `counts` loads a
+/// files), `disable` switches off rules, packs or detectors by name (each takes one
+/// or a list), `counts` loads a
 /// count table from `boilerstrip count` (switching the `frequent` detector on) with
 /// `min_docs` and `frequent_max_words` overriding the pack's settings, `threads` sizes
 /// this cleaner's worker pool (default: one per core), `offsets` says how removal
@@ -192,6 +193,24 @@ fn site_of(url: Option<&str>) -> Option<&str> {
 ///
 /// Errors carry the CLI's messages: `RuleError` (with `file:line:col`),
 /// `ConfigError`, `CountTableError`, `BoilerstripOSError`; all are `BoilerstripError`.
+/// One path or name, or a sequence of them: `rules="my.toml"` is `rules=["my.toml"]`, as
+/// a user who has one pack writes it (PyO3 refuses a `str` for a `Vec`, rightly: it would
+/// be read as its characters).
+#[derive(FromPyObject)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            OneOrMany::One(item) => vec![item],
+            OneOrMany::Many(items) => items,
+        }
+    }
+}
+
 #[pyclass(name = "Cleaner", module = "boilerstrip", subclass, frozen)]
 pub struct PyCleaner {
     cleaner: Cleaner,
@@ -221,8 +240,8 @@ impl PyCleaner {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        rules: Option<Vec<PathBuf>>,
-        disable: Option<Vec<String>>,
+        rules: Option<OneOrMany<PathBuf>>,
+        disable: Option<OneOrMany<String>>,
         counts: Option<PathBuf>,
         min_docs: Option<u64>,
         frequent_max_words: Option<u32>,
@@ -241,12 +260,12 @@ impl PyCleaner {
         let config = Config {
             options: CleanerOptions {
                 rules: rules
-                    .unwrap_or_default()
+                    .map_or_else(Vec::new, OneOrMany::into_vec)
                     .into_iter()
                     .map(absolute)
                     .collect(),
                 default_rules,
-                disable: disable.unwrap_or_default(),
+                disable: disable.map_or_else(Vec::new, OneOrMany::into_vec),
                 counts: counts.map(absolute),
                 min_docs,
                 frequent_max_words,

@@ -127,6 +127,20 @@ def test_rule_file_adds_rules(tmp_path):
     assert cleaner.removals(doc)[-1].reason == "my-signoff"
 
 
+def test_one_pack_or_one_name_needs_no_list(tmp_path):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(
+        '[[rule]]\nname = "my-signoff"\nmarkers = ["Zorblax quarterly bulletin ends here"]\nwhere = "equals"\n'
+    )
+    doc = BODY + "Zorblax quarterly bulletin ends here\n"
+    for rules in (str(pack), pack):
+        assert Cleaner(rules=rules).clean(doc) == BODY
+    reason = Cleaner().removals(DOC)[0].reason
+    assert Cleaner(disable=reason).clean(DOC) == Cleaner(disable=[reason]).clean(DOC) == DOC
+    with pytest.raises(TypeError):
+        Cleaner(rules=3)
+
+
 def test_rule_file_error_names_file_line_and_column(tmp_path, cli):
     import subprocess
 

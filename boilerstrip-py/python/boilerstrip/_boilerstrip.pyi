@@ -34,8 +34,8 @@ class Cleaner:
     def __new__(
         cls,
         *,
-        rules: Sequence[_Path] | None = None,
-        disable: Sequence[str] | None = None,
+        rules: _Path | Sequence[_Path] | None = None,
+        disable: str | Sequence[str] | None = None,
         counts: _Path | None = None,
         min_docs: int | None = None,
         frequent_max_words: int | None = None,
