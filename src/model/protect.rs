@@ -6,7 +6,7 @@
 //! headings look like menus to them. The cleaner runs `restore` after the detectors: it
 //! gives back every protected line a detector took, saying which shape saved it
 //! (`--explain` shows it). With the line scorer every shape is protected
-//! ([`WITH_SCORER`]); without it only code and tables are ([`WITHOUT_SCORER`]), because
+//! (`WITH_SCORER`); without it only code and tables are (`WITHOUT_SCORER`), because
 //! lists and headings also have the shape of menus and link lists, which only the
 //! scorer tells apart.
 //!
