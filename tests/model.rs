@@ -60,19 +60,27 @@ fn scoring_rules() -> RuleSet {
     rules
 }
 
+/// The kept text of `cleaned`, checked to hold each of `pieces`.
+fn kept_with(cleaned: &boilerstrip::Cleaned<'_>, pieces: &[&str]) -> String {
+    let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
+    for piece in pieces {
+        assert!(kept.contains(piece), "{piece:?} was removed:\n{kept}");
+    }
+    kept
+}
+
 #[test]
 fn model_keeps_shell_steps_and_the_heading_and_removes_the_menu() {
     let cleaner = Cleaner::new(&scoring_rules()).unwrap();
     let page = tutorial();
-    let cleaned = cleaner.clean(page.as_bytes());
-    let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
-    for line in [
-        "$ python -m pip install build",
-        "$ python -m build",
-        "\nBuilding\n\n",
-    ] {
-        assert!(kept.contains(line), "{line:?} was removed:\n{kept}");
-    }
+    let kept = kept_with(
+        &cleaner.clean(page.as_bytes()),
+        &[
+            "$ python -m pip install build",
+            "$ python -m build",
+            "\nBuilding\n\n",
+        ],
+    );
     assert!(!kept.contains("Guides"), "the menu stays:\n{kept}");
 }
 
@@ -87,14 +95,14 @@ fn the_default_pack_gives_back_code_and_tables_and_scores_nothing() {
     let fast = Cleaner::new(&RuleSet::builtin()).unwrap();
     let page = code_and_table_page();
     let cleaned = fast.clean(&page);
-    let kept = String::from_utf8(cleaned.kept().into_owned()).unwrap();
-    for line in [
-        "$ python -m pip install build\n$ python -m build\n$ ls dist\n",
-        "def main():\n    args = parse(sys.argv)\n    return run(args)\n",
-        "laptop     41.2    39.8\ndesktop    18.7    18.1\nserver      9.3     9.0\n",
-    ] {
-        assert!(kept.contains(line), "{line:?} was cut:\n{kept}");
-    }
+    let kept = kept_with(
+        &cleaned,
+        &[
+            "$ python -m pip install build\n$ python -m build\n$ ls dist\n",
+            "def main():\n    args = parse(sys.argv)\n    return run(args)\n",
+            "laptop     41.2    39.8\ndesktop    18.7    18.1\nserver      9.3     9.0\n",
+        ],
+    );
     let shapes: Vec<&str> = cleaned.saved().iter().map(|(_, p)| p.name()).collect();
     assert!(
         shapes.contains(&"code") && shapes.contains(&"table"),
